@@ -1,0 +1,1 @@
+"""Shipped glossaries (CSV), installed as package data translate.glossary_data."""

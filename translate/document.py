@@ -1,0 +1,142 @@
+"""The one data model every stage reads and extends: Document -> Block -> Segment."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class BlockKind(str, Enum):
+    TITLE = "title"
+    BYLINE = "byline"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    QUOTE = "quote"
+    CAPTION = "caption"
+    CODE = "code"  # Markdown code / HTML: carried through untranslated
+
+    @property
+    def translatable(self) -> bool:
+        return self is not BlockKind.CODE
+
+
+@dataclass
+class Repair:
+    """One restored spun form. `offset` indexes the block's source text."""
+
+    offset: int
+    spun: str
+    restored: str
+    confidence: float
+    rule: str  # "always" | "context"
+    block_id: str = ""
+
+
+@dataclass
+class Flag:
+    code: str
+    severity: str  # "error" | "warning" | "info"
+    message: str
+    span: str = ""
+
+
+@dataclass
+class TermHit:
+    source: str  # the matched text in the repaired source
+    target: str
+    kind: str
+    start: int
+    enforced: bool = False
+    strategy: str = ""
+    key: str = ""  # the glossary entry (its first source variant)
+
+
+@dataclass
+class Segment:
+    """A span of the block's repaired text that the engine sees on its own."""
+
+    start: int
+    end: int
+    text: str
+    translation: str = ""
+    origin: str = ""  # "mt" | "cache"
+
+
+@dataclass
+class Block:
+    id: str
+    kind: BlockKind
+    source: str
+    repaired: str | None = None
+    translation: str = ""
+    origin: str = ""  # "mt" | "cache" | "tm" | "copy" | "align"
+    segments: list[Segment] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    terms: list[TermHit] = field(default_factory=list)
+    markup: str = ""  # Markdown prefix kept out of translation ("## ", "> ", "- ")
+
+    @property
+    def text(self) -> str:
+        """The text later stages work on: the repaired source when there is one."""
+        return self.repaired if self.repaired is not None else self.source
+
+    def flag(self, code: str, severity: str, message: str, span: str = "") -> None:
+        if not any(f.code == code and f.span == span for f in self.flags):
+            self.flags.append(Flag(code, severity, message, span))
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "source": self.source,
+            "repaired": self.text,
+            "translation": self.translation,
+            "origin": self.origin,
+            "flags": [asdict(f) for f in self.flags],
+            "terms": [asdict(t) for t in self.terms],
+            "repairs": [asdict(r) for r in self.repairs],
+            **({"markup": self.markup} if self.markup else {}),
+        }
+
+
+@dataclass
+class Document:
+    name: str  # file stem used for outputs
+    blocks: list[Block]
+    path: str = ""
+    encoding: str = "utf-8"
+    meta: dict = field(default_factory=dict)
+
+    def block(self, block_id: str) -> Block:
+        for b in self.blocks:
+            if b.id == block_id:
+                return b
+        raise KeyError(block_id)
+
+
+def normalise(text: str) -> str:
+    """Key form of a text: NFKC, whitespace collapsed. Used for ids, TM and cache keys."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def block_ids(texts: list[str]) -> list[str]:
+    """Stable ids: a hash of the block's own text, plus an occurrence number for repeats.
+
+    Depending only on the block itself, an id survives re-runs and edits to other blocks.
+    """
+    seen: dict[str, int] = {}
+    ids = []
+    for text in texts:
+        digest = hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:10]
+        seen[digest] = seen.get(digest, 0) + 1
+        ids.append(f"b{digest}" if seen[digest] == 1 else f"b{digest}-{seen[digest]}")
+    return ids
+
+
+def make_blocks(items: list[tuple[BlockKind, str, str]]) -> list[Block]:
+    """Blocks from (kind, text, markup) triples, with stable ids."""
+    ids = block_ids([text for _, text, _ in items])
+    return [Block(id=i, kind=k, source=t, markup=m) for i, (k, t, m) in zip(ids, items)]

@@ -1,0 +1,77 @@
+"""The engine protocol, token-budget batching, and the settings that go into the signature."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from typing import Callable, Protocol, Sequence
+
+
+@dataclass
+class EngineSettings:
+    model: str = "Helsinki-NLP/opus-mt-zh-en"
+    engine: str = "auto"  # auto | ctranslate2 | transformers
+    beams: int = 4
+    device: str = "auto"  # auto | cpu | cuda
+    batch_tokens: int = 4096  # padded source tokens per batch
+    threads: int = 0  # 0 = all cores
+    quantization: str = "int8"  # CTranslate2 compute type on CPU
+    dtype: str = "auto"  # transformers: auto (bfloat16 where the CPU has it) | float32 | bfloat16
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+class Engine(Protocol):
+    """Translates plain sentences. Knows nothing of documents, glossaries or files."""
+
+    name: str
+    max_input_tokens: int
+
+    def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[str]:
+        """Return one translation per input, in input order."""
+        ...
+
+    def describe(self) -> dict:
+        """What goes into the run signature: engine, model, and settings that change output."""
+        ...
+
+
+def token_batches(lengths: Sequence[int], budget: int, max_items: int = 64) -> list[list[int]]:
+    """Indices grouped longest first so that (items x longest) stays within `budget` tokens.
+
+    Sorting by length keeps padding low; callers put outputs back in input order.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    longest = 0
+    for index in order:
+        size = max(1, lengths[index])
+        if current and (max(longest, size) * (len(current) + 1) > budget or len(current) >= max_items):
+            batches.append(current)
+            current, longest = [], 0
+        current.append(index)
+        longest = max(longest, size)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def cpu_threads(requested: int = 0) -> int:
+    return requested if requested > 0 else max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def cpu_has_fast_bf16() -> bool:
+    """AVX512-BF16 or AMX: transformers runs faster in bfloat16 than float32 on these CPUs."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="ignore") as handle:
+            flags = next((line for line in handle if line.startswith("flags")), "")
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
+def output_length_cap(source_tokens: int, limit: int = 512) -> int:
+    """Room for the English (longer than the Chinese in tokens), bounded so a loop ends."""
+    return min(limit, 2 * source_tokens + 16)

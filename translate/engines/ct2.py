@@ -1,0 +1,67 @@
+"""CTranslate2 engine: int8 on CPU by default, tokenised with the model's own sentencepiece files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..errors import ModelError
+from .base import EngineSettings, cpu_threads, output_length_cap, token_batches
+
+
+class CTranslate2Engine:
+    name = "ctranslate2"
+
+    def __init__(self, path: Path, settings: EngineSettings):
+        import ctranslate2
+        import sentencepiece
+
+        self.settings = settings
+        self.model_id = settings.model
+        self.device = _device(settings.device, ctranslate2)
+        self.compute_type = settings.quantization if self.device == "cpu" else "int8_float16"
+        for name in ("source.spm", "target.spm"):
+            if not (path / name).exists():
+                raise ModelError(f"CTranslate2 model has no {name}; convert it with 'translate model convert'", str(path))
+        try:
+            self.translator = ctranslate2.Translator(str(path), device=self.device, compute_type=self.compute_type,
+                                                     inter_threads=1, intra_threads=cpu_threads(settings.threads))
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"cannot load CTranslate2 model ({exc})", str(path)) from exc
+        self.source_sp = sentencepiece.SentencePieceProcessor(model_file=str(path / "source.spm"))
+        self.target_sp = sentencepiece.SentencePieceProcessor(model_file=str(path / "target.spm"))
+        self.max_input_tokens = 512
+
+    def describe(self) -> dict:
+        return {"engine": self.name, "model": self.model_id, "beams": self.settings.beams,
+                "compute_type": self.compute_type, "device": self.device}
+
+    def tokenize(self, text: str) -> list[str]:
+        return self.source_sp.encode(text, out_type=str)[: self.max_input_tokens - 1] + ["</s>"]
+
+    def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
+                  forced_lengths: Sequence[int] | None = None) -> list[str]:
+        """Translate in length-sorted batches. `forced_lengths` (benchmarks only) fixes output lengths."""
+        tokens = [self.tokenize(t) for t in texts]
+        results: list[str] = [""] * len(texts)
+        for batch in token_batches([len(t) for t in tokens], self.settings.batch_tokens):
+            longest = max(len(tokens[i]) for i in batch)
+            options = {"beam_size": self.settings.beams, "max_decoding_length": output_length_cap(longest)}
+            if forced_lengths is not None:
+                forced = max(forced_lengths[i] for i in batch)
+                options.update(max_decoding_length=forced, min_decoding_length=forced)
+            outputs = self.translator.translate_batch([tokens[i] for i in batch], **options)
+            for index, output in zip(batch, outputs):
+                results[index] = self.target_sp.decode(output.hypotheses[0])
+            if progress:
+                progress(len(batch))
+        return results
+
+
+def _device(requested: str, ctranslate2) -> str:
+    gpus = ctranslate2.get_cuda_device_count()
+    if requested == "cuda" and not gpus:
+        raise ModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
+    if requested == "auto":
+        return "cuda" if gpus else "cpu"
+    return requested

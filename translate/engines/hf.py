@@ -1,0 +1,85 @@
+"""Hugging Face transformers engine: AutoModelForSeq2SeqLM, length-sorted token-budget batches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..errors import ModelError
+from .base import EngineSettings, cpu_has_fast_bf16, cpu_threads, output_length_cap, token_batches
+from .models import offline
+
+
+class TransformersEngine:
+    name = "transformers"
+
+    def __init__(self, path: Path, settings: EngineSettings):
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        self.settings = settings
+        self.model_id = settings.model
+        self.device = _device(settings.device, torch)
+        torch.set_num_threads(cpu_threads(settings.threads))
+        self.dtype = _dtype(settings.dtype, self.device, torch)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=offline())
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(str(path), local_files_only=offline(), dtype=self.dtype)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load model ({exc})", str(path)) from exc
+        self.model.to(self.device).eval()
+        self.max_input_tokens = min(512, getattr(self.tokenizer, "model_max_length", 512) or 512)
+        self._torch = torch
+
+    def describe(self) -> dict:
+        return {"engine": self.name, "model": self.model_id, "beams": self.settings.beams,
+                "dtype": str(self.dtype).replace("torch.", ""), "device": self.device}
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(list(texts), truncation=True, max_length=self.max_input_tokens)["input_ids"]]
+
+    def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
+                  forced_lengths: Sequence[int] | None = None) -> list[str]:
+        """Translate in length-sorted batches. `forced_lengths` (benchmarks only) fixes output lengths."""
+        lengths = self.count_tokens(texts)
+        results: list[str] = [""] * len(texts)
+        for batch in token_batches(lengths, self.settings.batch_tokens):
+            outputs = self._generate([texts[i] for i in batch], max(lengths[i] for i in batch),
+                                     None if forced_lengths is None else max(forced_lengths[i] for i in batch))
+            for index, text in zip(batch, outputs):
+                results[index] = text
+            if progress:
+                progress(len(batch))
+        return results
+
+    def _generate(self, texts: list[str], longest: int, forced: int | None) -> list[str]:
+        torch = self._torch
+        inputs = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True,
+                                max_length=self.max_input_tokens).to(self.device)
+        options = {"num_beams": self.settings.beams, "max_new_tokens": output_length_cap(longest)}
+        if forced is not None:
+            options.update(max_new_tokens=forced, min_new_tokens=forced)
+        with torch.inference_mode():
+            generated = self.model.generate(**inputs, **options)
+        return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+
+    def generated_tokens(self, texts: Sequence[str]) -> int:
+        return sum(len(self.tokenizer(t)["input_ids"]) for t in texts)
+
+
+def _device(requested: str, torch) -> str:
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return requested
+
+
+def _dtype(requested: str, device: str, torch):
+    if requested == "float32":
+        return torch.float32
+    if requested == "bfloat16":
+        return torch.bfloat16
+    if device == "cuda":
+        return torch.float16
+    return torch.bfloat16 if cpu_has_fast_bf16() else torch.float32

@@ -1,0 +1,139 @@
+"""Where a model is and what it is: hub id or local folder, offline rules, pull/convert/info."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from ..errors import ModelError
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
+TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
+                   "generation_config.json")
+
+
+def offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false", "False") or \
+        os.environ.get("TRANSFORMERS_OFFLINE", "") not in ("", "0", "false", "False")
+
+
+def model_kind(path: Path) -> str:
+    """'ctranslate2' for a converted folder, 'transformers' for a Hugging Face folder."""
+    if (path / "model.bin").exists() and (path / "config.json").exists():
+        return "ctranslate2"
+    if (path / "config.json").exists():
+        return "transformers"
+    raise ModelError("is a folder but holds no model (no config.json); give a model folder or a hub id", str(path))
+
+
+def resolve(model: str) -> Path:
+    """A local folder for `model`: the folder itself, or the hub id's copy in the local cache."""
+    path = Path(model).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise ModelError("is a file; --model takes a model folder or a hub id", model)
+        model_kind(path)
+        return path
+    if model.startswith((".", "/", "~")) or model.count("/") > 1:
+        raise ModelError("no such model folder; check the --model path", model)
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(model, local_files_only=offline()))
+    except Exception as exc:  # hub errors are many types; each means "not here"
+        raise ModelError(
+            f"model is not available {'offline' if offline() else 'from the hub'}; on a connected machine run "
+            f"'translate model pull {model} --to DIR', copy DIR here, then use --model DIR", model) from exc
+
+
+def pull(model: str, to: str | None = None) -> Path:
+    """Download a hub model and save it (weights + tokenizer) into a folder for offline use."""
+    from huggingface_hub import snapshot_download
+
+    try:
+        local = Path(snapshot_download(model))
+    except Exception as exc:
+        raise ModelError(f"cannot download ({type(exc).__name__}); check the id and the network", model) from exc
+    if to is None:
+        return local
+    import shutil
+
+    target = Path(to)
+    shutil.copytree(local, target, dirs_exist_ok=True)
+    return target
+
+
+def ct2_cache_dir(source: Path, quantization: str) -> Path:
+    base = Path(os.environ.get("TRANSLATE_CACHE", Path.home() / ".cache" / "translate"))
+    stamp = "".join(f"{f.name}:{f.stat().st_size}:{int(f.stat().st_mtime)}" for f in sorted(source.glob("*")) if f.is_file())
+    digest = hashlib.sha1(f"{source.resolve()}|{stamp}|{quantization}".encode()).hexdigest()[:16]
+    return base / "ct2" / f"{source.name}-{quantization}-{digest}"
+
+
+def convert(model: str, to: str | None = None, quantization: str = "int8", force: bool = False) -> Path:
+    """Convert a transformers model (hub id or folder) to CTranslate2, offline, keeping its tokenizer files."""
+    source = resolve(model)
+    if model_kind(source) == "ctranslate2":
+        return source
+    target = Path(to) if to else ct2_cache_dir(source, quantization)
+    if (target / "model.bin").exists() and not force:
+        return target
+    import ctranslate2
+
+    copy = [f for f in TOKENIZER_FILES if (source / f).exists()]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        converter = ctranslate2.converters.TransformersConverter(str(source), copy_files=copy)
+        converter.convert(str(tmp), quantization=None if quantization == "float32" else quantization, force=True)
+        (tmp / "translate-convert.json").write_text(json.dumps({"source": model, "quantization": quantization}))
+        if target.exists():
+            import shutil
+
+            shutil.rmtree(target)
+        tmp.rename(target)
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"cannot convert to CTranslate2 ({exc})", model) from exc
+    return target
+
+
+def info(model: str) -> dict:
+    """What a model is: architecture, languages, size, engine."""
+    path = resolve(model)
+    kind = model_kind(path)
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    details = {"model": model, "path": str(path), "engine": kind, "size_mb": round(size / 2**20, 1)}
+    if kind == "transformers":
+        details.update({
+            "architecture": (config.get("architectures") or [config.get("model_type", "?")])[0],
+            "d_model": config.get("d_model"), "encoder_layers": config.get("encoder_layers"),
+            "decoder_layers": config.get("decoder_layers"), "vocab_size": config.get("vocab_size"),
+        })
+    else:
+        details.update({"architecture": "CTranslate2 " + str(config.get("model_type", "transformer")),
+                        "quantization": _ct2_quantization(path)})
+    details["languages"] = _languages(model, path)
+    return details
+
+
+def _ct2_quantization(path: Path) -> str:
+    meta = path / "translate-convert.json"
+    return json.loads(meta.read_text())["quantization"] if meta.exists() else "unknown"
+
+
+def _languages(model: str, path: Path) -> str:
+    name = Path(model).name if Path(model).exists() else model.split("/")[-1]
+    parts = name.split("-")
+    if "opus" in parts and "mt" in parts and len(parts) >= 4:
+        return f"{parts[-2]} -> {parts[-1]}"
+    config = path / "tokenizer_config.json"
+    if config.exists():
+        data = json.loads(config.read_text(encoding="utf-8"))
+        if data.get("source_lang") and data.get("target_lang"):
+            return f"{data['source_lang']} -> {data['target_lang']}"
+    return "unknown"

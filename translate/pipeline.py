@@ -1,0 +1,224 @@
+"""Runs the stages: read -> repair -> segment -> TM -> terms + engine -> QA -> invariants -> write."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .document import Document
+from .engines.base import EngineSettings
+from .errors import OutputError, RunFailed, TranslateError
+from .glossary import Glossary, load_glossaries
+from .memory import SegmentCache, TranslationMemory
+from .qa import check_block
+from .readers import read_document
+from .repair import default_table, repair_document
+from .segment import DEFAULT_MAX_CHARS, reassemble, segment_block
+from .terms import TermMatcher
+from .translation import FAULT_CODES, EngineRunner, plan_jobs, terms_report, translate_jobs
+
+FORMATS = ("docx", "md", "json")
+
+
+@dataclass
+class RunOptions:
+    out_dir: str = "out"
+    formats: tuple[str, ...] = FORMATS
+    layout: str = "table"
+    glossaries: list[str] = field(default_factory=list)
+    default_glossary: bool = True
+    repair: str = "auto"  # auto | on | off
+    repair_threshold: float = 0.5
+    tm_path: str | None = None  # default: OUT/tm.sqlite
+    use_cache: bool = True
+    cache_path: str | None = None  # default: OUT/.segment-cache.sqlite
+    force: bool = False
+    quiet: bool = False
+    to_simplified: bool = False
+    max_chars: int = DEFAULT_MAX_CHARS
+    engine: EngineSettings = field(default_factory=EngineSettings)
+
+
+@dataclass
+class RunResult:
+    document: Document
+    outputs: list[Path]
+    summary: dict
+
+
+def output_paths(stem: str, options: RunOptions) -> dict[str, Path]:
+    out = Path(options.out_dir)
+    paths = {}
+    if "docx" in options.formats:
+        paths["bilingual.docx"] = out / f"{stem}.bilingual.docx"
+        paths["en.docx"] = out / f"{stem}.en.docx"
+    if "md" in options.formats:
+        paths["bilingual.md"] = out / f"{stem}.bilingual.md"
+        paths["en.md"] = out / f"{stem}.en.md"
+    if "json" in options.formats:
+        paths["json"] = out / f"{stem}.json"
+    return paths
+
+
+def check_outputs_free(paths: list[Path], force: bool) -> None:
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise OutputError(f"already exists ({len(existing)} output file(s)); use --force to overwrite "
+                          "or -o to write elsewhere", str(existing[0]))
+
+
+def signature(options: RunOptions, glossary: Glossary) -> dict:
+    """How a result was made; also the cache key, so it is built from settings, not a loaded model."""
+    settings = options.engine
+    return {
+        "tool": f"translate {__version__}",
+        "model": settings.model,
+        "engine": settings.engine,
+        "beams": settings.beams,
+        "quantization": settings.quantization,
+        "dtype": settings.dtype,
+        "device": settings.device,
+        "glossary": glossary.digest,
+        "repair": options.repair,
+        "repair_table": default_table().digest,
+        "repair_threshold": options.repair_threshold,
+    }
+
+
+def run_file(path: str, options: RunOptions, load_engine: Callable | None = None) -> RunResult:
+    """Translate one article and write its outputs. `load_engine` overrides the engine (tests)."""
+    document = read_document(path, to_simplified=options.to_simplified)
+    paths = output_paths(document.name, options)
+    check_outputs_free(list(paths.values()), options.force)
+    glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
+    sig = signature(options, glossary)
+    translate_document(document, options, glossary, sig, load_engine)
+    document.meta["layout"] = options.layout
+    write_outputs(document, sig, paths)
+    check_written(document, paths)
+    failed = document.meta["summary"]["failed_blocks"]
+    if failed:
+        raise RunFailed(f"{len(failed)} block(s) failed ({', '.join(failed[:5])}); outputs were written and "
+                        "the failures are flagged in them", path)
+    return RunResult(document, list(paths.values()), document.meta["summary"])
+
+
+def translate_document(document: Document, options: RunOptions, glossary: Glossary, sig: dict,
+                       load_engine: Callable | None = None) -> None:
+    repair_document(document, mode=options.repair, threshold=options.repair_threshold)
+    out = Path(options.out_dir)
+    tm = TranslationMemory(options.tm_path or out / "tm.sqlite")
+    cache = SegmentCache(options.cache_path or out / ".segment-cache.sqlite", _cache_key(sig)) if options.use_cache else None
+    try:
+        todo = []
+        for block in document.blocks:
+            if not block.kind.translatable:
+                block.translation, block.origin = block.source, "copy"
+                continue
+            remembered = tm.lookup(block.text)
+            if remembered is not None:
+                block.translation, block.origin = remembered, "tm"
+                continue
+            segment_block(block, options.max_chars)
+            todo.append(block)
+        jobs = plan_jobs(todo, TermMatcher(glossary))
+        progress = _progress(len(jobs), options.quiet)
+        loader = load_engine or (lambda: _load_engine(options.engine))
+        runner = EngineRunner(loader, cache, progress)
+        try:
+            translate_jobs(jobs, runner)
+        finally:
+            if progress is not None:
+                progress.close()
+    finally:
+        tm.close()
+        if cache:
+            cache.close()
+    for block in document.blocks:
+        check_block(block)
+    check_invariants(document)
+    document.meta["summary"] = {
+        "blocks": len(document.blocks),
+        "segments": len(jobs),
+        "translated_segments": runner.translated,
+        "cached_segments": runner.from_cache,
+        "from_tm": sum(1 for b in document.blocks if b.origin == "tm"),
+        "flags": sum(len(b.flags) for b in document.blocks),
+        "repairs": sum(len(b.repairs) for b in document.blocks),
+        "failed_blocks": [b.id for b in document.blocks if any(f.code in FAULT_CODES for f in b.flags)],
+    }
+    document.meta["terms"] = terms_report(document.blocks)
+
+
+def _cache_key(sig: dict) -> str:
+    import json
+
+    return json.dumps({k: v for k, v in sig.items() if k not in ("repair_threshold",)}, sort_keys=True)
+
+
+def _load_engine(settings: EngineSettings):
+    from .engines import load_engine
+
+    return load_engine(settings)
+
+
+def _progress(total: int, quiet: bool):
+    if quiet or total == 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="seg", desc="translating", file=sys.stderr, leave=False, mininterval=0.2)
+
+
+def check_invariants(document: Document) -> None:
+    """Every block's segments give back its text exactly; ids are unique. Fails loudly if not."""
+    ids = [b.id for b in document.blocks]
+    if len(set(ids)) != len(ids):
+        raise TranslateError("internal error: duplicate block ids", document.path)
+    for block in document.blocks:
+        if block.segments and reassemble(block.segments) != block.text:
+            raise TranslateError(f"internal error: segmentation of block {block.id} is not lossless", document.path)
+
+
+def write_outputs(document: Document, sig: dict, paths: dict[str, Path]) -> None:
+    from . import atomic
+    from .writers.json_writer import document_json
+    from .writers.markdown import bilingual_markdown, target_markdown
+
+    for kind, path in paths.items():
+        if kind == "bilingual.docx":
+            from .writers.docx_writer import bilingual_docx
+
+            atomic.write_bytes(path, bilingual_docx(document, sig, layout=document.meta.get("layout", "table")))
+        elif kind == "en.docx":
+            from .writers.docx_writer import target_docx
+
+            atomic.write_bytes(path, target_docx(document, sig))
+        elif kind == "bilingual.md":
+            atomic.write_text(path, bilingual_markdown(document, sig))
+        elif kind == "en.md":
+            atomic.write_text(path, target_markdown(document))
+        elif kind == "json":
+            atomic.write_text(path, document_json(document, sig, document.meta.get("terms", [])))
+
+
+def check_written(document: Document, paths: dict[str, Path]) -> None:
+    """Every source block exactly once, in order, in every bilingual output we wrote."""
+    import re
+
+    expected = [b.id for b in document.blocks]
+    if "bilingual.md" in paths:
+        found = re.findall(r"^<!-- block (\S+) ", paths["bilingual.md"].read_text(encoding="utf-8"), re.M)
+        if found != expected:
+            raise TranslateError("internal error: the bilingual Markdown lost or reordered blocks", str(paths["bilingual.md"]))
+    if "bilingual.docx" in paths:
+        import docx
+
+        from .writers.docx_xml import hidden_ids
+
+        found = hidden_ids(docx.Document(str(paths["bilingual.docx"])).element.body)
+        if found != expected:
+            raise TranslateError("internal error: the bilingual DOCX lost or reordered blocks", str(paths["bilingual.docx"]))

@@ -1,0 +1,84 @@
+"""Quality checks on a translated block. Each problem becomes a Flag the editor sees."""
+
+from __future__ import annotations
+
+import re
+
+from .document import Block
+from .numbers import source_values, target_values
+
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
+_WORD = re.compile(r"[A-Za-z0-9']+")
+_SMALL_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+                       9: "nine", 10: "ten", 100: "hundred", 1000: "thousand"}
+MIN_RATIO, MAX_RATIO = 0.6, 8.0  # English characters per source character, zh -> en
+
+
+def check_block(block: Block) -> None:
+    """Add QA flags to `block` (its translation against its repaired source)."""
+    if not block.kind.translatable:
+        return
+    source, translation = block.text, block.translation
+    if not translation.strip():
+        block.flag("empty", "error", "the translation is empty")
+        return
+    _check_numbers(block, source, translation)
+    _check_latin(block, source, translation)
+    _check_untranslated(block, translation)
+    _check_repetition(block, translation)
+    _check_length(block, source, translation)
+
+
+def _check_numbers(block: Block, source: str, translation: str) -> None:
+    found = target_values(translation)
+    lowered = translation.lower()
+    for text, value in source_values(source):
+        if value in found:
+            continue
+        if value == int(value) and _SMALL_NUMBER_WORDS.get(int(value), "\0") in lowered:
+            continue
+        block.flag("number", "error", f"{text} ({value:,f}".rstrip("0").rstrip(".") + ") is missing or wrongly scaled",
+                   span=text)
+
+
+def _check_latin(block: Block, source: str, translation: str) -> None:
+    lowered = translation.lower()
+    for token in dict.fromkeys(_LATIN_TOKEN.findall(source)):
+        if len(token) >= 2 and token.lower() not in lowered:
+            block.flag("latin", "warning", f"'{token}' from the source is not in the translation", span=token)
+
+
+def _check_untranslated(block: Block, translation: str) -> None:
+    for run in _HAN.findall(translation):
+        block.flag("untranslated", "warning", f"Chinese left in the translation: {run}", span=run)
+
+
+def _check_repetition(block: Block, translation: str) -> None:
+    words = [w.lower() for w in _WORD.findall(translation)]
+    for size in (1, 2, 3, 4):
+        for start in range(0, max(0, len(words) - 3 * size + 1)):
+            gram = words[start : start + size]
+            if gram == words[start + size : start + 2 * size] == words[start + 2 * size : start + 3 * size]:
+                if size == 1 and gram[0] in ("very", "ha"):
+                    continue
+                block.flag("repetition", "error", f"'{' '.join(gram)}' repeats: the model looped", span=" ".join(gram))
+                return
+    counts: dict[tuple, int] = {}
+    for start in range(len(words) - 3):
+        gram = tuple(words[start : start + 4])
+        counts[gram] = counts.get(gram, 0) + 1
+        if counts[gram] >= 3:
+            block.flag("repetition", "error", f"'{' '.join(gram)}' occurs {counts[gram]} times", span=" ".join(gram))
+            return
+
+
+def _check_length(block: Block, source: str, translation: str) -> None:
+    han = len(_HAN.findall(source) and "".join(_HAN.findall(source)))
+    if han < 12:
+        return
+    ratio = len(translation) / max(1, len(source))
+    if ratio < MIN_RATIO:
+        block.flag("length", "warning", f"the translation is unusually short ({ratio:.1f} characters per source character)")
+    elif ratio > MAX_RATIO:
+        block.flag("length", "warning", f"the translation is unusually long ({ratio:.1f} characters per source character)")

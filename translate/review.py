@@ -1,0 +1,160 @@
+"""Import an editor's corrected bilingual DOCX: map rows to blocks, report edits, learn, publish."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from .document import Block, BlockKind, Document, normalise
+from .errors import InputError, ReviewError
+from .memory import TranslationMemory
+from .writers import docx_xml
+from .writers.docx_writer import QA_AUTHOR
+
+OUR_AUTHORS = {QA_AUTHOR, docx_xml.REPAIR_AUTHOR}
+
+
+def import_review(edited: str, out_dir: str = "out", tm_path: str | None = None) -> dict:
+    document = _open(edited)
+    blocks = docx_xml.embedded_blocks(document)
+    rows, layout_warnings = _rows(document)
+    if blocks is None:
+        raise ReviewError("carries no block data: it is not a bilingual DOCX written by 'translate run' "
+                          "(give the STEM.bilingual.docx)", edited)
+    by_id = {b["id"]: b for b in blocks}
+    by_source = {}
+    for b in blocks:
+        by_source.setdefault(normalise(b["source"]), b)
+        by_source.setdefault(normalise(b["repaired"]), b)
+    warnings = list(layout_warnings)
+    edited_text: dict[str, str] = {}
+    report_rows = []
+    for number, (source_element, target_element) in enumerate(rows, start=1):
+        ids = docx_xml.hidden_ids(source_element)
+        block = by_id.get(ids[0]) if len(ids) == 1 else None
+        if block is None:
+            block = by_source.get(normalise(docx_xml.accepted_text(source_element))) or \
+                by_source.get(normalise(docx_xml.original_text(source_element)))
+            if block is None:
+                warnings.append(f"row {number}: no block id and its source matches no block; row skipped")
+                continue
+            warnings.append(f"row {number}: block id missing, matched by its source text to {block['id']}")
+        if block["id"] in edited_text:
+            warnings.append(f"row {number}: block {block['id']} appears twice; the first row is kept")
+            continue
+        translation = docx_xml.accepted_text(target_element)
+        edited_text[block["id"]] = translation
+        report_rows.append(_row_report(block, translation, docx_xml.tracked_change_count(target_element)))
+    missing = [b["id"] for b in blocks if b["id"] not in edited_text]
+    if missing:
+        warnings.append(f"{len(missing)} block(s) not found in the edited file (kept as machine translation): "
+                        + ", ".join(missing[:5]))
+    stem = document.core_properties.title or Path(edited).name.split(".")[0]
+    out = Path(out_dir)
+    stored = _learn(blocks, edited_text, tm_path or str(out / "tm.sqlite"))
+    outputs = _publish(stem, blocks, edited_text, out, document.core_properties.comments)
+    total = sum(len(b["translation"]) for b in blocks) or 1
+    report = {
+        "file": edited,
+        "blocks": report_rows,
+        "changed": sum(1 for r in report_rows if r["changed"]),
+        "effort": sum(r["edit_distance"] for r in report_rows) / total,
+        "comments": _editor_comments(document),
+        "warnings": warnings,
+        "stored": stored,
+        "tm": tm_path or str(out / "tm.sqlite"),
+        "outputs": outputs,
+    }
+    from .atomic import write_text
+
+    write_text(out / f"{stem}.review.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    report["outputs"].append(str(out / f"{stem}.review.json"))
+    return report
+
+
+def _open(path: str):
+    import docx
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such file; check the path", path)
+    data = p.read_bytes()
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReviewError("is not a valid .docx (corrupt, or not a Word file); give the edited STEM.bilingual.docx",
+                          path) from exc
+
+
+def _rows(document) -> tuple[list[tuple], list[str]]:
+    """(source element, translation element) pairs, from the table or the interleaved layout."""
+    warnings = []
+    for table in document.tables:
+        rows = []
+        for row in table.rows:
+            cells = row.cells
+            if len(cells) < 2:
+                warnings.append("a table row has fewer than 2 cells (table restructured); row skipped")
+                continue
+            rows.append((cells[0]._tc, cells[-1]._tc))
+        if any(docx_xml.hidden_ids(s) for s, _ in rows):
+            return rows, warnings
+    paragraphs = list(document.paragraphs)
+    rows = [(p._p, paragraphs[i + 1]._p) for i, p in enumerate(paragraphs[:-1]) if docx_xml.hidden_ids(p._p)]
+    return rows, warnings
+
+
+def _row_report(block: dict, translation: str, tracked: int) -> dict:
+    from rapidfuzz.distance import Levenshtein
+
+    distance = Levenshtein.distance(block["translation"], translation)
+    return {"id": block["id"], "changed": distance > 0 or tracked > 0, "edit_distance": distance,
+            "tracked_changes": tracked}
+
+
+def _learn(blocks: list[dict], edited: dict[str, str], tm_path: str) -> int:
+    tm = TranslationMemory(tm_path)
+    stored = 0
+    try:
+        for block in blocks:
+            text = edited.get(block["id"])
+            if block["kind"] == BlockKind.CODE.value or not text or not text.strip():
+                continue
+            tm.add(block["repaired"], text, origin="review" if text != block["translation"] else "approved")
+            stored += 1
+    finally:
+        tm.close()
+    return stored
+
+
+def _publish(stem: str, blocks: list[dict], edited: dict[str, str], out: Path, signature_json: str) -> list[str]:
+    from . import atomic
+    from .writers.docx_writer import target_docx
+    from .writers.markdown import target_markdown
+
+    document = Document(name=stem, blocks=[
+        Block(id=b["id"], kind=BlockKind(b["kind"]), source=b["source"], repaired=b["repaired"],
+              translation=edited.get(b["id"], b["translation"]), markup=b.get("markup", "")) for b in blocks])
+    try:
+        signature = json.loads(signature_json) if signature_json else {}
+    except json.JSONDecodeError:
+        signature = {}
+    signature["reviewed"] = True
+    paths = [out / f"{stem}.en.docx", out / f"{stem}.en.md"]
+    atomic.write_bytes(paths[0], target_docx(document, signature))
+    atomic.write_text(paths[1], target_markdown(document))
+    return [str(p) for p in paths]
+
+
+def _editor_comments(document) -> list[dict]:
+    comments = []
+    try:
+        items = list(document.comments)
+    except Exception:  # noqa: BLE001 - a file without a comments part has none
+        return comments
+    for comment in items:
+        if comment.author not in OUR_AUTHORS:
+            comments.append({"author": comment.author, "text": comment.text})
+    return comments

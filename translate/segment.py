@@ -1,0 +1,87 @@
+"""Lossless sentence segmentation: spans that cover a block's text exactly, in order."""
+
+from __future__ import annotations
+
+import re
+
+from .document import Block, Segment
+
+_ENDERS = set("。！？!?；;…")
+_CLOSERS = set("”’」』）)]】\"'")
+_OPEN_CLOSE = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "【": "】"}
+_CLAUSE = set("，,、：:；;")
+_WORDLIKE = re.compile(r"[0-9A-Za-z.%％_\-+]")
+DEFAULT_MAX_CHARS = 250
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split at sentence punctuation outside quotes and brackets; never inside numbers or Latin words."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    closers: list[str] = []
+    ascii_quote_open = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _OPEN_CLOSE:
+            closers.append(_OPEN_CLOSE[ch])
+        elif closers and ch == closers[-1]:
+            closers.pop()
+        elif ch == '"':
+            ascii_quote_open = not ascii_quote_open
+        elif ch in _ENDERS and not closers and not ascii_quote_open and not _inside_word(text, i):
+            j = i + 1
+            while j < n and (text[j] in _ENDERS or text[j] in _CLOSERS or text[j].isspace()):
+                j += 1
+            spans.append((start, j))
+            start = i = j
+            continue
+        i += 1
+    if start < n:
+        spans.append((start, n))
+    return spans
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """A half-width '?', '!' or ';' glued between Latin/digits (URLs, code) does not end a sentence."""
+    if text[i] not in "?!;":
+        return False
+    return 0 < i < len(text) - 1 and bool(_WORDLIKE.match(text[i - 1])) and bool(_WORDLIKE.match(text[i + 1]))
+
+
+def chunk_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut an over-long span at clause punctuation, else at a character that is not inside a word."""
+    if end - start <= max_chars:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    cut_from = start
+    while end - cut_from > max_chars:
+        limit = cut_from + max_chars
+        cut = next((k + 1 for k in range(limit - 1, cut_from, -1) if text[k] in _CLAUSE), None)
+        if cut is None:
+            cut = next(
+                (k for k in range(limit, cut_from, -1) if not (_WORDLIKE.match(text[k - 1]) and _WORDLIKE.match(text[k]))),
+                limit,
+            )
+        pieces.append((cut_from, cut))
+        cut_from = cut
+    pieces.append((cut_from, end))
+    return pieces
+
+
+def segment_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Segment]:
+    spans = [piece for s, e in sentence_spans(text) for piece in chunk_spans(text, s, e, max_chars)]
+    return [Segment(start=s, end=e, text=text[s:e]) for s, e in spans]
+
+
+def segment_block(block: Block, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    block.segments = segment_text(block.text, max_chars) if block.kind.translatable else []
+
+
+def reassemble(segments: list[Segment]) -> str:
+    return "".join(s.text for s in segments)
+
+
+def join_translations(parts: list[str]) -> str:
+    """English sentences joined by one space."""
+    return " ".join(p.strip() for p in parts if p.strip())

@@ -1,0 +1,127 @@
+"""Glossary enforcement: find terms in the source, protect them through MT, restore, verify.
+
+Two protection strategies, tried in this order per segment:
+  inline       the English target is written into the Chinese source; the model copies it.
+  placeholder  the term becomes a token (ZX1) that the model copies; we put the target back.
+A segment whose terms are not all present after the first is retried with the second.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .glossary import Entry, Glossary
+from .numbers import large_numbers
+
+STRATEGIES = ("inline", "placeholder")
+_PLACEHOLDER = "ZX{}"
+_PLACEHOLDER_ANY = re.compile(r"\bZ\s*X\s*(\d+)\b", re.IGNORECASE)
+# After these a term is a noun, not a modifier: 开源的, 开源第一, 开源。
+_NOT_A_NOUN_NEXT = set("的地得了和与及或、，,。.；;：:！!？?“”\"（）()第是也都就在为将被")
+_LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass
+class Span:
+    """A source span that must come out as one of `targets` (chosen form first)."""
+
+    start: int
+    end: int
+    source: str
+    targets: list[str]
+    kind: str  # glossary kind, or "number"
+    key: str  # glossary entry key (first source variant) or the number text
+
+
+class TermMatcher:
+    def __init__(self, glossary: Glossary):
+        self.entries = glossary.by_source()
+        variants = sorted(self.entries, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(v) for v in variants)) if variants else None
+
+    def find(self, text: str) -> list[Span]:
+        """Longest match first, left to right; a term inside a longer term is not matched."""
+        if self.pattern is None:
+            return []
+        spans = []
+        for m in self.pattern.finditer(text):
+            start, end = m.span()
+            if _cuts_latin_word(text, start, end):
+                continue
+            entry = self.entries[m.group()]
+            spans.append(Span(start, end, m.group(), _targets_in_context(entry, text, end), entry.kind, entry.key))
+        return spans
+
+
+def _cuts_latin_word(text: str, start: int, end: int) -> bool:
+    """A100 must not match inside A1000; Latin terms need word boundaries."""
+    before = start > 0 and _LATIN.match(text[start - 1]) and _LATIN.match(text[start])
+    after = end < len(text) and _LATIN.match(text[end]) and _LATIN.match(text[end - 1])
+    return bool(before or after)
+
+
+def _targets_in_context(entry: Entry, text: str, end: int) -> list[str]:
+    """Put the hyphenated form first when a noun follows (开源模型 -> open-source model)."""
+    targets = entry.targets
+    adjective = targets[0].replace(" ", "-")
+    if adjective in targets[1:] and end < len(text) and "\u4e00" <= text[end] <= "\u9fff" \
+            and text[end] not in _NOT_A_NOUN_NEXT:
+        return [adjective] + [t for t in targets if t != adjective]
+    return targets
+
+
+def number_spans(text: str) -> list[Span]:
+    return [Span(n.start, n.end, n.source, [n.english], "number", n.source) for n in large_numbers(text)]
+
+
+def merge_spans(terms: list[Span], numbers: list[Span]) -> list[Span]:
+    """Terms win over numbers they overlap; result sorted by start."""
+    taken = [(s.start, s.end) for s in terms]
+    kept = [n for n in numbers if all(n.end <= a or n.start >= b for a, b in taken)]
+    return sorted(terms + kept, key=lambda s: s.start)
+
+
+def protect(text: str, spans: list[Span], strategy: str) -> str:
+    """Replace each span (offsets into `text`) by its target or a placeholder."""
+    out, position = [], 0
+    for index, span in enumerate(spans, start=1):
+        out.append(text[position : span.start])
+        replacement = span.targets[0] if strategy == "inline" else _PLACEHOLDER.format(index)
+        # Space out Latin replacements from neighbouring Latin so tokens do not fuse.
+        if out and out[-1] and _LATIN.match(out[-1][-1]):
+            replacement = " " + replacement
+        if span.end < len(text) and _LATIN.match(text[span.end]):
+            replacement += " "
+        out.append(replacement)
+        position = span.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def restore(translation: str, spans: list[Span], strategy: str) -> str:
+    """Put targets back for placeholders; drop any placeholder we cannot place."""
+    if strategy != "placeholder":
+        return _PLACEHOLDER_ANY.sub("", translation) if _PLACEHOLDER_ANY.search(translation) else translation
+
+    def put_back(m: re.Match) -> str:
+        index = int(m.group(1))
+        return spans[index - 1].targets[0] if 1 <= index <= len(spans) else ""
+
+    restored = _PLACEHOLDER_ANY.sub(put_back, translation)
+    return re.sub(r"\s{2,}", " ", restored).strip()
+
+
+def present(translation: str, span: Span) -> bool:
+    """Is one of the span's targets in the translation? Case-insensitive, plural -s tolerated."""
+    return any(_target_pattern(t).search(translation) for t in span.targets)
+
+
+def _target_pattern(target: str) -> re.Pattern:
+    words = [re.escape(w) for w in re.split(r"[\s\-]+", target.strip()) if w]
+    body = r"[\s\-]*".join(words)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?:s|es|'s)?(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def missing(translation: str, spans: list[Span]) -> list[Span]:
+    return [s for s in spans if not present(translation, s)]

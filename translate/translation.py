@@ -1,0 +1,165 @@
+"""The translate stage: segments -> protected engine inputs -> cache / engine -> restored, verified text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .document import Block, TermHit
+from .memory import SegmentCache
+from .segment import join_translations
+from .terms import Span, TermMatcher, merge_spans, missing, number_spans, protect, restore
+
+CHUNK = 32  # segments per engine call: the cache is written after each, so an interrupted run resumes
+FAULT_CODES = ("engine-error", "empty", "repetition")
+
+
+@dataclass
+class Job:
+    block: Block
+    index: int  # segment index in the block
+    spans: list[Span]
+    inputs: dict[str, str] = field(default_factory=dict)  # strategy -> engine input
+    outputs: dict[str, str] = field(default_factory=dict)  # strategy -> restored output
+    error: str = ""
+
+
+class EngineRunner:
+    """Runs engine inputs through the cache and, for misses, the engine (loaded on first need)."""
+
+    def __init__(self, load_engine: Callable, cache: SegmentCache | None, progress=None):
+        self._load = load_engine
+        self.engine = None
+        self.cache = cache
+        self.progress = progress
+        self.translated = 0
+        self.from_cache = 0
+
+    def run(self, texts: list[str]) -> dict[str, str | Exception]:
+        unique = list(dict.fromkeys(texts))
+        results: dict[str, str | Exception] = dict(self.cache.get_many(unique)) if self.cache else {}
+        self.from_cache += sum(1 for t in texts if t in results)
+        todo = [t for t in unique if t not in results]
+        if self.progress is not None:
+            self.progress.update(len(unique) - len(todo))
+        if todo and self.engine is None:
+            self.engine = self._load()
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            for text, output in zip(chunk, self._translate_isolating_faults(chunk)):
+                results[text] = output
+            done = [(t, results[t]) for t in chunk if isinstance(results[t], str) and results[t].strip()]
+            if self.cache and done:
+                self.cache.put_many(done)
+            self.translated += len(chunk)
+            if self.progress is not None:
+                self.progress.update(len(chunk))
+        return results
+
+    def _translate_isolating_faults(self, chunk: list[str]) -> list[str | Exception]:
+        try:
+            return list(self.engine.translate(chunk))
+        except Exception:  # one bad segment must not sink the run: retry one at a time
+            outputs: list[str | Exception] = []
+            for text in chunk:
+                try:
+                    outputs.append(self.engine.translate([text])[0])
+                except Exception as exc:  # noqa: BLE001 - reported on the block
+                    outputs.append(exc)
+            return outputs
+
+
+def plan_jobs(blocks: list[Block], matcher: TermMatcher | None) -> list[Job]:
+    """Find terms (recorded on the block) and build one job per segment."""
+    jobs = []
+    for block in blocks:
+        text = block.text
+        term_spans = matcher.find(text) if matcher else []
+        block.terms = [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in term_spans]
+        spans = merge_spans(term_spans, number_spans(text))
+        for index, segment in enumerate(block.segments):
+            inside = [Span(s.start - segment.start, s.end - segment.start, s.source, s.targets, s.kind, s.key)
+                      for s in spans if s.start >= segment.start and s.end <= segment.end]
+            jobs.append(Job(block, index, inside))
+    return jobs
+
+
+def translate_jobs(jobs: list[Job], runner: EngineRunner) -> None:
+    """Inline protection first; segments with a missing term are retried with placeholders."""
+    _run_strategy(jobs, runner, "inline")
+    retry = [j for j in jobs if not j.error and missing(j.outputs["inline"], _glossary_spans(j))]
+    if retry:
+        _run_strategy(retry, runner, "placeholder")
+    for job in jobs:
+        _settle(job)
+    for block in {id(j.block): j.block for j in jobs}.values():
+        block.translation = join_translations([s.translation for s in block.segments])
+        block.origin = "cache" if block.segments and all(s.origin == "cache" for s in block.segments) else "mt"
+
+
+def _run_strategy(jobs: list[Job], runner: EngineRunner, strategy: str) -> None:
+    for job in jobs:
+        segment = job.block.segments[job.index]
+        leading = len(segment.text) - len(segment.text.lstrip())
+        spans = [Span(s.start - leading, s.end - leading, s.source, s.targets, s.kind, s.key) for s in job.spans]
+        job.inputs[strategy] = protect(segment.text.strip(), spans, strategy)
+    before = runner.translated
+    results = runner.run([j.inputs[strategy] for j in jobs])
+    for job in jobs:
+        output = results[job.inputs[strategy]]
+        if isinstance(output, Exception):
+            job.error = f"{type(output).__name__}: {output}"
+            job.outputs[strategy] = ""
+        else:
+            job.outputs[strategy] = restore(output, job.spans, strategy)
+    if runner.translated == before:
+        for job in jobs:
+            job.block.segments[job.index].origin = "cache"
+
+
+def _glossary_spans(job: Job) -> list[Span]:
+    return [s for s in job.spans if s.kind != "number"]
+
+
+def _settle(job: Job) -> None:
+    """Keep the strategy that misses fewest terms (inline on a tie) and record what was enforced."""
+    segment = job.block.segments[job.index]
+    segment.origin = segment.origin or "mt"
+    if job.error:
+        job.block.flag("engine-error", "error", f"the engine failed on a sentence ({job.error[:120]})")
+        segment.translation = ""
+        return
+    glossary_spans = _glossary_spans(job)
+    candidates = [(len(missing(job.outputs[s], glossary_spans)), order, s) for order, s in enumerate(job.outputs)]
+    _, _, strategy = min(candidates)
+    segment.translation = job.outputs[strategy]
+    absent = {id(s) for s in missing(segment.translation, glossary_spans)}
+    for span in glossary_spans:
+        hit = _hit_for(job, span)
+        if hit is None:
+            continue
+        hit.enforced = id(span) not in absent
+        hit.strategy = strategy
+        if not hit.enforced:
+            job.block.flag("term-missing", "warning", f"glossary term {span.source} -> {span.targets[0]} "
+                           "is not in the translation", span=span.source)
+
+
+def _hit_for(job: Job, span: Span) -> TermHit | None:
+    absolute = job.block.segments[job.index].start + span.start
+    return next((h for h in job.block.terms if h.start == absolute), None)
+
+
+def terms_report(blocks: list[Block]) -> list[dict]:
+    """One entry per glossary term seen: occurrences, enforced, missing."""
+    report: dict[str, dict] = {}
+    for block in blocks:
+        for hit in block.terms:
+            key = hit.key or hit.source
+            entry = report.setdefault(key, {
+                "source": key, "target": hit.target, "kind": hit.kind,
+                "occurrences": 0, "enforced": 0, "missing": 0})
+            entry["occurrences"] += 1
+            entry["enforced" if hit.enforced else "missing"] += 1
+    return sorted(report.values(), key=lambda e: (-e["occurrences"], e["source"]))
+

@@ -1,0 +1,149 @@
+"""Bilingual review DOCX (table or interleaved) and the target-only DOCX."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from ..document import Block, BlockKind, Document
+from ..repair import LOW_CONFIDENCE
+from . import docx_xml
+
+STYLE_BY_KIND = {
+    BlockKind.TITLE: "Title",
+    BlockKind.BYLINE: "Subtitle",
+    BlockKind.HEADING: "Heading 2",
+    BlockKind.CAPTION: "Caption",
+    BlockKind.QUOTE: "Quote",
+    BlockKind.PARAGRAPH: "Normal",
+    BlockKind.CODE: "No Spacing",
+}
+QA_AUTHOR, QA_INITIALS = "translate QA", "QA"
+
+
+def bilingual_docx(document: Document, signature: dict, *, layout: str = "table", show_repairs: bool = True) -> bytes:
+    """Source (with repairs as tracked changes) beside or above the translation, one block per row."""
+    import docx
+    from docx.shared import Pt
+
+    out = docx.Document()
+    _record_signature(out, document, signature)
+    docx_xml.embed_blocks(out, [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text,
+                                 "translation": b.translation, "markup": b.markup} for b in document.blocks])
+    ids = docx_xml.RevisionIds()
+    out.add_paragraph(f"{document.name}: source (Chinese) and translation (English). "
+                      "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
+    if layout == "interleaved":
+        for block in document.blocks:
+            _source_paragraph(out, out.add_paragraph(style=STYLE_BY_KIND[block.kind]), block, ids, show_repairs)
+            target = out.add_paragraph(style=STYLE_BY_KIND[block.kind])
+            target.paragraph_format.left_indent = Pt(18)
+            _translation_runs(out, target, block)
+    else:
+        table = out.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for block in document.blocks:
+            cells = table.add_row().cells
+            _source_paragraph(out, cells[0].paragraphs[0], block, ids, show_repairs)
+            cells[0].paragraphs[0].style = out.styles[STYLE_BY_KIND[block.kind]]
+            cells[1].paragraphs[0].style = out.styles[STYLE_BY_KIND[block.kind]]
+            _translation_runs(out, cells[1].paragraphs[0], block)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def target_docx(document: Document, signature: dict, translations: dict[str, str] | None = None) -> bytes:
+    """The translation alone, one paragraph per block, styled by kind."""
+    import docx
+
+    out = docx.Document()
+    _record_signature(out, document, signature)
+    for block in document.blocks:
+        text = (translations or {}).get(block.id, block.translation)
+        out.add_paragraph(text, style=STYLE_BY_KIND[block.kind])
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def _record_signature(out, document: Document, signature: dict) -> None:
+    props = out.core_properties
+    props.title = document.name
+    props.subject = "translate bilingual review"
+    props.comments = json.dumps(signature, ensure_ascii=False, sort_keys=True)
+
+
+def _source_paragraph(out, paragraph, block: Block, ids, show_repairs: bool) -> None:
+    docx_xml.add_hidden_id(paragraph, block.id, ids)
+    if not show_repairs or not block.repairs:
+        docx_xml.set_east_asian_font(paragraph.add_run(block.source))
+        return
+    position = 0
+    for repair in block.repairs:
+        if repair.offset > position:
+            docx_xml.set_east_asian_font(paragraph.add_run(block.source[position : repair.offset]))
+        deleted, inserted = docx_xml.add_tracked_replacement(paragraph, repair.spun, repair.restored, ids)
+        from docx.text.run import Run
+
+        for element in (deleted, inserted):
+            docx_xml.set_east_asian_font(Run(element, paragraph))
+        if repair.confidence < LOW_CONFIDENCE:
+            out.add_comment(Run(inserted, paragraph), text=f"Repair '{repair.spun}' -> '{repair.restored}' is uncertain "
+                            f"(confidence {repair.confidence:.2f}); reject the change if the original was right.",
+                            author=docx_xml.REPAIR_AUTHOR, initials="TR")
+        position = repair.offset + len(repair.spun)
+    if position < len(block.source):
+        docx_xml.set_east_asian_font(paragraph.add_run(block.source[position:]))
+
+
+def _translation_runs(out, paragraph, block: Block) -> None:
+    """The translation with enforced terms highlighted and the flags as highlighted, commented spans."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    text = block.translation
+    position = 0
+    flagged_runs = []
+    for start, end, kind in _marks(block, text):
+        if start > position:
+            paragraph.add_run(text[position:start])
+        run = paragraph.add_run(text[start:end])
+        run.font.highlight_color = WD_COLOR_INDEX.BRIGHT_GREEN if kind == "term" else WD_COLOR_INDEX.YELLOW
+        if kind == "flag":
+            flagged_runs.append(run)
+        position = end
+    if position < len(text) or not paragraph.runs:
+        paragraph.add_run(text[position:])
+    notes = [f"[{f.code}] {f.message}" for f in block.flags]
+    if block.origin == "tm":
+        notes.append("[tm] reused from the translation memory")
+    if notes:
+        if not flagged_runs:  # no span to point at: the whole translation is in question
+            flagged_runs = list(paragraph.runs)
+            if block.flags:
+                for run in flagged_runs:
+                    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        out.add_comment(flagged_runs, text="\n".join(notes), author=QA_AUTHOR, initials=QA_INITIALS)
+
+
+def _marks(block: Block, text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, 'term'|'flag') spans of the translation, in order."""
+    lowered = text.lower()
+    marks = []
+    for hit in block.terms:
+        if hit.enforced:
+            at = lowered.find(hit.target.lower())
+            if at >= 0:
+                marks.append((at, at + len(hit.target), "term"))
+    for flag in block.flags:
+        if flag.span:
+            at = lowered.find(flag.span.lower())
+            if at >= 0:
+                marks.append((at, at + len(flag.span), "flag"))
+    marks.sort()
+    result, last_end = [], 0
+    for start, end, kind in marks:
+        if start >= last_end:
+            result.append((start, end, kind))
+            last_end = end
+    return result

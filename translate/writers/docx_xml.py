@@ -1,0 +1,170 @@
+"""The few WordprocessingML pieces python-docx has no API for: tracked changes, hidden ids, fonts.
+
+Kept in one module so the rest of the code stays on python-docx's object model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+REPAIR_AUTHOR = "translate (source repair)"
+ID_BOOKMARK_PREFIX = "_tr_"  # a leading underscore makes Word treat the bookmark as hidden
+EAST_ASIAN_FONT = "SimSun"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class RevisionIds:
+    """w:id values must be unique across tracked changes and bookmarks in a document."""
+
+    def __init__(self, start: int = 1000):
+        self.next = start
+
+    def __call__(self) -> str:
+        self.next += 1
+        return str(self.next)
+
+
+def set_east_asian_font(run, font: str = EAST_ASIAN_FONT) -> None:
+    """Name a CJK font for East Asian text so Chinese renders in Word and LibreOffice."""
+    r_pr = run._r.get_or_add_rPr()
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), font)
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _text_run(text: str, deleted: bool = False):
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:delText" if deleted else "w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    return run
+
+
+def add_tracked_replacement(paragraph, deleted: str, inserted: str, ids: RevisionIds, author: str = REPAIR_AUTHOR):
+    """Append <w:del>deleted</w:del><w:ins>inserted</w:ins>; returns the inserted w:r element."""
+    date = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    removal = OxmlElement("w:del")
+    insertion = OxmlElement("w:ins")
+    for element in (removal, insertion):
+        element.set(qn("w:id"), ids())
+        element.set(qn("w:author"), author)
+        element.set(qn("w:date"), date)
+    removal.append(_text_run(deleted, deleted=True))
+    inserted_run = _text_run(inserted)
+    insertion.append(inserted_run)
+    paragraph._p.append(removal)
+    paragraph._p.append(insertion)
+    return removal[0], inserted_run
+
+
+def add_hidden_id(paragraph, block_id: str, ids: RevisionIds) -> None:
+    """A hidden bookmark carrying the block id: invisible in Word, kept through edits."""
+    start = OxmlElement("w:bookmarkStart")
+    number = ids()
+    start.set(qn("w:id"), number)
+    start.set(qn("w:name"), ID_BOOKMARK_PREFIX + block_id)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), number)
+    p_pr = paragraph._p.pPr
+    if p_pr is not None:
+        p_pr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    start.addnext(end)
+
+
+def hidden_ids(element) -> list[str]:
+    return [b.get(qn("w:name"))[len(ID_BOOKMARK_PREFIX):] for b in element.iter(qn("w:bookmarkStart"))
+            if (b.get(qn("w:name")) or "").startswith(ID_BOOKMARK_PREFIX)]
+
+
+def accepted_text(element) -> str:
+    """Text as if every tracked change were accepted: insertions kept, deletions dropped."""
+    parts = []
+    for node in element.iter():
+        tag = node.tag
+        if tag == f"{_W}t" and not _inside(node, f"{_W}del"):
+            parts.append(node.text or "")
+        elif tag == f"{_W}tab" and not _inside(node, f"{_W}del"):
+            parts.append("\t")
+        elif tag in (f"{_W}br", f"{_W}cr") and not _inside(node, f"{_W}del"):
+            parts.append("\n")
+        elif tag == f"{_W}p" and parts and node is not element:
+            parts.append("\n")
+    return "".join(parts).strip("\n")
+
+
+def original_text(element) -> str:
+    """Text as if every tracked change were rejected: deletions kept, insertions dropped."""
+    parts = []
+    for node in element.iter(f"{_W}t", f"{_W}delText"):
+        if not _inside(node, f"{_W}ins"):
+            parts.append(node.text or "")
+    return "".join(parts)
+
+
+def tracked_change_count(element) -> int:
+    return sum(1 for _ in element.iter(f"{_W}ins", f"{_W}del"))
+
+
+def _inside(node, tag: str) -> bool:
+    parent = node.getparent()
+    while parent is not None:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def iter_body_paragraphs(document):
+    """(style name, accepted text) of every paragraph: headers, body and tables in order, footers."""
+    seen = set()
+    for section in document.sections:
+        for paragraph in section.header.paragraphs:
+            if id(paragraph._p) not in seen:
+                seen.add(id(paragraph._p))
+                yield paragraph.style.name if paragraph.style is not None else "", accepted_text(paragraph._p)
+    body = document.element.body
+    for p in body.iter(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        name = document.styles.get_by_id(style.get(qn("w:val"))).name if style is not None else "Normal"
+        yield name or "", accepted_text(p)
+    for section in document.sections:
+        for paragraph in section.footer.paragraphs:
+            yield paragraph.style.name if paragraph.style is not None else "", accepted_text(paragraph._p)
+
+
+BLOCKS_RELTYPE = "http://schemas.translate-tool.org/relationships/blocks"
+BLOCKS_PARTNAME = "/customXml/translate-blocks.json"
+
+
+def embed_blocks(document, blocks: list[dict]) -> None:
+    """Store the run's blocks (ids, sources, machine translations) inside the DOCX package."""
+    import json
+
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    blob = json.dumps(blocks, ensure_ascii=False).encode("utf-8")
+    part = Part(PackURI(BLOCKS_PARTNAME), "application/json", blob, document.part.package)
+    document.part.relate_to(part, BLOCKS_RELTYPE)
+
+
+def embedded_blocks(document) -> list[dict] | None:
+    import json
+
+    for rel in document.part.rels.values():
+        if rel.reltype == BLOCKS_RELTYPE and not rel.is_external:
+            return json.loads(rel.target_part.blob.decode("utf-8"))
+    return None
