@@ -9,7 +9,8 @@ from .numbers import source_values, target_values
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
-_WORD = re.compile(r"[A-Za-z0-9']+")
+# Words, or single characters of scripts without spaces (a looping model may emit either).
+_LOOP_TOKEN = re.compile(r"[A-Za-z0-9']+|[^\sA-Za-z0-9']")
 _SMALL_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
                        9: "nine", 10: "ten", 100: "hundred", 1000: "thousand"}
 MIN_RATIO, MAX_RATIO = 0.6, 8.0  # English characters per source character, zh -> en
@@ -55,22 +56,34 @@ def _check_untranslated(block: Block, translation: str) -> None:
 
 
 def _check_repetition(block: Block, translation: str) -> None:
-    words = [w.lower() for w in _WORD.findall(translation)]
+    # A loop happens inside one generation, so each sentence is checked on its own.
+    outputs = [s.translation for s in block.segments if s.translation] or [translation]
+    for output in outputs:
+        phrase = repeated_phrase(output)
+        if phrase:
+            block.flag("repetition", "error", f"'{phrase}' repeats: the model looped", span=phrase)
+            return
+
+
+def repeated_phrase(text: str) -> str | None:
+    """A token said four times in a row, a phrase of 2-4 tokens three times in a row, or a
+    4-gram said three times anywhere: the signs of a model stuck in a loop."""
+    words = [w.lower() for w in _LOOP_TOKEN.findall(text)]
     for size in (1, 2, 3, 4):
-        for start in range(0, max(0, len(words) - 3 * size + 1)):
+        times = 4 if size == 1 else 3
+        for start in range(0, max(0, len(words) - times * size + 1)):
             gram = words[start : start + size]
-            if gram == words[start + size : start + 2 * size] == words[start + 2 * size : start + 3 * size]:
-                if size == 1 and gram[0] in ("very", "ha"):
+            if all(words[start + k * size : start + (k + 1) * size] == gram for k in range(1, times)):
+                if size == 1 and not gram[0].isalnum():
                     continue
-                block.flag("repetition", "error", f"'{' '.join(gram)}' repeats: the model looped", span=" ".join(gram))
-                return
+                return " ".join(gram)
     counts: dict[tuple, int] = {}
     for start in range(len(words) - 3):
         gram = tuple(words[start : start + 4])
         counts[gram] = counts.get(gram, 0) + 1
         if counts[gram] >= 3:
-            block.flag("repetition", "error", f"'{' '.join(gram)}' occurs {counts[gram]} times", span=" ".join(gram))
-            return
+            return " ".join(gram)
+    return None
 
 
 def _check_length(block: Block, source: str, translation: str) -> None:

@@ -18,11 +18,12 @@ OUR_AUTHORS = {QA_AUTHOR, docx_xml.REPAIR_AUTHOR}
 
 def import_review(edited: str, out_dir: str = "out", tm_path: str | None = None) -> dict:
     document = _open(edited)
-    blocks = docx_xml.embedded_blocks(document)
+    run = docx_xml.embedded_run(document)
     rows, layout_warnings = _rows(document)
-    if blocks is None:
+    if run is None:
         raise ReviewError("carries no block data: it is not a bilingual DOCX written by 'translate run' "
                           "(give the STEM.bilingual.docx)", edited)
+    blocks = run["blocks"]
     by_id = {b["id"]: b for b in blocks}
     by_source = {}
     for b in blocks:
@@ -54,7 +55,7 @@ def import_review(edited: str, out_dir: str = "out", tm_path: str | None = None)
     stem = document.core_properties.title or Path(edited).name.split(".")[0]
     out = Path(out_dir)
     stored = _learn(blocks, edited_text, tm_path or str(out / "tm.sqlite"))
-    outputs = _publish(stem, blocks, edited_text, out, document.core_properties.comments)
+    outputs = _publish(stem, blocks, edited_text, out, dict(run.get("signature", {})))
     total = sum(len(b["translation"]) for b in blocks) or 1
     report = {
         "file": edited,
@@ -129,7 +130,7 @@ def _learn(blocks: list[dict], edited: dict[str, str], tm_path: str) -> int:
     return stored
 
 
-def _publish(stem: str, blocks: list[dict], edited: dict[str, str], out: Path, signature_json: str) -> list[str]:
+def _publish(stem: str, blocks: list[dict], edited: dict[str, str], out: Path, signature: dict) -> list[str]:
     from . import atomic
     from .writers.docx_writer import target_docx
     from .writers.markdown import target_markdown
@@ -137,10 +138,6 @@ def _publish(stem: str, blocks: list[dict], edited: dict[str, str], out: Path, s
     document = Document(name=stem, blocks=[
         Block(id=b["id"], kind=BlockKind(b["kind"]), source=b["source"], repaired=b["repaired"],
               translation=edited.get(b["id"], b["translation"]), markup=b.get("markup", "")) for b in blocks])
-    try:
-        signature = json.loads(signature_json) if signature_json else {}
-    except json.JSONDecodeError:
-        signature = {}
     signature["reviewed"] = True
     paths = [out / f"{stem}.en.docx", out / f"{stem}.en.md"]
     atomic.write_bytes(paths[0], target_docx(document, signature))

@@ -7,6 +7,7 @@ from typing import Callable
 
 from .document import Block, TermHit
 from .memory import SegmentCache
+from .qa import repeated_phrase
 from .segment import join_translations
 from .terms import Span, TermMatcher, merge_spans, missing, number_spans, protect, restore
 
@@ -35,20 +36,27 @@ class EngineRunner:
         self.translated = 0
         self.from_cache = 0
 
-    def run(self, texts: list[str]) -> dict[str, str | Exception]:
+    def run(self, texts: list[str], avoid_repetition: bool = False) -> dict[str, str | Exception]:
+        """Translations of `texts` (an Exception where the engine failed on one)."""
         unique = list(dict.fromkeys(texts))
-        results: dict[str, str | Exception] = dict(self.cache.get_many(unique)) if self.cache else {}
+        namespace = "no-repeat\x00" if avoid_repetition else ""
+        cached = self.cache.get_many([namespace + t for t in unique]) if self.cache else {}
+        results: dict[str, str | Exception] = {t[len(namespace):]: v for t, v in cached.items()}
         self.from_cache += sum(1 for t in texts if t in results)
         todo = [t for t in unique if t not in results]
         if self.progress is not None:
+            if self.progress.n:  # a retry pass: grow the bar rather than overflow it
+                self.progress.total += len(unique)
             self.progress.update(len(unique) - len(todo))
         if todo and self.engine is None:
             self.engine = self._load()
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
-            for text, output in zip(chunk, self._translate_isolating_faults(chunk)):
+            for text, output in zip(chunk, self._translate_isolating_faults(chunk, avoid_repetition)):
                 results[text] = output
-            done = [(t, results[t]) for t in chunk if isinstance(results[t], str) and results[t].strip()]
+            # Failed and empty outputs are not cached: the next run tries them again. Looping ones
+            # are (the engine is deterministic); their no-repeat retry is cached beside them.
+            done = [(namespace + t, results[t]) for t in chunk if isinstance(results[t], str) and results[t].strip()]
             if self.cache and done:
                 self.cache.put_many(done)
             self.translated += len(chunk)
@@ -56,14 +64,15 @@ class EngineRunner:
                 self.progress.update(len(chunk))
         return results
 
-    def _translate_isolating_faults(self, chunk: list[str]) -> list[str | Exception]:
+    def _translate_isolating_faults(self, chunk: list[str], avoid_repetition: bool) -> list[str | Exception]:
+        options = {"avoid_repetition": True} if avoid_repetition else {}
         try:
-            return list(self.engine.translate(chunk))
+            return list(self.engine.translate(chunk, **options))
         except Exception:  # one bad segment must not sink the run: retry one at a time
             outputs: list[str | Exception] = []
             for text in chunk:
                 try:
-                    outputs.append(self.engine.translate([text])[0])
+                    outputs.append(self.engine.translate([text], **options)[0])
                 except Exception as exc:  # noqa: BLE001 - reported on the block
                     outputs.append(exc)
             return outputs
@@ -105,6 +114,11 @@ def _run_strategy(jobs: list[Job], runner: EngineRunner, strategy: str) -> None:
         job.inputs[strategy] = protect(segment.text.strip(), spans, strategy)
     before = runner.translated
     results = runner.run([j.inputs[strategy] for j in jobs])
+    looping = [j.inputs[strategy] for j in jobs if isinstance(results[j.inputs[strategy]], str)
+               and repeated_phrase(results[j.inputs[strategy]])]
+    if looping:  # a model stuck in a loop gets one more go with repeated phrases blocked
+        retried = runner.run(looping, avoid_repetition=True)
+        results.update({t: o for t, o in retried.items() if isinstance(o, str) and o.strip()})
     for job in jobs:
         output = results[job.inputs[strategy]]
         if isinstance(output, Exception):

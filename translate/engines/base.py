@@ -28,8 +28,13 @@ class Engine(Protocol):
     name: str
     max_input_tokens: int
 
-    def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[str]:
-        """Return one translation per input, in input order."""
+    def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
+                  avoid_repetition: bool = False) -> list[str]:
+        """Return one translation per input, in input order.
+
+        `avoid_repetition` asks the engine to block repeated phrases: the pipeline's retry
+        for outputs that looped.
+        """
         ...
 
     def describe(self) -> dict:

@@ -40,13 +40,19 @@ class CTranslate2Engine:
         return self.source_sp.encode(text, out_type=str)[: self.max_input_tokens - 1] + ["</s>"]
 
     def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
-                  forced_lengths: Sequence[int] | None = None) -> list[str]:
-        """Translate in length-sorted batches. `forced_lengths` (benchmarks only) fixes output lengths."""
+                  forced_lengths: Sequence[int] | None = None, avoid_repetition: bool = False) -> list[str]:
+        """Translate in length-sorted batches.
+
+        `avoid_repetition` blocks repeated 3-grams (a retry for outputs that looped);
+        `forced_lengths` (benchmarks only) fixes output lengths.
+        """
         tokens = [self.tokenize(t) for t in texts]
         results: list[str] = [""] * len(texts)
         for batch in token_batches([len(t) for t in tokens], self.settings.batch_tokens):
             longest = max(len(tokens[i]) for i in batch)
             options = {"beam_size": self.settings.beams, "max_decoding_length": output_length_cap(longest)}
+            if avoid_repetition:
+                options.update(no_repeat_ngram_size=3, repetition_penalty=1.3)
             if forced_lengths is not None:
                 forced = max(forced_lengths[i] for i in batch)
                 options.update(max_decoding_length=forced, min_decoding_length=forced)

@@ -17,6 +17,7 @@ class TransformersEngine:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+        quiet_transformers()
         self.settings = settings
         self.model_id = settings.model
         self.device = _device(settings.device, torch)
@@ -39,24 +40,31 @@ class TransformersEngine:
         return [len(ids) for ids in self.tokenizer(list(texts), truncation=True, max_length=self.max_input_tokens)["input_ids"]]
 
     def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
-                  forced_lengths: Sequence[int] | None = None) -> list[str]:
-        """Translate in length-sorted batches. `forced_lengths` (benchmarks only) fixes output lengths."""
+                  forced_lengths: Sequence[int] | None = None, avoid_repetition: bool = False) -> list[str]:
+        """Translate in length-sorted batches.
+
+        `avoid_repetition` blocks repeated 3-grams (a retry for outputs that looped);
+        `forced_lengths` (benchmarks only) fixes output lengths.
+        """
         lengths = self.count_tokens(texts)
         results: list[str] = [""] * len(texts)
         for batch in token_batches(lengths, self.settings.batch_tokens):
             outputs = self._generate([texts[i] for i in batch], max(lengths[i] for i in batch),
-                                     None if forced_lengths is None else max(forced_lengths[i] for i in batch))
+                                     None if forced_lengths is None else max(forced_lengths[i] for i in batch),
+                                     avoid_repetition)
             for index, text in zip(batch, outputs):
                 results[index] = text
             if progress:
                 progress(len(batch))
         return results
 
-    def _generate(self, texts: list[str], longest: int, forced: int | None) -> list[str]:
+    def _generate(self, texts: list[str], longest: int, forced: int | None, avoid_repetition: bool) -> list[str]:
         torch = self._torch
         inputs = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True,
                                 max_length=self.max_input_tokens).to(self.device)
         options = {"num_beams": self.settings.beams, "max_new_tokens": output_length_cap(longest)}
+        if avoid_repetition:
+            options.update(no_repeat_ngram_size=3, repetition_penalty=1.3)
         if forced is not None:
             options.update(max_new_tokens=forced, min_new_tokens=forced)
         with torch.inference_mode():
@@ -83,3 +91,14 @@ def _dtype(requested: str, device: str, torch):
     if device == "cuda":
         return torch.float16
     return torch.bfloat16 if cpu_has_fast_bf16() else torch.float32
+
+
+def quiet_transformers() -> None:
+    """Our progress bar is the one the user sees; silence the library's bars and advice."""
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")

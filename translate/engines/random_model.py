@@ -45,6 +45,9 @@ def build_marian(folder: Path, source_lines: list[str], target_lines: list[str],
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
+    from .hf import quiet_transformers
+
+    quiet_transformers()
     folder.mkdir(parents=True, exist_ok=True)
     train_spm(source_lines, shape.spm_vocab, folder / "source.spm")
     train_spm(target_lines, shape.spm_vocab, folder / "target.spm")

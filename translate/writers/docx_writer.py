@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 from ..document import Block, BlockKind, Document
 from ..repair import LOW_CONFIDENCE
@@ -28,8 +27,8 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
 
     out = docx.Document()
     _record_signature(out, document, signature)
-    docx_xml.embed_blocks(out, [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text,
-                                 "translation": b.translation, "markup": b.markup} for b in document.blocks])
+    docx_xml.embed_run(out, signature, [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text,
+                                         "translation": b.translation, "markup": b.markup} for b in document.blocks])
     ids = docx_xml.RevisionIds()
     out.add_paragraph(f"{document.name}: source (Chinese) and translation (English). "
                       "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
@@ -71,7 +70,8 @@ def _record_signature(out, document: Document, signature: dict) -> None:
     props = out.core_properties
     props.title = document.name
     props.subject = "translate bilingual review"
-    props.comments = json.dumps(signature, ensure_ascii=False, sort_keys=True)
+    # Word caps this field at 255 characters; the full signature is in the embedded run data.
+    props.comments = " | ".join(f"{k}={v}" for k, v in signature.items())[:255]
 
 
 def _source_paragraph(out, paragraph, block: Block, ids, show_repairs: bool) -> None:

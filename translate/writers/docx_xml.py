@@ -149,22 +149,26 @@ BLOCKS_RELTYPE = "http://schemas.translate-tool.org/relationships/blocks"
 BLOCKS_PARTNAME = "/customXml/translate-blocks.json"
 
 
-def embed_blocks(document, blocks: list[dict]) -> None:
-    """Store the run's blocks (ids, sources, machine translations) inside the DOCX package."""
+def embed_run(document, signature: dict, blocks: list[dict]) -> None:
+    """Store the run (signature; block ids, sources, machine translations) inside the DOCX package."""
     import json
 
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
-    blob = json.dumps(blocks, ensure_ascii=False).encode("utf-8")
+    blob = json.dumps({"signature": signature, "blocks": blocks}, ensure_ascii=False).encode("utf-8")
     part = Part(PackURI(BLOCKS_PARTNAME), "application/json", blob, document.part.package)
     document.part.relate_to(part, BLOCKS_RELTYPE)
 
 
-def embedded_blocks(document) -> list[dict] | None:
+def embedded_run(document) -> dict | None:
+    """{"signature", "blocks"} as written by embed_run, or None for a DOCX that is not ours."""
     import json
 
     for rel in document.part.rels.values():
         if rel.reltype == BLOCKS_RELTYPE and not rel.is_external:
-            return json.loads(rel.target_part.blob.decode("utf-8"))
+            try:
+                return json.loads(rel.target_part.blob.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                return None
     return None

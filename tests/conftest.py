@@ -1,0 +1,39 @@
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never touch the network
+# Converted CTranslate2 models are cached per test session, never in the user's home.
+os.environ["TRANSLATE_CACHE"] = tempfile.mkdtemp(prefix="translate-test-cache-")
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "examples" / "why-bat-did-not-build-deepseek.zh.txt"
+ENGLISH_LINES = [
+    "DeepSeek took the limelight from almost all Chinese large models overnight.",
+    "Over the past year, Kimi and Doubao grew fast among consumers.",
+    "The founder Liang Wenfeng believed artificial intelligence would change the world.",
+    "High-Flyer built the Fire-Flyer 2 cluster with 10,000 A100 chips.",
+    "Its daily active users passed 20 million within 20 days.",
+]
+
+
+@pytest.fixture(scope="session")
+def article_path() -> Path:
+    return ARTICLE
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A random-weight MarianMT with real MarianTokenizer files, built in seconds."""
+    from translate.engines.random_model import build_marian
+
+    lines = ARTICLE.read_text(encoding="utf-8").splitlines()[:12]
+    return build_marian(tmp_path_factory.mktemp("tiny") / "marian", lines, ENGLISH_LINES * 2)
+
+
+@pytest.fixture
+def rule_engine():
+    from engines import RuleEngine
+
+    return RuleEngine
