@@ -56,12 +56,12 @@ class RuleEngine:
         while i < len(text):
             word = next((w for w in sorted(WORDS, key=len, reverse=True) if text.startswith(w, i)), None)
             if word:
-                out.append(WORDS[word])
+                out.append(" " + WORDS[word] + " ")
                 i += len(word)
                 continue
             token = _TOKEN.match(text, i).group()
             if "\u4e00" <= token <= "\u9fff":
-                out.append(token if self.keep_han else "")
+                out.append(token if self.keep_han else " ")
             elif token.startswith("ZX") and self.alter_placeholders:
                 out.append(self.alter_placeholders(token))
             elif token in "，,。；;：:！？!?":

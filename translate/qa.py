@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 
 from .document import Block
-from .numbers import source_values, target_values
+from .numbers import english_number, source_values, target_values
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
 # Words, or single characters of scripts without spaces (a looping model may emit either).
 _LOOP_TOKEN = re.compile(r"[A-Za-z0-9']+|[^\sA-Za-z0-9']")
-_SMALL_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
-                       9: "nine", 10: "ten", 100: "hundred", 1000: "thousand"}
+_ONES = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+        "seventeen eighteen nineteen twenty".split()
+# Numbers a translator may spell out: one..twenty, the tens, hundred, thousand.
+_SMALL_NUMBER_WORDS = {**{i + 1: w for i, w in enumerate(_ONES)},
+                       **{10 * i: w for i, w in zip(range(3, 10), "thirty forty fifty sixty seventy eighty ninety".split())},
+                       100: "hundred", 1000: "thousand"}
 MIN_RATIO, MAX_RATIO = 0.6, 8.0  # English characters per source character, zh -> en
 
 
@@ -37,10 +41,10 @@ def _check_numbers(block: Block, source: str, translation: str) -> None:
     for text, value in source_values(source):
         if value in found:
             continue
-        if value == int(value) and _SMALL_NUMBER_WORDS.get(int(value), "\0") in lowered:
+        word = _SMALL_NUMBER_WORDS.get(int(value)) if value == int(value) else None
+        if word and re.search(rf"\b{word}\b", lowered):
             continue
-        block.flag("number", "error", f"{text} ({value:,f}".rstrip("0").rstrip(".") + ") is missing or wrongly scaled",
-                   span=text)
+        block.flag("number", "error", f"{text} (= {english_number(value)}) is missing or wrongly scaled", span=text)
 
 
 def _check_latin(block: Block, source: str, translation: str) -> None:

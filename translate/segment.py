@@ -27,12 +27,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             closers.append(_OPEN_CLOSE[ch])
         elif closers and ch == closers[-1]:
             closers.pop()
+            if not closers and i > 0 and text[i - 1] in _ENDERS:  # “……。” ends the sentence too
+                j = _end_of_sentence(text, i + 1)
+                spans.append((start, j))
+                start = i = j
+                continue
         elif ch == '"':
             ascii_quote_open = not ascii_quote_open
         elif ch in _ENDERS and not closers and not ascii_quote_open and not _inside_word(text, i):
-            j = i + 1
-            while j < n and (text[j] in _ENDERS or text[j] in _CLOSERS or text[j].isspace()):
-                j += 1
+            j = _end_of_sentence(text, i + 1)
             spans.append((start, j))
             start = i = j
             continue
@@ -40,6 +43,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if start < n:
         spans.append((start, n))
     return spans
+
+
+def _end_of_sentence(text: str, j: int) -> int:
+    """Trailing enders, closing quotes and whitespace belong to the sentence before them."""
+    while j < len(text) and (text[j] in _ENDERS or text[j] in _CLOSERS or text[j].isspace()):
+        j += 1
+    return j
 
 
 def _inside_word(text: str, i: int) -> bool:

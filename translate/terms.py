@@ -89,7 +89,8 @@ def protect(text: str, spans: list[Span], strategy: str) -> str:
         out.append(text[position : span.start])
         replacement = span.targets[0] if strategy == "inline" else _PLACEHOLDER.format(index)
         # Space out Latin replacements from neighbouring Latin so tokens do not fuse.
-        if out and out[-1] and _LATIN.match(out[-1][-1]):
+        before = (out[-1] or (out[-2] if len(out) > 1 else ""))[-1:]
+        if before and _LATIN.match(before):
             replacement = " " + replacement
         if span.end < len(text) and _LATIN.match(text[span.end]):
             replacement += " "
@@ -102,7 +103,9 @@ def protect(text: str, spans: list[Span], strategy: str) -> str:
 def restore(translation: str, spans: list[Span], strategy: str) -> str:
     """Put targets back for placeholders; drop any placeholder we cannot place."""
     if strategy != "placeholder":
-        return _PLACEHOLDER_ANY.sub("", translation) if _PLACEHOLDER_ANY.search(translation) else translation
+        if _PLACEHOLDER_ANY.search(translation):
+            translation = _PLACEHOLDER_ANY.sub("", translation)
+        return _respace_targets(translation, spans)
 
     def put_back(m: re.Match) -> str:
         index = int(m.group(1))
@@ -110,6 +113,16 @@ def restore(translation: str, spans: list[Span], strategy: str) -> str:
 
     restored = _PLACEHOLDER_ANY.sub(put_back, translation)
     return re.sub(r"\s{2,}", " ", restored).strip()
+
+
+def _respace_targets(translation: str, spans: list[Span]) -> str:
+    """Undo spaces a model put inside a copied target: '10, 000' -> '10,000'."""
+    for span in spans:
+        target = span.targets[0]
+        if "," in target or "." in target:
+            loose = r"\s*".join(re.escape(ch) for ch in target.replace(" ", ""))
+            translation = re.sub(loose, target, translation) if target not in translation else translation
+    return translation
 
 
 def present(translation: str, span: Span) -> bool:

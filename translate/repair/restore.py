@@ -23,6 +23,7 @@ ALWAYS, CONTEXT, KEEP = "always", "context", "keep"
 SPUN_PER_1000_HAN = 1.0  # document spin score at or above which a document counts as spun
 DEFAULT_THRESHOLD = 0.5
 LOW_CONFIDENCE = 0.75  # repairs below this are commented in the DOCX
+CONTEXT_CEILING = 0.95
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WINDOW = 4
 
@@ -125,7 +126,8 @@ def _choose(spun: str, rules: list[SpinRule], left: str, right_text: str, spun_d
             best = (rule, logit)
     if best is None:
         return None
-    return best[0], 1.0 / (1.0 + math.exp(-best[1]))
+    # A real word read as spun is never certain: context repairs stay below always-repairs.
+    return best[0], min(CONTEXT_CEILING, 1.0 / (1.0 + math.exp(-best[1])))
 
 
 def _context_delta(left: str, spun: str, original: str, right: str) -> float:

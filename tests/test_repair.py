@@ -1,0 +1,74 @@
+from click.testing import CliRunner
+
+from translate.cli import cli
+from translate.repair import clean_lines, restore_text, spin_score
+from translate.repair.restore import SPUN_PER_1000_HAN
+
+CLEAN = ("当年他在学校学到的技能,如今派上了用场。天然气价格上涨,人民群众很关心。"
+         "这家公司一经成立就不错,照旧保持着增长。咱们的市集也在扩大。")
+
+
+def test_spun_article_scores_as_spun_and_clean_text_as_clean(article_path):
+    assert spin_score(article_path.read_text(encoding="utf-8")) > 10 * SPUN_PER_1000_HAN
+    assert spin_score(CLEAN) == 0.0
+
+
+def test_clean_text_passes_through_unchanged():
+    repaired, repairs = clean_lines(CLEAN)
+    assert repaired == CLEAN and repairs == []
+
+
+def test_non_word_forms_are_always_restored():
+    text, repairs = restore_text("东谈主工智能莫得作念到,淌若好意思国知谈的话", spun_document=False)
+    assert text == "人工智能没有做到,如果美国知道的话"
+    assert {r.rule for r in repairs} == {"always"}
+
+
+def test_word_boundary_accidents_of_the_spinner_are_undone():
+    assert restore_text("态度黑白常坚定")[0] == "态度是非常坚定"
+    assert restore_text("市场倏得发目下国内")[0] == "市场突然发现在国内"
+
+
+def test_ambiguous_forms_follow_context_in_a_spun_document():
+    text, repairs = restore_text("过程中他照旧用大模子的技能,登顶群众开源第一", spun_document=True)
+    assert text == "过程中他还是用大模型的技术,登顶全球开源第一"
+    assert all(0 < r.confidence <= 1 for r in repairs)
+    # The same words in a document that is not spun are left alone.
+    assert restore_text("他照旧用模子的技能", spun_document=False)[0] == "他照旧用模子的技能"
+
+
+def test_real_words_containing_spun_forms_are_kept():
+    assert restore_text("人民群众用上了天然气,比比皆是", spun_document=True)[0] == "人民群众用上了天然气,比比皆是"
+
+
+def test_repair_offsets_point_into_the_spun_text():
+    source = "我个东谈主觉得莫得问题"
+    _, repairs = restore_text(source)
+    for repair in repairs:
+        assert source[repair.offset:repair.offset + len(repair.spun)] == repair.spun
+
+
+def test_article_repairs_every_unambiguous_form(article_path):
+    text = article_path.read_text(encoding="utf-8")
+    repaired, repairs = clean_lines(text)
+    for spun in ("东谈主", "作念", "莫得", "淌若", "好意思国", "知谈", "念念考", "岂论", "黑白常", "发目下", "大模子"):
+        assert spun in text and spun not in repaired, spun
+    assert "人工智能" in repaired and "理所当然" in repaired and "话语权" in repaired
+    assert repaired.count("\n") == text.count("\n")
+
+
+def test_threshold_controls_ambiguous_repairs():
+    strict, _ = restore_text("他照旧用模子", threshold=0.999)
+    assert strict == "他照旧用模子"
+
+
+def test_clean_command_keeps_line_structure_and_lists_repairs(tmp_path, article_path):
+    out = tmp_path / "clean.txt"
+    result = CliRunner().invoke(cli, ["clean", str(article_path), "-o", str(out)])
+    assert result.exit_code == 0
+    original = article_path.read_text(encoding="utf-8")
+    cleaned = out.read_text(encoding="utf-8")
+    assert len(cleaned.split("\n")) == len(original.split("\n"))
+    assert cleaned.splitlines()[0] == "(原标题:为什么BAT没能做出DeepSeek)"
+    diff = CliRunner().invoke(cli, ["clean", str(article_path), "--diff"])
+    assert diff.exit_code == 0 and "作念 -> 做" in diff.output and ":1:" in diff.output
