@@ -126,7 +126,8 @@ def lint(path: str) -> list[str]:
     try:
         rows = list(_rows(data, path))
     except GlossaryError as exc:
-        return [str(exc).replace(f"{path}: line ", f"{path}:").replace(f"{path}: ", f"{path}:1: ", 1)]
+        found = re.match(r"line (\d+):? (.*)", exc.args[0])
+        return [f"{path}:{found[1]}: {found[2]}" if found else f"{path}:1: {exc.args[0]}"]
     seen: dict[str, tuple[int, str]] = {}
     for number, row, too_long in rows:
         where = f"{path}:{number}"

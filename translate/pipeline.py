@@ -63,6 +63,18 @@ def output_paths(stem: str, options: RunOptions) -> dict[str, Path]:
     return paths
 
 
+def check_writable(folder: str | Path) -> None:
+    """Fail before any work if the output folder cannot be created or written."""
+    import tempfile
+
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write to this folder ({exc.strerror}); choose another with -o", str(folder)) from exc
+
+
 def check_outputs_free(paths: list[Path], force: bool) -> None:
     existing = [p for p in paths if p.exists()]
     if existing and not force:
@@ -92,6 +104,7 @@ def run_file(path: str, options: RunOptions, load_engine: Callable | None = None
     """Translate one article and write its outputs. `load_engine` overrides the engine (tests)."""
     document = read_document(path, to_simplified=options.to_simplified)
     paths = output_paths(document.name, options)
+    check_writable(options.out_dir)
     check_outputs_free(list(paths.values()), options.force)
     glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
     sig = signature(options, glossary)

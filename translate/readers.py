@@ -66,17 +66,49 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
         if data.startswith(magic):
             raise InputError(reason, path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError("starts like UTF-16 but does not decode; re-save it as UTF-8", path) from exc
     if b"\x00" in data[:8192]:
         raise InputError("looks binary, not text; give a .txt, .md or .docx article", path)
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed, "mixed"
     encoding = _guess_cjk_encoding(data)
     if encoding is None:
         raise InputError("is not UTF-8, GB18030 or Big5 text; re-save it as UTF-8", path)
     return data.decode(encoding), encoding
+
+
+def _decode_mixed(data: bytes) -> str | None:
+    """Files pasted together from UTF-8 and GBK sources: decode line by line when most lines are UTF-8."""
+    lines = data.split(b"\n")
+    utf8 = 0
+    decoded = []
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8-sig" if not decoded else "utf-8"))
+            utf8 += any(b > 127 for b in line)
+        except UnicodeDecodeError:
+            encoding = _guess_cjk_encoding(line)
+            if encoding is None:
+                return None
+            decoded.append(line.decode(encoding))
+    foreign = len(lines) - sum(1 for line in lines if _is_utf8(line))
+    return "\n".join(decoded) if utf8 > foreign else None
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def _guess_cjk_encoding(data: bytes) -> str | None:
@@ -121,7 +153,7 @@ def _markdown_items(text: str) -> list[tuple[BlockKind, str, str]]:
 
     def flush():
         if paragraph:
-            items.extend(classify_lines(["".join(paragraph)], first_is_title=not items))
+            items.extend(classify_lines(["".join(paragraph)], first_is_title=False))
             paragraph.clear()
 
     while i < len(lines):
@@ -143,7 +175,8 @@ def _markdown_items(text: str) -> list[tuple[BlockKind, str, str]]:
             items.append((BlockKind.CODE, line, ""))
         elif m := _MD_HEADING.match(stripped):
             flush()
-            kind = BlockKind.TITLE if m.group(1).strip() == "#" and not items else BlockKind.HEADING
+            first = not any(k is not BlockKind.CODE for k, _, _ in items)
+            kind = BlockKind.TITLE if m.group(1).strip() == "#" and first else BlockKind.HEADING
             items.append((kind, m.group(2), m.group(1)))
         elif m := _MD_PREFIX.match(stripped):
             flush()

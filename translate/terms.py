@@ -75,11 +75,20 @@ def number_spans(text: str) -> list[Span]:
     return [Span(n.start, n.end, n.source, [n.english], "number", n.source) for n in large_numbers(text)]
 
 
-def merge_spans(terms: list[Span], numbers: list[Span]) -> list[Span]:
-    """Terms win over numbers they overlap; result sorted by start."""
-    taken = [(s.start, s.end) for s in terms]
-    kept = [n for n in numbers if all(n.end <= a or n.start >= b for a, b in taken)]
-    return sorted(terms + kept, key=lambda s: s.start)
+_MARKUP = re.compile(r"`[^`\n]+`|\]\([^)\s]+(?:\s+\"[^\"]*\")?\)|<https?://[^>\s]+>|https?://[^\s)\]，。、]+")
+
+
+def markup_spans(text: str) -> list[Span]:
+    """Inline code, link targets and URLs: copied through translation untouched."""
+    return [Span(m.start(), m.end(), m.group(), [m.group()], "markup", m.group()) for m in _MARKUP.finditer(text)]
+
+
+def merge_spans(*groups: list[Span]) -> list[Span]:
+    """Spans of earlier groups win over later ones they overlap; result sorted by start."""
+    kept: list[Span] = []
+    for group in groups:
+        kept += [s for s in group if all(s.end <= k.start or s.start >= k.end for k in kept)]
+    return sorted(kept, key=lambda s: s.start)
 
 
 def protect(text: str, spans: list[Span], strategy: str) -> str:

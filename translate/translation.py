@@ -9,7 +9,7 @@ from .document import Block, TermHit
 from .memory import SegmentCache
 from .qa import repeated_phrase
 from .segment import join_translations
-from .terms import Span, TermMatcher, merge_spans, missing, number_spans, protect, restore
+from .terms import Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, protect, restore
 
 CHUNK = 32  # segments per engine call: the cache is written after each, so an interrupted run resumes
 FAULT_CODES = ("engine-error", "empty", "repetition")
@@ -83,9 +83,11 @@ def plan_jobs(blocks: list[Block], matcher: TermMatcher | None) -> list[Job]:
     jobs = []
     for block in blocks:
         text = block.text
-        term_spans = matcher.find(text) if matcher else []
+        markup = markup_spans(text)
+        term_spans = merge_spans(markup, matcher.find(text) if matcher else [])
+        term_spans = [s for s in term_spans if s.kind != "markup"]
         block.terms = [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in term_spans]
-        spans = merge_spans(term_spans, number_spans(text))
+        spans = merge_spans(markup, term_spans, number_spans(text))
         for index, segment in enumerate(block.segments):
             inside = [Span(s.start - segment.start, s.end - segment.start, s.source, s.targets, s.kind, s.key)
                       for s in spans if s.start >= segment.start and s.end <= segment.end]
@@ -149,6 +151,10 @@ def _settle(job: Job) -> None:
     segment.translation = job.outputs[strategy]
     absent = {id(s) for s in missing(segment.translation, glossary_spans)}
     for span in glossary_spans:
+        if span.kind == "markup":
+            if id(span) in absent:
+                job.block.flag("markup-missing", "warning", f"{span.source} did not survive translation", span=span.source)
+            continue
         hit = _hit_for(job, span)
         if hit is None:
             continue

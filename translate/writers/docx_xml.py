@@ -128,21 +128,44 @@ def _inside(node, tag: str) -> bool:
 
 
 def iter_body_paragraphs(document):
-    """(style name, accepted text) of every paragraph: headers, body and tables in order, footers."""
-    seen = set()
+    """(style name, accepted text) of every paragraph: headers, body and tables in order, footers, notes."""
+    names = {style.style_id: style.name for style in document.styles}
+    seen: set = set()
+
+    def once(paragraphs):
+        for paragraph in paragraphs:
+            if paragraph._p not in seen:  # linked sections share one header
+                seen.add(paragraph._p)
+                yield names.get(paragraph.style.style_id if paragraph.style is not None else "", ""), \
+                    accepted_text(paragraph._p)
+
     for section in document.sections:
-        for paragraph in section.header.paragraphs:
-            if id(paragraph._p) not in seen:
-                seen.add(id(paragraph._p))
-                yield paragraph.style.name if paragraph.style is not None else "", accepted_text(paragraph._p)
-    body = document.element.body
-    for p in body.iter(qn("w:p")):
+        yield from once(section.header.paragraphs)
+    for p in document.element.body.iter(qn("w:p")):
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        name = document.styles.get_by_id(style.get(qn("w:val"))).name if style is not None else "Normal"
-        yield name or "", accepted_text(p)
+        yield (names.get(style.get(qn("w:val")), "") if style is not None else "Normal"), accepted_text(p)
     for section in document.sections:
-        for paragraph in section.footer.paragraphs:
-            yield paragraph.style.name if paragraph.style is not None else "", accepted_text(paragraph._p)
+        yield from once(section.footer.paragraphs)
+    for notes in _note_parts(document):
+        for p in notes.iter(qn("w:p")):
+            yield "Footnote Text", accepted_text(p)
+
+
+_NOTE_RELTYPES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
+                  "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes")
+
+
+def _note_parts(document):
+    """Footnotes and endnotes (python-docx has no API for them): parsed from their parts."""
+    from lxml import etree
+
+    for rel in document.part.rels.values():
+        if rel.reltype in _NOTE_RELTYPES and not rel.is_external:
+            root = etree.fromstring(rel.target_part.blob)
+            for note in root:
+                # ids -1 and 0 are Word's separator notes, not content
+                if note.get(qn("w:id")) not in ("-1", "0"):
+                    yield note
 
 
 BLOCKS_RELTYPE = "http://schemas.translate-tool.org/relationships/blocks"

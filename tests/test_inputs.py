@@ -1,0 +1,170 @@
+"""Bad and odd input: one clear line, the right exit code, nothing lost."""
+
+import io
+import json
+import zipfile
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from translate.cli import cli
+from translate.document import BlockKind
+from translate.pipeline import RunOptions, run_file
+from translate.readers import read_document
+from translate.repair import repair_document
+from translate.segment import reassemble, segment_block
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, ["run", *map(str, args), "--model", "/nonexistent-model"])
+
+
+def one_line_error(result, *words):
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 2, result.output
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.output
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("empty.txt", b"", ["is empty"]),
+    ("blank.txt", b"  \n\t\n  ", ["is empty"]),
+    ("image.txt", PNG, ["PNG"]),
+    ("bundle.txt", b"PK\x03\x04" + b"\x00" * 40, ["ZIP"]),
+    ("paper.pdf", PDF, ["PDF"]),
+    ("binary.txt", b"abc\x00\x01\x02def", ["binary"]),
+    ("garbage.txt", b"\xff\xfe\xfa" * 3 + b"\xff\xff", ["UTF-8"]),
+    ("old.docx", OLE, [".doc", "password"]),
+    ("broken.docx", b"PK\x03\x04broken zip", ["corrupt"]),
+])
+def test_bad_files_give_one_line_and_exit_2(tmp_path, name, data, words):
+    path = tmp_path / name
+    path.write_bytes(data)
+    one_line_error(invoke(path, "-o", tmp_path / "out"), str(path), *words)
+
+
+def test_missing_path_and_directory(tmp_path):
+    one_line_error(invoke(tmp_path / "nope.txt"), "no such file")
+    one_line_error(invoke(tmp_path), "is a folder")
+
+
+def test_truncated_docx_is_reported(tmp_path):
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("第一段。")
+    document.save(buffer)
+    path = tmp_path / "cut.docx"
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    one_line_error(invoke(path), "corrupt")
+
+
+def test_unknown_flag_and_bad_glossary_are_one_line(tmp_path, article_path):
+    result = CliRunner().invoke(cli, ["run", str(article_path), "--beems", "2"])
+    assert result.exit_code == 2 and "No such option" in result.output
+    glossary = tmp_path / "bad.csv"
+    glossary.write_text("source,kind\n日活,term\n", encoding="utf-8")
+    one_line_error(CliRunner().invoke(cli, ["run", str(article_path), "-g", str(glossary), "-o", str(tmp_path)]),
+                   f"{glossary}: line 1", "target")
+
+
+def test_unwritable_output_folder(tmp_path, article_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(cli, ["run", str(article_path), "-o", str(blocker / "out"), "--format", "json",
+                                      "--no-cache", "--model", "/nonexistent"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "gbk"])
+def test_chinese_encodings_are_detected(tmp_path, article_path, encoding):
+    text = article_path.read_text(encoding="utf-8")
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode(encoding))
+    document = read_document(str(path))
+    assert [b.source for b in document.blocks] == [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_big5_is_read_and_can_be_simplified(tmp_path):
+    path = tmp_path / "big5.txt"
+    path.write_bytes("臺灣的人工智慧發展\n這個模型很強大,開發者們都說好。\n".encode("big5"))
+    document = read_document(str(path))
+    assert document.encoding == "big5" and document.blocks[1].source == "這個模型很強大,開發者們都說好。"
+    simplified = read_document(str(path), to_simplified=True)
+    assert simplified.blocks[1].source == "这个模型很强大,开发者们都说好。"
+
+
+def test_mixed_utf8_and_gbk_lines(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("标题在这里\n第一段是UTF-8。\n第二段也是。\n".encode("utf-8") + "第三段是GBK编码。\n".encode("gbk"))
+    document = read_document(str(path))
+    assert [b.source for b in document.blocks][-1] == "第三段是GBK编码。" and document.encoding == "mixed"
+
+
+def test_markdown_keeps_code_front_matter_html_and_urls(tmp_path, rule_engine):
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: x\n---\n\n# 标题\n\n正文用`pip install x`,见[文档](https://example.com/a)。\n\n"
+                    "```python\nprint('不要翻译')\n```\n\n<div>原样</div>\n\n![图](img.png)\n\n> 引用的话。\n",
+                    encoding="utf-8")
+    document = read_document(str(path))
+    kinds = [b.kind for b in document.blocks]
+    assert kinds == [BlockKind.CODE, BlockKind.TITLE, BlockKind.PARAGRAPH, BlockKind.CODE, BlockKind.CODE,
+                     BlockKind.CODE, BlockKind.QUOTE]
+    options = RunOptions(out_dir=str(tmp_path / "out"), formats=("md", "json"), quiet=True, use_cache=False)
+    run_file(str(path), options, load_engine=lambda: rule_engine())
+    data = json.loads((tmp_path / "out" / "post.json").read_text(encoding="utf-8"))
+    body = data["blocks"][2]["translation"]
+    assert "`pip install x`" in body and "](https://example.com/a)" in body
+    target = (tmp_path / "out" / "post.en.md").read_text(encoding="utf-8")
+    assert "print('不要翻译')" in target and "<div>原样</div>" in target and "![图](img.png)" in target
+    assert target.startswith("---\ntitle: x\n---")
+
+
+def test_docx_tables_headers_and_footnotes_are_read(tmp_path):
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "页眉文字"
+    document.add_heading("小标题", level=2)
+    document.add_paragraph("正文段落。")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "表格左"
+    table.cell(0, 1).text = "表格右"
+    document.sections[0].footer.paragraphs[0].text = "页脚文字"
+    path = tmp_path / "in.docx"
+    document.save(str(path))
+    read = read_document(str(path))
+    sources = [b.source for b in read.blocks]
+    assert sources == ["页眉文字", "小标题", "正文段落。", "表格左", "表格右", "页脚文字"]
+    assert read.blocks[1].kind is BlockKind.HEADING
+
+
+def test_five_megabyte_paragraph_is_segmented_losslessly(tmp_path):
+    path = tmp_path / "huge.txt"
+    sentence = "这是一个很长的句子,里面有数字3.5亿和41.6%,还有DeepSeek。"
+    path.write_text(sentence * (5 * 2**20 // len(sentence.encode("utf-8"))), encoding="utf-8")
+    document = read_document(str(path))
+    assert len(document.blocks) == 1
+    repair_document(document)
+    segment_block(document.blocks[0])
+    assert reassemble(document.blocks[0].segments) == document.blocks[0].text
+    assert max(len(s.text) for s in document.blocks[0].segments) <= 250
+
+
+def test_twenty_thousand_blocks_all_come_out_in_order(tmp_path, rule_engine):
+    path = tmp_path / "many.txt"
+    path.write_text("\n".join(f"第{i}段有{i}个用户。" for i in range(20000)), encoding="utf-8")
+    options = RunOptions(out_dir=str(tmp_path / "out"), formats=("md", "json"), quiet=True, use_cache=False,
+                         default_glossary=False)
+    result = run_file(str(path), options, load_engine=lambda: rule_engine())
+    assert len(result.document.blocks) == 20000
+    data = json.loads((tmp_path / "out" / "many.json").read_text(encoding="utf-8"))
+    assert [b["source"] for b in data["blocks"]] == [f"第{i}段有{i}个用户。" for i in range(20000)]
+
+
+def test_stdin_is_read(tmp_path, monkeypatch):
+    result = CliRunner().invoke(cli, ["clean", "-"], input="东谈主工智能\n".encode("utf-8"))
+    assert result.exit_code == 0 and result.output == "人工智能\n"
