@@ -23,6 +23,7 @@ WRONG = [
     ("幻方量化孵化而生。", "It was born from 幻方量化.", "untranslated"),
     ("这是一场极其夸张的风暴。", "", "empty"),
     ("这是一场风暴。", "This is a storm storm storm storm.", "repetition"),
+    ("这是一场风暴。", "The storm is the storm is the storm is the storm.", "repetition"),
     ("中国公司习惯了别人做技术创新。", "Chinese companies companies companies companies are used to it.", "repetition"),
     ("这是一场极其夸张的AI风暴,而且跟以往不同的是,这是一家真正由中国创业公司主导激发的AI风暴。",
      "AI storm.", "length"),

@@ -9,8 +9,9 @@ from .numbers import english_number, source_values, target_values
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
-# Words, or single characters of scripts without spaces (a looping model may emit either).
-_LOOP_TOKEN = re.compile(r"[A-Za-z0-9']+|[^\sA-Za-z0-9']")
+# Words, or single characters of scripts without spaces (a looping model may emit either);
+# punctuation is left out so that "X, X, X" lists of names do not read as loops.
+_LOOP_TOKEN = re.compile(r"[A-Za-z0-9']+|[^\W\d_A-Za-z]")
 _ONES = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
         "seventeen eighteen nineteen twenty".split()
 # Numbers a translator may spell out: one..twenty, the tens, hundred, thousand.
@@ -71,21 +72,19 @@ def _check_repetition(block: Block, translation: str) -> None:
 
 def repeated_phrase(text: str) -> str | None:
     """A token said four times in a row, a phrase of 2-4 tokens three times in a row, or a
-    4-gram said three times anywhere: the signs of a model stuck in a loop."""
+    4-gram said four times anywhere: the signs of a model stuck in a loop."""
     words = [w.lower() for w in _LOOP_TOKEN.findall(text)]
     for size in (1, 2, 3, 4):
         times = 4 if size == 1 else 3
         for start in range(0, max(0, len(words) - times * size + 1)):
             gram = words[start : start + size]
             if all(words[start + k * size : start + (k + 1) * size] == gram for k in range(1, times)):
-                if size == 1 and not gram[0].isalnum():
-                    continue
                 return " ".join(gram)
     counts: dict[tuple, int] = {}
     for start in range(len(words) - 3):
         gram = tuple(words[start : start + 4])
         counts[gram] = counts.get(gram, 0) + 1
-        if counts[gram] >= 3:
+        if counts[gram] >= 4:
             return " ".join(gram)
     return None
 

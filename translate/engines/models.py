@@ -82,6 +82,9 @@ def convert(model: str, to: str | None = None, quantization: str = "int8", force
         return target
     import ctranslate2
 
+    from .hf import quiet_transformers
+
+    quiet_transformers()
     copy = [f for f in TOKENIZER_FILES if (source / f).exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")

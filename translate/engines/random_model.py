@@ -20,10 +20,11 @@ class MarianShape:
     ffn: int = 2048
     vocab_size: int = 65001
     spm_vocab: int = 1000
+    init_std: float = 0.02  # Marian's default; larger makes a tiny model's output depend on its input
 
 
 OPUS_MT_ZH_EN = MarianShape()  # the exact architecture of Helsinki-NLP/opus-mt-zh-en
-TINY = MarianShape(d_model=32, layers=2, heads=2, ffn=64, vocab_size=400, spm_vocab=150)
+TINY = MarianShape(d_model=32, layers=2, heads=2, ffn=64, vocab_size=400, spm_vocab=150, init_std=0.5)
 
 
 def train_spm(lines: list[str], vocab_size: int, path: Path) -> None:
@@ -72,6 +73,7 @@ def build_marian(folder: Path, source_lines: list[str], target_lines: list[str],
         decoder_ffn_dim=shape.ffn, max_position_embeddings=512, pad_token_id=pad, eos_token_id=0,
         decoder_start_token_id=pad, forced_eos_token_id=0, scale_embedding=True, share_encoder_decoder_embeddings=True,
         activation_function="swish", static_position_embeddings=True, normalize_embedding=False,
+        init_std=shape.init_std,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
