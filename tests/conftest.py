@@ -32,6 +32,18 @@ def tiny_model(tmp_path_factory) -> Path:
     return build_marian(tmp_path_factory.mktemp("tiny") / "marian", lines, ENGLISH_LINES * 2)
 
 
+@pytest.fixture(scope="session")
+def input_sensitive_model(tmp_path_factory) -> Path:
+    """Like tiny_model, with larger random weights so that different inputs give different outputs."""
+    from dataclasses import replace
+
+    from translate.engines.random_model import TINY, build_marian
+
+    lines = ARTICLE.read_text(encoding="utf-8").splitlines()[:12]
+    return build_marian(tmp_path_factory.mktemp("varied") / "marian", lines, ENGLISH_LINES * 2,
+                        replace(TINY, init_std=0.5))
+
+
 @pytest.fixture
 def rule_engine():
     from engines import RuleEngine

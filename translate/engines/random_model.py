@@ -24,7 +24,7 @@ class MarianShape:
 
 
 OPUS_MT_ZH_EN = MarianShape()  # the exact architecture of Helsinki-NLP/opus-mt-zh-en
-TINY = MarianShape(d_model=32, layers=2, heads=2, ffn=64, vocab_size=400, spm_vocab=150, init_std=0.5)
+TINY = MarianShape(d_model=32, layers=2, heads=2, ffn=64, vocab_size=400, spm_vocab=150)
 
 
 def train_spm(lines: list[str], vocab_size: int, path: Path) -> None:
