@@ -8,7 +8,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never touch the network
 # Converted CTranslate2 models are cached per test session, never in the user's home.
 os.environ["TRANSLATE_CACHE"] = tempfile.mkdtemp(prefix="translate-test-cache-")
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = ROOT / "examples" / "why-bat-did-not-build-deepseek.zh.txt"
+ARTICLE = ROOT / "translate" / "data" / "why-bat-did-not-build-deepseek.zh.txt"
 ENGLISH_LINES = [
     "DeepSeek took the limelight from almost all Chinese large models overnight.",
     "Over the past year, Kimi and Doubao grew fast among consumers.",

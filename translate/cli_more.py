@@ -277,7 +277,7 @@ def bench_command(common, engine_options, settings_from):
             for row in report["results"]:
                 click.echo(f"{row['name']:<22} {row['engine']:<13} {row['batching']:<9} beams={row['beams']} "
                            f"{row['out_tokens_per_s']:8.1f} tok/s {row['seconds']:7.1f} s "
-                           f"{row['peak_rss_mb']:7.0f} MB  x{row['speedup']:.1f}")
+                           f"{row['peak_rss_mb']:7.0f} MB" + (f"  x{row['speedup']:.1f}" if row["speedup"] else ""))
 
     return bench
 
