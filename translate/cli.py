@@ -232,6 +232,30 @@ def model_convert(model_name, to, quantization, quiet, debug):
     click.echo(str(convert(model_name, to, quantization, force=bool(to))))
 
 
+@model.command("random")
+@click.argument("folder")
+@click.option("--size", type=click.Choice(["tiny", "opus-mt"]), default="tiny", show_default=True,
+              help="tiny: seconds to build; opus-mt: the exact opus-mt-zh-en architecture (~300 MB).")
+@common
+def model_random(folder, size, quiet, debug):
+    """Build a random-weight Marian model with real tokenizers, to try the pipeline offline.
+
+    Its translations are gibberish: it exercises every stage (and measures speed), nothing more.
+
+    \b
+    Example:
+      translate model random models/random && translate run article.txt --model models/random
+    """
+    from pathlib import Path
+
+    from .bench import example_article
+    from .engines.random_model import OPUS_MT_ZH_EN, TINY, build_marian
+
+    source = example_article().read_text(encoding="utf-8").splitlines()
+    target = (Path(__file__).parent / "data" / "bench_en.txt").read_text(encoding="utf-8").splitlines()
+    click.echo(str(build_marian(Path(folder), source, target, TINY if size == "tiny" else OPUS_MT_ZH_EN)))
+
+
 from .cli_more import register  # noqa: E402  (glossary, review, tm, bench commands)
 
 register(cli, common, engine_options, settings_from)

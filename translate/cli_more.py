@@ -12,7 +12,8 @@ def register(cli, common, engine_options, settings_from) -> None:
     cli.add_command(glossary_group(common))
     cli.add_command(review_group(common))
     cli.add_command(tm_group(common))
-    cli.add_command(bench_command(common, engine_options, settings_from))
+    cli.add_command(bench_command(common))
+    cli.add_command(align_command(common, engine_options, settings_from))
 
 
 def _default_glossary() -> str:
@@ -244,7 +245,49 @@ def tm_group(common):
     return group
 
 
-def bench_command(common, engine_options, settings_from):
+def align_command(common, engine_options, settings_from):
+    @click.command("align")
+    @click.argument("source")
+    @click.argument("target")
+    @click.option("--out", "-o", default="out", show_default=True, help="Output folder.")
+    @click.option("--format", "formats", default="docx,md,json", show_default=True, help="Subset of docx,md,json.")
+    @click.option("--layout", type=click.Choice(["table", "interleaved"]), default="table", show_default=True)
+    @click.option("--tm", "tm_path", help="Add confident 1-1 paragraph pairs to this translation memory.")
+    @click.option("--mt", is_flag=True, help="Also compare with a machine translation of the source (needs a model).")
+    @click.option("--glossary", "-g", "glossaries", multiple=True, help="Glossary CSV whose targets serve as anchors.")
+    @click.option("--force", "-f", is_flag=True, help="Overwrite existing output files.")
+    @engine_options
+    @common
+    def align(source, target, out, formats, layout, tm_path, mt, glossaries, force, quiet, debug, **engine):
+        """Align an existing English translation (TARGET) with its Chinese SOURCE, paragraph by paragraph.
+
+        Writes the same bilingual files as `translate run`, the translation column filled from
+        TARGET, with "links" (and low-confidence flags) in STEM.json.
+
+        \b
+        Example:
+          translate align article.zh.txt article.en.txt -o out/ --tm out/tm.sqlite
+        """
+        from .align import align_files
+        from .pipeline import FORMATS, RunOptions
+
+        chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+        if not chosen or any(f not in FORMATS for f in chosen):
+            raise click.BadParameter(f"use a subset of {','.join(FORMATS)}", param_hint="--format")
+        options = RunOptions(out_dir=out, formats=chosen, layout=layout, glossaries=list(glossaries), tm_path=tm_path,
+                             force=force, quiet=quiet, engine=settings_from(engine))
+        result = align_files(source, target, options, mt=mt)
+        if not quiet:
+            summary = result.summary
+            click.echo(f"{source}: {summary['blocks']} blocks, {summary['links']} links, "
+                       f"{summary['low_confidence']} low-confidence", err=True)
+        for path in result.outputs:
+            click.echo(str(path))
+
+    return align
+
+
+def bench_command(common):
     @click.command("bench")
     @click.option("--random-weights", is_flag=True,
                   help="Use a cached random-weight model with opus-mt-zh-en's exact architecture.")

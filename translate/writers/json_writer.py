@@ -19,4 +19,6 @@ def document_json(document: Document, signature: dict, terms: list[dict]) -> str
         "terms": terms,
         "repairs": [asdict(r) for b in document.blocks for r in b.repairs],
     }
+    if "links" in document.meta:
+        data["links"] = document.meta["links"]
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,79 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from translate.align import Aligner, align_sentences, chinese_side, english_side
+from translate.align_eval import ADDED, make_test_pair, link_accuracy, parallel_paragraphs
+from translate.cli import cli
+from translate.glossary import load_glossaries
+from translate.terms import TermMatcher
+
+
+def sides(source, target):
+    matcher = TermMatcher(load_glossaries([]))
+    return ([chinese_side(s, [m.targets[0] for m in matcher.find(s)]) for s in source],
+            [english_side(t) for t in target])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_links_are_right_on_a_100_paragraph_pair_with_merges_splits_drop_and_addition(seed):
+    source, target, gold = make_test_pair(100, merges=3, splits=2, drops=1, adds=1, seed=seed)
+    kinds = {(len(s), len(t)) for s, t in gold}
+    assert {(2, 1), (1, 2), (1, 0), (0, 1), (1, 1)} <= kinds
+    links = Aligner(*sides(source, target)).align()
+    assert link_accuracy(links, gold) >= 0.95
+
+
+def test_numbers_are_anchors_across_notations():
+    assert "#22150000" in chinese_side("日活已达2215万").anchors
+    assert "#22150000" in english_side("DAU reached 22.15 million").words
+
+
+def test_low_confidence_for_a_wrong_pairing():
+    pairs = parallel_paragraphs()
+    good = Aligner(*sides([pairs[7][0]], [pairs[7][1]])).align()[0]
+    bad = Aligner(*sides([pairs[7][0]], [pairs[30][1]])).align()[0]
+    assert good.confidence > 0.7 > 0.5 > bad.confidence
+
+
+def test_sentences_are_aligned_inside_a_paragraph():
+    zh, en = parallel_paragraphs()[7]
+    links = align_sentences(zh, en)
+    assert [len(link["source"]) for link in links] == [1, 1, 1] and len(links) == 3
+
+
+def test_align_command_writes_bilingual_outputs_and_fills_the_tm(tmp_path):
+    source, target, gold = make_test_pair(41, merges=1, splits=1, drops=1, adds=1, seed=3)
+    (tmp_path / "a.zh.txt").write_text("\n".join(source), encoding="utf-8")
+    (tmp_path / "a.en.txt").write_text("\n".join(target), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["align", str(tmp_path / "a.zh.txt"), str(tmp_path / "a.en.txt"),
+                                      "-o", str(tmp_path / "out"), "--tm", str(tmp_path / "tm.sqlite"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "a.zh.json").read_text(encoding="utf-8"))
+    assert len(data["blocks"]) == 41 and data["links"]
+    linked_targets = sorted(j for link in data["links"] for j in link["target"])
+    assert linked_targets == list(range(len(target)))  # every paragraph of the translation is placed
+    everything = " ".join(b["translation"] for b in data["blocks"])
+    assert all(paragraph in everything for paragraph in target) and ADDED in everything
+    codes = {f["code"] for b in data["blocks"] for f in b["flags"]}
+    assert {"align-dropped", "align-merged", "align-added"} <= codes
+    from translate.memory import TranslationMemory
+    from translate.repair import restore_text
+
+    # The memory is keyed on the repaired source, as translate run looks it up.
+    assert TranslationMemory(tmp_path / "tm.sqlite").lookup(restore_text(source[0])[0]) == target[0]
+
+
+def test_mt_similarity_uses_the_engine_when_asked(tmp_path, rule_engine):
+    from translate.align import align_files
+    from translate.pipeline import RunOptions
+
+    pairs = parallel_paragraphs()[:10]
+    (tmp_path / "s.txt").write_text("\n".join(z for z, _ in pairs), encoding="utf-8")
+    (tmp_path / "t.txt").write_text("\n".join(e for _, e in pairs), encoding="utf-8")
+    engine = rule_engine()
+    result = align_files(str(tmp_path / "s.txt"), str(tmp_path / "t.txt"),
+                         RunOptions(out_dir=str(tmp_path / "o"), formats=("json",), quiet=True), mt=True,
+                         load_engine=lambda: engine)
+    assert engine.calls and result.summary["links"] == 10
