@@ -214,10 +214,10 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     sources = [chinese_side(b.text, [s.targets[0] for s in matcher.find(b.text)]) for b in blocks]
     machine = None
     if mt:
-        from .pipeline import _load_engine
+        from .pipeline import engine_loader
         from .translation import EngineRunner
 
-        runner = EngineRunner(load_engine or (lambda: _load_engine(options.engine)), None)
+        runner = EngineRunner(load_engine or (lambda: engine_loader(options.engine)), None)
         outputs = runner.run([b.text for b in blocks])
         machine = [english_side(o if isinstance(o, str) else "") for o in (outputs[b.text] for b in blocks)]
     links = Aligner(sources, [english_side(p) for p in paragraphs], machine).align()

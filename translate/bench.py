@@ -36,6 +36,7 @@ class BenchSetting:
 SETTINGS = [
     BenchSetting("naive", "transformers", "none", 4, dtype="float32"),
     BenchSetting("hf-batched-beam4", "transformers", "tokens", 4),
+    BenchSetting("hf-batched-int8", "transformers", "tokens", 4, dtype="int8"),
     BenchSetting("ct2-beam4", "ctranslate2", "tokens", 4),
     BenchSetting("ct2-greedy", "ctranslate2", "tokens", 1),
 ]
@@ -65,8 +66,11 @@ def random_model_dir() -> Path:
 
 
 def run_bench(model: str | None = None, random_weights: bool = True, article: str | None = None,
-              paragraphs: int | None = None, only: list[str] | None = None, quiet: bool = False) -> dict:
+              paragraphs: int | None = None, only: list[str] | None = None, quiet: bool = False,
+              forced: bool | None = None) -> dict:
+    """Measure each setting. Output lengths are forced (equal across engines) for random weights."""
     model_dir = str(random_model_dir()) if random_weights or model is None else model
+    forced = random_weights if forced is None else forced
     article_path = str(article or example_article())
     chosen = [s for s in SETTINGS if not only or s.name in only]
     for quantization in sorted({s.quantization for s in chosen if s.engine == "ctranslate2"}):
@@ -77,7 +81,7 @@ def run_bench(model: str | None = None, random_weights: bool = True, article: st
     for setting in chosen:
         if not quiet:
             print(f"bench: {setting.name} ({setting.describe()}) ...", file=sys.stderr, flush=True)
-        results.append(_run_in_subprocess(setting, model_dir, article_path, paragraphs, random_weights))
+        results.append(_run_in_subprocess(setting, model_dir, article_path, paragraphs, forced))
     naive = next((r for r in results if r["name"] == "naive"), None)
     for row in results:
         row["speedup"] = round(row["out_tokens_per_s"] / naive["out_tokens_per_s"], 2) if naive else None
@@ -120,7 +124,7 @@ def measure(setting: BenchSetting, model: str, article: str, paragraphs: int | N
     out_tokens = sum(lengths) if lengths else sum(_source_token_counts(engine, outputs))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"name": setting.name, "engine": setting.engine, "batching": setting.batching, "beams": setting.beams,
-            "precision": setting.quantization if setting.engine == "ctranslate2" else str(getattr(engine, "dtype", "")),
+            "precision": setting.quantization if setting.engine == "ctranslate2" else engine.precision,
             "paragraphs": len(texts), "out_tokens": out_tokens, "seconds": round(seconds, 2),
             "out_tokens_per_s": round(out_tokens / seconds, 1), "peak_rss_mb": round(peak, 1)}
 
@@ -135,3 +139,53 @@ if __name__ == "__main__":
     request = json.loads(sys.argv[1])
     print(json.dumps(measure(BenchSetting(**request["setting"]), request["model"], request["article"],
                              request["paragraphs"], request["forced"])))
+
+
+def run_pipeline_bench(model: str | None = None, article: str | None = None, beams: int = 1) -> dict:
+    """The stages around the model: their share of a run, a warm re-run, and `translate --help`."""
+    import tempfile
+
+    model_dir = model or str(random_model_dir())
+    article_path = str(article or example_article())
+    with tempfile.TemporaryDirectory() as out:
+        code = ("import json, sys, time; from translate.pipeline import RunOptions, run_file; "
+                "from translate.engines.base import EngineSettings; t = time.perf_counter(); "
+                "r = run_file(sys.argv[1], RunOptions(out_dir=sys.argv[2], quiet=True, force=True, "
+                "engine=EngineSettings(model=sys.argv[3], beams=int(sys.argv[4])))); "
+                "print(json.dumps(dict(r.summary, total_seconds=time.perf_counter() - t)))")
+        first = subprocess.run([sys.executable, "-c", code, article_path, out, model_dir, str(beams)],
+                               capture_output=True, text=True)
+        if first.returncode not in (0, 1):  # 1: blocks flagged (random weights loop), outputs written
+            raise RuntimeError(first.stderr.strip().splitlines()[-1:])
+        summary = json.loads(first.stdout.strip().splitlines()[-1])
+        rerun = _wall([sys.executable, "-m", "translate", "run", article_path, "-o", out, "--model", model_dir,
+                       "--beams", str(beams), "--force", "--quiet"])
+    help_seconds = min(_wall([sys.executable, "-m", "translate", "--help"]) for _ in range(3))
+    model_seconds = summary["engine_seconds"] + summary["model_load_seconds"]
+    total = summary["total_seconds"]
+    return {"beams": beams, "run_seconds": round(total, 2), "model_seconds": round(model_seconds, 2),
+            "non_model_share": round((total - model_seconds) / total, 4), "warm_rerun_seconds": round(rerun, 2),
+            "help_seconds": round(help_seconds, 3)}
+
+
+def _wall(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def run_align_bench(paragraphs: int = 5000) -> dict:
+    """Link accuracy on a 100-paragraph test pair; time and peak memory on paragraphs x paragraphs."""
+    code = ("import json, resource, sys, time; from translate.align import Aligner, chinese_side, english_side; "
+            "from translate.align_eval import make_test_pair, link_accuracy; n = int(sys.argv[1]); "
+            "s, t, g = make_test_pair(n, merges=max(3, n // 150), splits=max(2, n // 250), drops=max(1, n // 500), "
+            "adds=max(1, n // 500)); start = time.perf_counter(); "
+            "links = Aligner([chinese_side(x) for x in s], [english_side(x) for x in t]).align(); "
+            "print(json.dumps({'paragraphs': n, 'accuracy': round(link_accuracy(links, g), 4), "
+            "'seconds': round(time.perf_counter() - start, 2), "
+            "'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))")
+    rows = []
+    for n in (100, paragraphs):
+        done = subprocess.run([sys.executable, "-c", code, str(n)], capture_output=True, text=True, check=True)
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {"align": rows}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -32,13 +31,14 @@ def engine_options(function):
                      show_default=True, help="auto = CTranslate2 (converted once, cached) when installed."),
         click.option("--beams", default=4, show_default=True, type=click.IntRange(1, 16), help="Beam size."),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True),
-        click.option("--batch-tokens", default=4096, show_default=True, type=click.IntRange(16),
-                     help="Padded source tokens per batch."),
+        click.option("--batch-tokens", default=0, type=click.IntRange(0),
+                     help="Padded source tokens per batch (0 = tuned for the engine and beam size)."),
         click.option("--threads", default=0, type=click.IntRange(0), help="CPU threads (0 = all cores)."),
         click.option("--quantization", type=click.Choice(["int8", "int8_float32", "int16", "float32"]),
                      default="int8", show_default=True, help="CTranslate2 weights on CPU."),
-        click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16"]), default="auto", show_default=True,
-                     help="transformers on CPU: auto = bfloat16 where the CPU has AVX512-BF16/AMX."),
+        click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "int8"]), default="auto",
+                     show_default=True, help="transformers on CPU: auto = bfloat16 where the CPU has AVX512-BF16/AMX, "
+                     "else float32; int8 = dynamic int8 Linear layers."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -157,10 +157,10 @@ def clean(input_path, output, diff, threshold, force_repair, quiet, debug):
       translate clean article.zh.txt -o article.clean.txt
       translate clean article.zh.txt --diff
     """
-    from .readers import _read_bytes, decode
+    from .readers import read_bytes, decode
     from .repair import clean_lines
 
-    data, _, _ = _read_bytes(input_path)
+    data, _, _ = read_bytes(input_path)
     text, _ = decode(data, input_path)
     repaired, repairs = clean_lines(text, threshold=threshold, force=force_repair)
     if diff:
@@ -264,6 +264,3 @@ register(cli, common, engine_options, settings_from)
 def main() -> None:
     cli(prog_name="translate")
 
-
-def print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1))

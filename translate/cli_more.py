@@ -296,9 +296,11 @@ def bench_command(common):
     @click.option("--paragraphs", type=click.IntRange(1), default=None, help="Only the first N paragraphs.")
     @click.option("--only", default="", help="Comma list of setting names to run (see --list).")
     @click.option("--list", "list_only", is_flag=True, help="List the settings and exit.")
+    @click.option("--pipeline", is_flag=True, help="Also measure the stages around the model, a warm re-run and --help.")
+    @click.option("--align", "align_", is_flag=True, help="Measure the aligner instead (accuracy, 5,000 x 5,000 time).")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     @common
-    def bench(random_weights, model, article, paragraphs, only, list_only, as_json, quiet, debug):
+    def bench(random_weights, model, article, paragraphs, only, list_only, pipeline, align_, as_json, quiet, debug):
         """Measure output tokens/s, seconds per article and peak RSS for each engine setting.
 
         \b
@@ -306,14 +308,19 @@ def bench_command(common):
           translate bench --random-weights --json
           translate bench --random-weights --paragraphs 8 --only naive,ct2-beam4
         """
-        from .bench import SETTINGS, run_bench
+        from .bench import SETTINGS, run_align_bench, run_bench, run_pipeline_bench
 
         if list_only:
             for setting in SETTINGS:
                 click.echo(f"{setting.name}\t{setting.describe()}")
             return
+        if align_:
+            click.echo(json.dumps(run_align_bench(), indent=1))
+            return
         report = run_bench(model=model, random_weights=random_weights or model is None, article=article,
                            paragraphs=paragraphs, only=[o for o in only.split(",") if o], quiet=quiet)
+        if pipeline:
+            report["pipeline"] = run_pipeline_bench(model=model, article=article)
         if as_json:
             click.echo(json.dumps(report, indent=1))
         else:
@@ -321,6 +328,8 @@ def bench_command(common):
                 click.echo(f"{row['name']:<22} {row['engine']:<13} {row['batching']:<9} beams={row['beams']} "
                            f"{row['out_tokens_per_s']:8.1f} tok/s {row['seconds']:7.1f} s "
                            f"{row['peak_rss_mb']:7.0f} MB" + (f"  x{row['speedup']:.1f}" if row["speedup"] else ""))
+            if pipeline:
+                click.echo(json.dumps(report["pipeline"]))
 
     return bench
 

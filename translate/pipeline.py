@@ -139,7 +139,7 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
             todo.append(block)
         jobs = plan_jobs(todo, TermMatcher(glossary))
         progress = _progress(len(jobs), options.quiet)
-        loader = load_engine or (lambda: _load_engine(options.engine))
+        loader = load_engine or (lambda: engine_loader(options.engine))
         runner = EngineRunner(loader, cache, progress)
         try:
             translate_jobs(jobs, runner)
@@ -158,6 +158,8 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
         "segments": len(jobs),
         "translated_segments": runner.translated,
         "cached_segments": runner.from_cache,
+        "model_load_seconds": round(runner.load_seconds, 3),
+        "engine_seconds": round(runner.engine_seconds, 3),
         "from_tm": sum(1 for b in document.blocks if b.origin == "tm"),
         "flags": sum(len(b.flags) for b in document.blocks),
         "repairs": sum(len(b.repairs) for b in document.blocks),
@@ -172,7 +174,7 @@ def _cache_key(sig: dict) -> str:
     return json.dumps({k: v for k, v in sig.items() if k not in ("repair_threshold",)}, sort_keys=True)
 
 
-def _load_engine(settings: EngineSettings):
+def engine_loader(settings: EngineSettings):
     from .engines import load_engine
 
     return load_engine(settings)

@@ -26,7 +26,7 @@ _MAGIC = [
 
 def read_document(path: str, *, to_simplified: bool = False) -> Document:
     """Read an article. `path` may be "-" for stdin. Raises InputError with a one-line reason."""
-    data, name, suffix = _read_bytes(path)
+    data, name, suffix = read_bytes(path)
     if suffix == ".docx":
         items = _docx_items(data, path)
         encoding = "docx"
@@ -40,7 +40,7 @@ def read_document(path: str, *, to_simplified: bool = False) -> Document:
     return Document(name=name, blocks=make_blocks(items), path=path, encoding=encoding)
 
 
-def _read_bytes(path: str) -> tuple[bytes, str, str]:
+def read_bytes(path: str) -> tuple[bytes, str, str]:
     if path == "-":
         return sys.stdin.buffer.read(MAX_BYTES + 1), "stdin", ".txt"
     p = Path(path)

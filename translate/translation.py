@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -35,6 +36,8 @@ class EngineRunner:
         self.progress = progress
         self.translated = 0
         self.from_cache = 0
+        self.load_seconds = 0.0
+        self.engine_seconds = 0.0
 
     def run(self, texts: list[str], avoid_repetition: bool = False) -> dict[str, str | Exception]:
         """Translations of `texts` (an Exception where the engine failed on one)."""
@@ -49,10 +52,15 @@ class EngineRunner:
                 self.progress.total += len(unique)
             self.progress.update(len(unique) - len(todo))
         if todo and self.engine is None:
+            started = time.perf_counter()
             self.engine = self._load()
+            self.load_seconds += time.perf_counter() - started
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
-            for text, output in zip(chunk, self._translate_isolating_faults(chunk, avoid_repetition)):
+            started = time.perf_counter()
+            outputs = self._translate_isolating_faults(chunk, avoid_repetition)
+            self.engine_seconds += time.perf_counter() - started
+            for text, output in zip(chunk, outputs):
                 results[text] = output
             # Failed and empty outputs are not cached: the next run tries them again. Looping ones
             # are (the engine is deterministic); their no-repeat retry is cached beside them.

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..errors import ModelError
-from .base import EngineSettings, cpu_threads, output_length_cap, token_batches
+from .base import EngineSettings, batch_budget, cpu_threads, output_length_cap, token_batches
 
 
 class CTranslate2Engine:
@@ -48,7 +48,7 @@ class CTranslate2Engine:
         """
         tokens = [self.tokenize(t) for t in texts]
         results: list[str] = [""] * len(texts)
-        for batch in token_batches([len(t) for t in tokens], self.settings.batch_tokens):
+        for batch in token_batches([len(t) for t in tokens], batch_budget(self.settings, "ctranslate2")):
             longest = max(len(tokens[i]) for i in batch)
             options = {"beam_size": self.settings.beams, "max_decoding_length": output_length_cap(longest)}
             if avoid_repetition:

@@ -1,0 +1,14 @@
+"""translate bench runs every setting and reports comparable figures (timings are not asserted)."""
+
+from translate.bench import SETTINGS, run_bench
+
+
+def test_bench_reports_every_setting_with_equal_forced_output(tiny_model):
+    report = run_bench(model=str(tiny_model), random_weights=False, forced=True, paragraphs=3, quiet=True)
+    rows = report["results"]
+    assert [r["name"] for r in rows] == [s.name for s in SETTINGS]
+    assert {"engine", "batching", "beams", "out_tokens_per_s", "seconds", "peak_rss_mb"} <= set(rows[0])
+    assert len({r["out_tokens"] for r in rows}) == 1 and rows[0]["paragraphs"] == 3
+    naive = rows[0]
+    assert naive["engine"] == "transformers" and naive["batching"] == "none" and naive["beams"] == 4
+    assert naive["speedup"] == 1.0 and all(r["out_tokens_per_s"] > 0 and r["peak_rss_mb"] > 0 for r in rows)
