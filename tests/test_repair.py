@@ -72,3 +72,17 @@ def test_clean_command_keeps_line_structure_and_lists_repairs(tmp_path, article_
     assert cleaned.splitlines()[0] == "(原标题:为什么BAT没能做出DeepSeek)"
     diff = CliRunner().invoke(cli, ["clean", str(article_path), "--diff"])
     assert diff.exit_code == 0 and "作念 -> 做" in diff.output and ":1:" in diff.output
+
+
+def test_repair_evaluation_on_other_domains_restores_every_non_word():
+    from importlib import resources
+
+    from translate.repair.evaluate import evaluate, spin
+
+    clean = resources.files("translate").joinpath("data/clean_zh.txt").read_text("utf-8")
+    spun, sites = spin(clean)
+    assert spun != clean and spin_score(spun) >= SPUN_PER_1000_HAN
+    result = evaluate(clean)
+    assert result["by_rule"]["always"]["recall"] == 1.0 and result["by_rule"]["always"]["precision"] == 1.0
+    assert result["clean_changes_per_10k_chars"] == 0.0
+    assert result["recall"] > 0.7 and result["precision"] > 0.8

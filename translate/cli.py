@@ -179,7 +179,12 @@ def clean(input_path, output, diff, threshold, force_repair, quiet, debug):
 
 @cli.group()
 def model():
-    """Get, convert and inspect translation models."""
+    """Get, convert and inspect translation models.
+
+    \b
+    Example:
+      translate model pull Helsinki-NLP/opus-mt-zh-en --to models/opus-mt-zh-en
+    """
 
 
 @model.command("pull")

@@ -28,6 +28,7 @@ class SegmentCache:
         self.signature_key = signature_key
         self.db = _connect(self.path)
         self.db.execute("CREATE TABLE IF NOT EXISTS segments (key TEXT PRIMARY KEY, source TEXT, target TEXT, created REAL)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value TEXT, created REAL)")
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.signature_key}\x00{normalise(text)}".encode("utf-8")).hexdigest()
@@ -46,6 +47,15 @@ class SegmentCache:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO segments VALUES (?,?,?,?)",
                                 [(self._key(s), s, t, now) for s, t in pairs])
+
+    def get(self, key: str) -> str | None:
+        """Other per-run results worth keeping (source repairs), keyed by the caller."""
+        row = self.db.execute("SELECT value FROM memo WHERE key=?", (self._key(key),)).fetchone()
+        return row[0] if row else None
+
+    def put(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO memo VALUES (?,?,?)", (self._key(key), value, time.time()))
 
     def close(self) -> None:
         self.db.close()

@@ -121,11 +121,11 @@ def run_file(path: str, options: RunOptions, load_engine: Callable | None = None
 
 def translate_document(document: Document, options: RunOptions, glossary: Glossary, sig: dict,
                        load_engine: Callable | None = None) -> None:
-    repair_document(document, mode=options.repair, threshold=options.repair_threshold)
     out = Path(options.out_dir)
     tm = TranslationMemory(options.tm_path or out / "tm.sqlite")
     cache = SegmentCache(options.cache_path or out / ".segment-cache.sqlite", _cache_key(sig)) if options.use_cache else None
     try:
+        repair_document(document, mode=options.repair, threshold=options.repair_threshold, memo=cache)
         todo = []
         for block in document.blocks:
             if not block.kind.translatable:

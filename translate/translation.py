@@ -46,7 +46,8 @@ class EngineRunner:
         cached = self.cache.get_many([namespace + t for t in unique]) if self.cache else {}
         results: dict[str, str | Exception] = {t[len(namespace):]: v for t, v in cached.items()}
         self.from_cache += sum(1 for t in texts if t in results)
-        todo = [t for t in unique if t not in results]
+        # Longest first, so that each chunk holds similar lengths and batches carry little padding.
+        todo = sorted((t for t in unique if t not in results), key=len, reverse=True)
         if self.progress is not None:
             if self.progress.n:  # a retry pass: grow the bar rather than overflow it
                 self.progress.total += len(unique)

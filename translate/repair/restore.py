@@ -156,8 +156,12 @@ def _jieba():
 
 
 def repair_document(document: Document, *, mode: str = "auto", threshold: float = DEFAULT_THRESHOLD,
-                    table: SpinTable | None = None) -> SpinReport:
-    """Fill each block's `repaired` text and `repairs`. mode: auto (only if spun), on, off."""
+                    table: SpinTable | None = None, memo=None) -> SpinReport:
+    """Fill each block's `repaired` text and `repairs`. mode: auto (only if spun), on, off.
+
+    `memo` (get(key) -> str | None, put(key, str)) keeps repairs between runs, so that a re-run
+    of an unchanged article does not load jieba's dictionary (over a second).
+    """
     table = table or default_table()
     full = "\n".join(b.source for b in document.blocks if b.kind.translatable)
     score = spin_score(full, table)
@@ -168,7 +172,7 @@ def repair_document(document: Document, *, mode: str = "auto", threshold: float 
         if not apply or not block.kind.translatable:
             block.repaired, block.repairs = None, []
             continue
-        repaired, repairs = restore_text(block.source, table, spun_document=spun or mode == "on", threshold=threshold)
+        repaired, repairs = _restore_with_memo(block.source, table, spun or mode == "on", threshold, memo)
         for repair in repairs:
             repair.block_id = block.id
         block.repaired = repaired if repairs else None
@@ -177,6 +181,21 @@ def repair_document(document: Document, *, mode: str = "auto", threshold: float 
     document.meta["spin"] = {"score": round(score, 2), "spun": spun, "applied": apply, "repairs": total,
                              "table": table.digest}
     return SpinReport(score=score, spun=spun, applied=apply, repairs=total)
+
+
+def _restore_with_memo(text: str, table: SpinTable, spun: bool, threshold: float, memo):
+    import json
+    from dataclasses import asdict
+
+    key = f"repair\x00{table.digest}\x00{spun}\x00{threshold}\x00{text}"
+    remembered = memo.get(key) if memo is not None else None
+    if remembered is not None:
+        data = json.loads(remembered)
+        return data["text"], [Repair(**r) for r in data["repairs"]]
+    repaired, repairs = restore_text(text, table, spun_document=spun, threshold=threshold)
+    if memo is not None:
+        memo.put(key, json.dumps({"text": repaired, "repairs": [asdict(r) for r in repairs]}, ensure_ascii=False))
+    return repaired, repairs
 
 
 def clean_lines(text: str, *, threshold: float = DEFAULT_THRESHOLD, table: SpinTable | None = None,
