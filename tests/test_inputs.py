@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import zipfile
 
 import docx
@@ -168,3 +169,49 @@ def test_twenty_thousand_blocks_all_come_out_in_order(tmp_path, rule_engine):
 def test_stdin_is_read(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["clean", "-"], input="东谈主工智能\n".encode("utf-8"))
     assert result.exit_code == 0 and result.output == "人工智能\n"
+
+
+def test_clean_explains_that_docx_goes_through_run(tmp_path):
+    path = tmp_path / "a.docx"
+    docx.Document().save(str(path))
+    one_line_error(CliRunner().invoke(cli, ["clean", str(path)]), "translate run")
+
+
+PIXEL = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f1b1a60000000049454e44ae426082")
+
+
+def test_docx_target_keeps_tables_headers_lists_pictures_and_links(tmp_path, rule_engine):
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "页眉的人"
+    document.add_heading("人工智能", level=2)
+    document.add_paragraph("第一个要点,我们的用户。", style="List Bullet")
+    paragraph = document.add_paragraph("请看")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), document.part.relate_to("https://example.com/", RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "这个链接"
+    run.append(text)
+    link.append(run)
+    paragraph._p.append(link)
+    (tmp_path / "pixel.png").write_bytes(PIXEL)
+    document.add_picture(str(tmp_path / "pixel.png"))
+    table = document.add_table(rows=1, cols=1)
+    table.cell(0, 0).text = "表格里的公司"
+    path = tmp_path / "in.docx"
+    document.save(str(path))
+
+    options = RunOptions(out_dir=str(tmp_path / "out"), formats=("docx",), quiet=True, use_cache=False)
+    run_file(str(path), options, load_engine=lambda: rule_engine())
+    out = docx.Document(str(tmp_path / "out" / "in.en.docx"))
+    header = out.sections[0].header.paragraphs[0].text
+    assert "people" in header and not re.search(r"[\u4e00-\u9fff]", header)
+    assert out.paragraphs[1].style.name == "List Bullet" and "users" in out.paragraphs[1].text
+    assert out.element.body.xpath(".//w:hyperlink") and out.element.body.xpath(".//w:drawing")
+    assert "https://example.com/" in [r.target_ref for r in out.part.rels.values() if r.is_external]
+    assert "company" in out.tables[0].cell(0, 0).text
+    assert not re.search(r"[\u4e00-\u9fff]", "".join(p.text for p in out.paragraphs))

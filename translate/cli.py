@@ -8,7 +8,7 @@ import click
 
 from . import __version__
 from .engines.base import EngineSettings
-from .errors import TranslateError
+from .errors import InputError, RunFailed, TranslateError
 
 EXAMPLE = "../shared/article/why-bat-did-not-build-deepseek.zh.txt"
 _common = [
@@ -130,8 +130,14 @@ def run(inputs, out, glossaries, no_default_glossary, formats, layout, repair, t
                          repair={None: "auto", True: "on", False: "off"}[repair], repair_threshold=threshold,
                          tm_path=tm_path, use_cache=not no_cache, force=force, quiet=quiet,
                          to_simplified=to_simplified, engine=settings_from(engine))
+    failures = []
     for path in inputs:
-        result = run_file(path, options)
+        try:
+            result = run_file(path, options)
+        except RunFailed as failure:  # outputs were written; go on with the other articles
+            click.echo(f"error: {failure}", err=True)
+            failures.append(path)
+            continue
         summary = result.summary
         if not quiet:
             click.echo(f"{path}: {summary['blocks']} blocks, {summary['translated_segments']} segments translated, "
@@ -139,6 +145,8 @@ def run(inputs, out, glossaries, no_default_glossary, formats, layout, repair, t
                        f"{summary['repairs']} repairs, {summary['flags']} flags", err=True)
         for output in result.outputs:
             click.echo(str(output))
+    if failures:
+        sys.exit(1)
 
 
 @cli.command()
@@ -160,6 +168,9 @@ def clean(input_path, output, diff, threshold, force_repair, quiet, debug):
     from .readers import read_bytes, decode
     from .repair import clean_lines
 
+    if input_path.lower().endswith(".docx"):
+        raise InputError("clean repairs text files (.txt, .md); for a .docx use 'translate run', whose bilingual "
+                         "DOCX shows each repair as a tracked change", input_path)
     data, _, _ = read_bytes(input_path)
     text, _ = decode(data, input_path)
     repaired, repairs = clean_lines(text, threshold=threshold, force=force_repair)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from ..document import Block, BlockKind, Document
 from ..repair import LOW_CONFIDENCE
@@ -54,7 +55,12 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
 
 
 def target_docx(document: Document, signature: dict, translations: dict[str, str] | None = None) -> bytes:
-    """The translation alone, one paragraph per block, styled by kind."""
+    """The translation alone, styled by kind. A DOCX input keeps its own layout: each paragraph's
+    text is replaced in place, so tables, headers, lists, pictures and links survive."""
+    if document.encoding == "docx" and document.path and Path(document.path).is_file():
+        kept = _translate_in_place(document, signature, translations or {})
+        if kept is not None:
+            return kept
     import docx
 
     out = docx.Document()
@@ -65,6 +71,23 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
         _styled(out.add_paragraph(text), style_ids[block.kind])
     buffer = io.BytesIO()
     out.save(buffer)
+    return buffer.getvalue()
+
+
+def _translate_in_place(document: Document, signature: dict, translations: dict[str, str]) -> bytes | None:
+    import docx
+
+    source = docx.Document(document.path)
+    notes = docx_xml.note_parts(source)
+    paragraphs = [p for _, p in docx_xml.paragraph_elements(source, notes) if docx_xml.accepted_text(p).strip()]
+    if len(paragraphs) != len(document.blocks):  # the file changed since it was read: rebuild instead
+        return None
+    for p, block in zip(paragraphs, document.blocks):
+        docx_xml.replace_paragraph_text(p, translations.get(block.id, block.translation))
+    docx_xml.save_note_parts(notes)
+    _record_signature(source, document, signature)
+    buffer = io.BytesIO()
+    source.save(buffer)
     return buffer.getvalue()
 
 

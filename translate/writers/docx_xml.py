@@ -127,8 +127,11 @@ def _inside(node, tag: str) -> bool:
     return False
 
 
-def iter_body_paragraphs(document):
-    """(style name, accepted text) of every paragraph: headers, body and tables in order, footers, notes."""
+def paragraph_elements(document, notes=None):
+    """(style name, w:p element) of every paragraph: headers, body and tables in order, footers, notes.
+
+    `notes` are the parsed footnote/endnote parts (note_parts); pass them to edit notes in place.
+    """
     names = {style.style_id: style.name for style in document.styles}
     seen: set = set()
 
@@ -136,36 +139,78 @@ def iter_body_paragraphs(document):
         for paragraph in paragraphs:
             if paragraph._p not in seen:  # linked sections share one header
                 seen.add(paragraph._p)
-                yield names.get(paragraph.style.style_id if paragraph.style is not None else "", ""), \
-                    accepted_text(paragraph._p)
+                yield names.get(paragraph.style.style_id if paragraph.style is not None else "", ""), paragraph._p
 
     for section in document.sections:
         yield from once(section.header.paragraphs)
     for p in document.element.body.iter(qn("w:p")):
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        yield (names.get(style.get(qn("w:val")), "") if style is not None else "Normal"), accepted_text(p)
+        yield (names.get(style.get(qn("w:val")), "") if style is not None else "Normal"), p
     for section in document.sections:
         yield from once(section.footer.paragraphs)
-    for notes in _note_parts(document):
-        for p in notes.iter(qn("w:p")):
-            yield "Footnote Text", accepted_text(p)
+    for _, root in (notes if notes is not None else note_parts(document)):
+        for note in root:
+            # ids -1 and 0 are Word's separator notes, not content
+            if note.get(qn("w:id")) not in ("-1", "0"):
+                for p in note.iter(qn("w:p")):
+                    yield "Footnote Text", p
+
+
+def iter_body_paragraphs(document):
+    """(style name, accepted text) of every paragraph, in the order of paragraph_elements."""
+    for style, p in paragraph_elements(document):
+        yield style, accepted_text(p)
 
 
 _NOTE_RELTYPES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
                   "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes")
 
 
-def _note_parts(document):
-    """Footnotes and endnotes (python-docx has no API for them): parsed from their parts."""
+def note_parts(document) -> list:
+    """Footnotes and endnotes (python-docx has no API for them): [(part, parsed root)]."""
     from lxml import etree
 
-    for rel in document.part.rels.values():
-        if rel.reltype in _NOTE_RELTYPES and not rel.is_external:
-            root = etree.fromstring(rel.target_part.blob)
-            for note in root:
-                # ids -1 and 0 are Word's separator notes, not content
-                if note.get(qn("w:id")) not in ("-1", "0"):
-                    yield note
+    return [(rel.target_part, etree.fromstring(rel.target_part.blob)) for rel in document.part.rels.values()
+            if rel.reltype in _NOTE_RELTYPES and not rel.is_external]
+
+
+def save_note_parts(notes) -> None:
+    from lxml import etree
+
+    for part, root in notes:
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def replace_paragraph_text(p, text: str) -> None:
+    """Put `text` in place of a paragraph's text, keeping its properties, pictures and links.
+
+    The text goes into the first text run (keeping its formatting); other text runs are emptied.
+    A paragraph that is all link keeps the link around the new text; links inside mixed text
+    keep their address with the text '[link]'.
+    """
+    runs = [r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None and not _inside(r, qn("w:del"))]
+    for removal in list(p.iter(qn("w:del"))):
+        removal.getparent().remove(removal)
+    plain = [r for r in runs if not _inside(r, qn("w:hyperlink"))]
+    target = (plain or runs or [None])[0]
+    if target is None:
+        run = OxmlElement("w:r")
+        p.append(run)
+        runs, target = [run], run
+    for run in runs:
+        for t in run.findall(qn("w:t")):
+            run.remove(t)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    target.append(t)
+    if plain:
+        for link in p.iter(qn("w:hyperlink")):
+            first = next((r for r in link.iter(qn("w:r"))), None)
+            if first is not None:
+                marker = OxmlElement("w:t")
+                marker.text = "[link]"
+                first.append(marker)
 
 
 BLOCKS_RELTYPE = "http://schemas.translate-tool.org/relationships/blocks"
