@@ -1,6 +1,7 @@
 """Glossary enforcement, proven through a deterministic engine with the real engines' protocol."""
 
 import json
+import re
 
 from translate.glossary import Entry, Glossary
 from translate.pipeline import RunOptions, run_file
@@ -108,3 +109,16 @@ def test_large_numbers_come_out_right_whatever_the_engine_does(tmp_path, rule_en
     for english in ("22.15 million", "20 million", "16.95 million", "1 billion yuan", "10,000", "200 million"):
         assert english in translation
     assert not [f for f in data["blocks"][1]["flags"] if f["code"] == "number"]
+
+
+def test_example_article_numbers_are_right_in_the_output(tmp_path, article_path, rule_engine):
+    # The rule engine renders 万 as "ten-thousand" and 亿 as "hundred-million": wrong, unless protected.
+    opts = RunOptions(out_dir=str(tmp_path / "o"), formats=("json",), quiet=True, use_cache=False)
+    run_file(str(article_path), opts, load_engine=lambda: rule_engine())
+    data = json.loads((tmp_path / "o" / "why-bat-did-not-build-deepseek.zh.json").read_text(encoding="utf-8"))
+    text = " ".join(b["translation"] for b in data["blocks"])
+    for english in ("20 million", "15 million", "22.15 million", "16.95 million", "200 million", "1 billion yuan",
+                    "10,000"):
+        assert english in text, english
+    assert not re.search(r"\d\s*(ten-thousand|hundred-million)", text)
+    assert not [f for b in data["blocks"] for f in b["flags"] if f["code"] == "number"]

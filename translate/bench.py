@@ -164,18 +164,44 @@ def run_pipeline_bench(model: str | None = None, article: str | None = None, bea
             "help_seconds": round(help_seconds, 3)}
 
 
-def timed_run(article: str, out: str, model: str, beams: str) -> None:
-    """One `translate run` in this process; prints its summary and total seconds as JSON."""
+def timed_run(article: str, out: str, model: str, beams: str, max_output_tokens: str = "0") -> None:
+    """One `translate run` in this process; prints its summary, total seconds and peak RSS as JSON."""
+    import resource
+
     from .errors import RunFailed
     from .pipeline import RunOptions, run_file
 
     start = time.perf_counter()
+    settings = EngineSettings(model=model, beams=int(beams), max_output_tokens=int(max_output_tokens))
     try:
-        summary = run_file(article, RunOptions(out_dir=out, quiet=True, force=True,
-                                               engine=EngineSettings(model=model, beams=int(beams)))).summary
+        summary = run_file(article, RunOptions(out_dir=out, quiet=True, force=True, engine=settings)).summary
     except RunFailed:  # random weights loop: blocks are flagged, outputs written all the same
         summary = json.loads(next(Path(out).glob("*.json")).read_text(encoding="utf-8"))["summary"]
-    print(json.dumps(dict(summary, total_seconds=time.perf_counter() - start)))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(dict(summary, total_seconds=time.perf_counter() - start, peak_rss_mb=round(peak, 1))))
+
+
+def run_scaling_bench(sizes=(500, 1000, 2000), max_output_tokens: int = 16) -> dict:
+    """`translate run` (CTranslate2, greedy) on the example article repeated to N paragraphs:
+    peak RSS and seconds per paragraph, which should stay flat as N grows."""
+    import tempfile
+
+    model_dir = str(random_model_dir())
+    paragraphs = [line for line in example_article().read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            article = Path(folder) / "long.txt"
+            # numbered so that no paragraph repeats (repeats would come from the cache)
+            article.write_text("\n".join(f"{paragraphs[i % len(paragraphs)]}({i})" for i in range(size)), encoding="utf-8")
+            code = "import sys; from translate.bench import timed_run; timed_run(*sys.argv[1:])"
+            done = subprocess.run([sys.executable, "-c", code, str(article), f"{folder}/out", model_dir, "1",
+                                   str(max_output_tokens)], capture_output=True, text=True, check=True)
+            summary = json.loads(done.stdout.strip().splitlines()[-1])
+            rows.append({"paragraphs": size, "seconds": round(summary["total_seconds"], 1),
+                         "seconds_per_paragraph": round(summary["total_seconds"] / size, 4),
+                         "peak_rss_mb": summary["peak_rss_mb"]})
+    return {"scaling": rows, "max_output_tokens": max_output_tokens}
 
 
 def _wall(command: list[str]) -> float:

@@ -314,10 +314,11 @@ def bench_command(common):
     @click.option("--pipeline", is_flag=True, help="Also measure the stages around the model, a warm re-run and --help.")
     @click.option("--align", "align_", is_flag=True, help="Measure the aligner instead (accuracy, 5,000 x 5,000 time).")
     @click.option("--repair", "repair_", is_flag=True, help="Measure source repair instead (recall, precision, speed).")
+    @click.option("--scaling", is_flag=True, help="Measure RSS and time of 500 / 1,000 / 2,000-paragraph runs instead.")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     @common
-    def bench(random_weights, model, article, paragraphs, only, list_only, pipeline, align_, repair_, as_json, quiet,
-              debug):
+    def bench(random_weights, model, article, paragraphs, only, list_only, pipeline, align_, repair_, scaling, as_json,
+              quiet, debug):
         """Measure output tokens/s, seconds per article and peak RSS for each engine setting.
 
         \b
@@ -334,6 +335,11 @@ def bench_command(common):
             return
         if align_:
             click.echo(json.dumps(run_align_bench(), indent=1))
+            return
+        if scaling:
+            from .bench import run_scaling_bench
+
+            click.echo(json.dumps(run_scaling_bench(), indent=1))
             return
         if repair_:
             from .repair.evaluate import report as repair_report

@@ -17,6 +17,7 @@ class EngineSettings:
     threads: int = 0  # 0 = all cores
     quantization: str = "int8"  # CTranslate2 compute type on CPU
     dtype: str = "auto"  # transformers: auto (bfloat16 where the CPU has it) | float32 | bfloat16 | int8
+    max_output_tokens: int = 0  # 0 = twice the input plus 16, at most 512 (a hard stop for loops)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -90,6 +91,6 @@ def cpu_has_fast_bf16() -> bool:
     return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
-def output_length_cap(source_tokens: int, limit: int = 512) -> int:
+def output_length_cap(source_tokens: int, limit: int = 512, fixed: int = 0) -> int:
     """Room for the English (longer than the Chinese in tokens), bounded so a loop ends."""
-    return min(limit, 2 * source_tokens + 16)
+    return fixed if fixed > 0 else min(limit, 2 * source_tokens + 16)

@@ -50,7 +50,8 @@ class CTranslate2Engine:
         results: list[str] = [""] * len(texts)
         for batch in token_batches([len(t) for t in tokens], batch_budget(self.settings, "ctranslate2")):
             longest = max(len(tokens[i]) for i in batch)
-            options = {"beam_size": self.settings.beams, "max_decoding_length": output_length_cap(longest)}
+            cap = output_length_cap(longest, fixed=self.settings.max_output_tokens)
+            options = {"beam_size": self.settings.beams, "max_decoding_length": cap}
             if avoid_repetition:
                 options.update(no_repeat_ngram_size=3, repetition_penalty=1.3)
             if forced_lengths is not None:

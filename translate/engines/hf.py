@@ -66,7 +66,8 @@ class TransformersEngine:
         torch = self._torch
         inputs = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True,
                                 max_length=self.max_input_tokens).to(self.device)
-        options = {"num_beams": self.settings.beams, "max_new_tokens": output_length_cap(longest)}
+        cap = output_length_cap(longest, fixed=self.settings.max_output_tokens)
+        options = {"num_beams": self.settings.beams, "max_new_tokens": cap}
         if avoid_repetition:
             options.update(no_repeat_ngram_size=3, repetition_penalty=1.3)
         if forced is not None:
