@@ -35,6 +35,7 @@ class SpinRule:
     rule: str
     bias: float = 0.0
     right: re.Pattern | None = None
+    left: re.Pattern | None = None
 
 
 @dataclass
@@ -62,13 +63,14 @@ def parse_table(text: str) -> SpinTable:
     rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
     rules: dict[str, list[SpinRule]] = {}
     for row in rows:
-        right = row.get("right") or ""
+        right, left = row.get("right") or "", row.get("left") or ""
         rule = SpinRule(
             spun=row["spun"],
             original=row["original"],
             rule=row["rule"],
             bias=float(row.get("bias") or 0),
             right=re.compile(right) if right else None,
+            left=re.compile(left) if left else None,
         )
         rules.setdefault(rule.spun, []).append(rule)
     # Longest alternatives first: at one position the regex then takes the longest form.
@@ -98,7 +100,8 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
         out.append(text[position:start])
         position = end
         spun = match.group()
-        choice = _choose(spun, table.rules[spun], "".join(out)[-_WINDOW:], text[end:], spun_document)
+        before = "".join(out[-4:])[-12:]
+        choice = _choose(spun, table.rules[spun], before, text[end:], spun_document)
         if choice is None or choice[1] < threshold:
             out.append(spun)
             continue
@@ -109,7 +112,7 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
     return "".join(out), repairs
 
 
-def _choose(spun: str, rules: list[SpinRule], left: str, right_text: str, spun_document: bool):
+def _choose(spun: str, rules: list[SpinRule], before: str, right_text: str, spun_document: bool):
     if rules[0].rule == KEEP:
         return None
     if rules[0].rule == ALWAYS:
@@ -117,9 +120,12 @@ def _choose(spun: str, rules: list[SpinRule], left: str, right_text: str, spun_d
     if not spun_document:
         return None
     right = right_text[:_WINDOW]
+    left = before[-_WINDOW:]
     best = None
     for rule in rules:
         if rule.right is not None and not rule.right.search(right_text[:12]):
+            continue
+        if rule.left is not None and not rule.left.search(before):
             continue
         logit = _context_delta(left, spun, rule.original, right) + rule.bias
         if best is None or logit > best[1]:
