@@ -121,3 +121,15 @@ def test_tmx_round_trip(tmp_path):
     assert CliRunner().invoke(cli, ["tm", "export", "--tm", str(tmp_path / "a.sqlite"), "-o", str(tmx)]).exit_code == 0
     result = CliRunner().invoke(cli, ["tm", "import", str(tmx), "--tm", str(tmp_path / "c.sqlite")])
     assert result.exit_code == 0 and "imported 2" in result.output
+
+
+def test_interleaved_layout_round_trips(tmp_path, article_path, rule_engine):
+    options = RunOptions(out_dir=str(tmp_path / "out"), quiet=True, layout="interleaved", formats=("docx",))
+    run_file(str(article_path), options, load_engine=lambda: rule_engine())
+    path = tmp_path / "out" / f"{STEM}.bilingual.docx"
+    document = docx.Document(str(path))
+    sources = [i for i, p in enumerate(document.paragraphs) if p._p.xpath(".//w:bookmarkStart")]
+    document.paragraphs[sources[2] + 1].text = "An edited translation."
+    document.save(str(tmp_path / "edited.docx"))
+    report = import_review(str(tmp_path / "edited.docx"), str(tmp_path / "out"))
+    assert report["changed"] == 1 and report["warnings"] == [] and len(report["blocks"]) == 41
