@@ -14,13 +14,14 @@ def bilingual_markdown(document: Document, signature: dict) -> str:
         if block.kind is BlockKind.CODE:
             lines += [block.source, ""]
             continue
-        lines += [block.markup + _escape(block.source), ""]
+        prefix = _prefix(block)
+        lines += [prefix + _escape(block.source), ""]
         marker = ""
         for flag in block.flags:
             notes.append(f"[^{len(notes) + 1}]: **{flag.code}** ({block.id}): {flag.message}")
             marker += f" ⚠[^{len(notes)}]"
         origin = " <!-- from translation memory -->" if block.origin == "tm" else ""
-        lines += [block.markup + _escape(block.translation) + marker + origin, ""]
+        lines += [prefix + _escape(block.translation) + marker + origin, ""]
     if any(b.repairs for b in document.blocks):
         lines += ["<details><summary>Source repairs</summary>", ""]
         for block in document.blocks:
@@ -39,11 +40,15 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
             out.append(block.source)
             continue
         text = (translations or {}).get(block.id, block.translation)
-        prefix = block.markup or {BlockKind.TITLE: "# ", BlockKind.HEADING: "## ", BlockKind.QUOTE: "> "}.get(block.kind, "")
         if block.kind is BlockKind.BYLINE or block.kind is BlockKind.CAPTION:
             text = f"*{text}*"
-        out.append(prefix + text)
+        out.append(_prefix(block) + text)
     return "\n\n".join(out) + "\n"
+
+
+def _prefix(block) -> str:
+    """The block's own Markdown marker, or one for its kind (a .txt title becomes '# ')."""
+    return block.markup or {BlockKind.TITLE: "# ", BlockKind.HEADING: "## ", BlockKind.QUOTE: "> "}.get(block.kind, "")
 
 
 def _escape(text: str) -> str:
