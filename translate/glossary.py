@@ -78,7 +78,7 @@ def _read(path: str) -> bytes:
 
 
 def _rows(data: bytes, path: str):
-    """Yield (line_number, row) of a glossary CSV, skipping comments. Raises on a bad header."""
+    """Yield (line number, row dict, row longer than the header) of a glossary CSV, skipping comments."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
