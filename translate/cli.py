@@ -119,12 +119,12 @@ def run(inputs, out, glossaries, no_default_glossary, formats, layout, repair, t
       translate run ../shared/article/why-bat-did-not-build-deepseek.zh.txt -o out/
       translate run article.docx --model ./opus-mt-zh-en --beams 1 --format docx
     """
-    from .pipeline import FORMATS, RunOptions, run_file
+    from .pipeline import RunOptions, parse_formats, run_file
 
-    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise click.BadParameter(f"use a subset of {','.join(FORMATS)}", param_hint="--format")
+    try:
+        chosen = parse_formats(formats)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from exc
     options = RunOptions(out_dir=out, formats=chosen, layout=layout, glossaries=list(glossaries),
                          default_glossary=not no_default_glossary,
                          repair={None: "auto", True: "on", False: "off"}[repair], repair_threshold=threshold,

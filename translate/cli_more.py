@@ -284,11 +284,12 @@ def align_command(common, engine_options, settings_from):
           translate align article.zh.txt article.en.txt -o out/ --tm out/tm.sqlite
         """
         from .align import align_files
-        from .pipeline import FORMATS, RunOptions
+        from .pipeline import RunOptions, parse_formats
 
-        chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-        if not chosen or any(f not in FORMATS for f in chosen):
-            raise click.BadParameter(f"use a subset of {','.join(FORMATS)}", param_hint="--format")
+        try:
+            chosen = parse_formats(formats)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--format") from exc
         options = RunOptions(out_dir=out, formats=chosen, layout=layout, glossaries=list(glossaries), tm_path=tm_path,
                              force=force, quiet=quiet, engine=settings_from(engine))
         result = align_files(source, target, options, mt=mt)

@@ -49,6 +49,14 @@ class RunResult:
     summary: dict
 
 
+def parse_formats(text: str) -> tuple[str, ...]:
+    """'docx,md' -> ('docx', 'md'); ValueError for anything outside FORMATS."""
+    chosen = tuple(f.strip() for f in text.split(",") if f.strip())
+    if not chosen or any(f not in FORMATS for f in chosen):
+        raise ValueError(f"use a subset of {','.join(FORMATS)}")
+    return chosen
+
+
 def output_paths(stem: str, options: RunOptions) -> dict[str, Path]:
     out = Path(options.out_dir)
     paths = {}
