@@ -133,3 +133,13 @@ def import_tmx(tm: TranslationMemory, data: bytes, path: str) -> int:
 
 def with_tm(path: str | Path):
     return closing(TranslationMemory(path))
+
+
+def import_tmx_file(file: str, tm_path: str | Path) -> int:
+    """Import a TMX file into the memory at `tm_path`; the number of pairs stored."""
+    from .errors import InputError
+
+    if not Path(file).is_file():
+        raise InputError("no such file; check the path", file)
+    with with_tm(tm_path) as tm:
+        return import_tmx(tm, Path(file).read_bytes(), file)

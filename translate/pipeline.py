@@ -245,3 +245,32 @@ def check_written(document: Document, paths: dict[str, Path]) -> None:
         found = hidden_ids(docx.Document(str(paths["bilingual.docx"])).element.body)
         if found != expected:
             raise TranslateError("internal error: the bilingual DOCX lost or reordered blocks", str(paths["bilingual.docx"]))
+
+
+def translate_file(path: str, options: RunOptions | None = None, *, load_engine: Callable | None = None,
+                   **settings) -> RunResult:
+    """Translate one article and write its outputs; the public entry point for programs.
+
+    `settings` are RunOptions fields (out_dir, formats, glossaries, layout, force, ...) or engine
+    settings (model, engine, beams, device, ...), applied over `options`. Returns the RunResult
+    (document, output paths, summary); raises a TranslateError subclass for bad input, and
+    RunFailed (outputs written) when some blocks failed.
+    """
+    from dataclasses import fields, replace
+
+    options = replace(options or RunOptions(quiet=True))
+    run_fields = {f.name for f in fields(RunOptions)}
+    engine_fields = {f.name for f in fields(EngineSettings)}
+    engine_updates = {}
+    for name, value in settings.items():
+        if name == "engine" and isinstance(value, EngineSettings):
+            options.engine = value
+        elif name in engine_fields:
+            engine_updates[name] = value
+        elif name in run_fields:
+            setattr(options, name, tuple(value) if name == "formats" else value)
+        else:
+            raise TypeError(f"translate_file() got an unknown option '{name}'")
+    if engine_updates:
+        options.engine = replace(options.engine, **engine_updates)
+    return run_file(str(path), options, load_engine)

@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 
 from ..errors import ModelError
 from .base import EngineSettings, batch_budget, cpu_has_fast_bf16, cpu_threads, output_length_cap, token_batches
-from .models import offline
+from .models import offline, quiet_transformers
 
 
 class TransformersEngine:
@@ -108,14 +108,3 @@ def _dtype(requested: str, device: str, torch):
     if device == "cuda":
         return torch.float16
     return torch.bfloat16 if cpu_has_fast_bf16() else torch.float32
-
-
-def quiet_transformers() -> None:
-    """Our progress bar is the one the user sees; silence the library's bars and advice."""
-    import warnings
-
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")

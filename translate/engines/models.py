@@ -19,6 +19,17 @@ def offline() -> bool:
         os.environ.get("TRANSFORMERS_OFFLINE", "") not in ("", "0", "false", "False")
 
 
+def quiet_transformers() -> None:
+    """Our progress bar is the one the user sees; silence the library's bars and advice."""
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+
+
 def model_kind(path: Path) -> str:
     """'ctranslate2' for a converted folder, 'transformers' for a Hugging Face folder."""
     if (path / "model.bin").exists() and (path / "config.json").exists():
@@ -81,8 +92,6 @@ def convert(model: str, to: str | None = None, quantization: str = "int8", force
     if (target / "model.bin").exists() and not force:
         return target
     import ctranslate2
-
-    from .hf import quiet_transformers
 
     quiet_transformers()
     copy = [f for f in TOKENIZER_FILES if (source / f).exists()]

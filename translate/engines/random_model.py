@@ -46,7 +46,7 @@ def build_marian(folder: Path, source_lines: list[str], target_lines: list[str],
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
-    from .hf import quiet_transformers
+    from .models import quiet_transformers
 
     quiet_transformers()
     folder.mkdir(parents=True, exist_ok=True)
@@ -83,3 +83,11 @@ def build_marian(folder: Path, source_lines: list[str], target_lines: list[str],
     model.save_pretrained(str(folder))
     tokenizer.save_pretrained(str(folder))
     return folder
+
+
+def build_example_marian(folder: str | Path, size: str = "tiny") -> Path:
+    """A random-weight Marian whose tokenizers are trained on the shipped example article and English text."""
+    data = Path(__file__).resolve().parent.parent / "data"
+    source = (data / "why-bat-did-not-build-deepseek.zh.txt").read_text(encoding="utf-8").splitlines()
+    target = (data / "bench_en.txt").read_text(encoding="utf-8").splitlines()
+    return build_marian(Path(folder), source, target, TINY if size == "tiny" else OPUS_MT_ZH_EN)

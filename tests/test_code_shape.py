@@ -1,0 +1,107 @@
+"""The shape the code keeps: no import cycles, small modules, a light public API."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "translate"
+MAX_LINES = 400
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> translate modules it imports (at any depth of the file, lazy imports included)."""
+    paths = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in paths}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(anchor + ([node.module] if node.module else []))
+                targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            for target in targets:
+                # A package importing its own submodules is how packages are built, not a cycle.
+                if target in paths and target != name and not (path.name == "__init__.py"
+                                                               and target.startswith(name + ".")):
+                    graph[name].add(target)
+    return graph
+
+
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    cycles, done = [], set()
+
+    def visit(node: str, stack: list[str]) -> None:
+        if node in stack:
+            cycles.append(stack[stack.index(node):] + [node])
+            return
+        if node in done:
+            return
+        for target in sorted(graph[node]):
+            visit(target, stack + [node])
+        done.add(node)
+
+    for node in sorted(graph):
+        visit(node, [])
+    return cycles
+
+
+def test_cycle_finder_sees_a_planted_cycle():
+    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+    assert find_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles_inside_the_package():
+    assert find_cycles(import_graph()) == []
+
+
+def test_no_module_is_over_400_lines():
+    sizes = {str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def test_the_cli_is_a_package_with_one_module_per_noun():
+    from translate.cli import cli
+
+    modules = {p.stem for p in (PACKAGE / "cli").glob("*.py")}
+    for command in cli.commands.values():
+        assert command.callback.__module__.split(".")[-1] in modules
+    assert {"run", "clean", "glossary", "review", "tm", "model", "align", "bench"} <= set(cli.commands)
+
+
+def test_public_api_imports_nothing_heavy():
+    code = ("import sys\nfrom translate import translate_file, RunOptions, Glossary, EngineSettings\n"
+            "heavy = {'torch', 'transformers', 'ctranslate2', 'docx', 'jieba'} & set(sys.modules)\n"
+            "sys.exit(f'imported {sorted(heavy)}' if heavy else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_translate_file_translates_and_writes(tmp_path, rule_engine, article_path):
+    import translate
+
+    result = translate.translate_file(article_path, out_dir=str(tmp_path), formats=["json", "md"],
+                                      beams=1, load_engine=rule_engine)
+    assert [p.name for p in result.outputs] == [f"{result.document.name}.bilingual.md",
+                                                f"{result.document.name}.en.md", f"{result.document.name}.json"]
+    assert all(p.exists() for p in result.outputs)
+    assert all(b.translation for b in result.document.blocks)
+
+
+def test_translate_file_refuses_unknown_options(tmp_path, article_path):
+    import pytest
+
+    import translate
+
+    with pytest.raises(TypeError, match="colour"):
+        translate.translate_file(article_path, out_dir=str(tmp_path), colour="red")

@@ -1,0 +1,163 @@
+"""`translate glossary ...`: list, edit, lint, exchange and suggest glossary entries."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .options import common, emit
+
+
+def _default_glossary() -> str:
+    from ..glossary import default_glossary_path
+
+    return str(default_glossary_path())
+
+
+@click.group("glossary")
+def glossary():
+    """Maintain glossaries (CSV: source,target,kind,note).
+
+    \b
+    Example:
+      translate glossary lint && translate glossary suggest article.zh.txt -n 10
+    """
+
+
+@glossary.command("list")
+@click.option("--grep", "pattern", default="", help="Only entries containing TEXT.")
+@click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV (default: the shipped one).")
+@common
+def list_(pattern, paths, quiet, debug):
+    """List glossary entries.
+
+    \b
+    Example:
+      translate glossary list --grep 幻方
+    """
+    from ..glossary import grep, load_glossaries
+
+    for entry in grep(load_glossaries(list(paths), use_default=not paths), pattern):
+        click.echo(f"{'|'.join(entry.sources)}\t{entry.target}\t{entry.kind}\t{entry.note}")
+
+
+@glossary.command("add")
+@click.argument("source")
+@click.argument("target", default="")
+@click.option("--kind", type=click.Choice(["term", "name", "keep"]), default="term", show_default=True)
+@click.option("--note", default="")
+@click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to edit (default: the shipped one).")
+@common
+def add(source, target, kind, note, path, quiet, debug):
+    """Add or update an entry (atomic; safe when two run at once).
+
+    \b
+    Example:
+      translate glossary add 月之暗面 "Moonshot AI" --kind name -g my.csv
+    """
+    from ..glossary import add_entry
+
+    path = path or _default_glossary()
+    click.echo(f"{add_entry(path, source, target, kind, note)}: {source} -> {target or source} in {path}")
+
+
+@glossary.command("remove")
+@click.argument("source")
+@click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to edit (default: the shipped one).")
+@common
+def remove(source, path, quiet, debug):
+    """Remove the entry whose source (or a variant) is SOURCE.
+
+    \b
+    Example:
+      translate glossary remove 月之暗面 -g my.csv
+    """
+    from ..glossary import remove_entry
+
+    path = path or _default_glossary()
+    if not remove_entry(path, source):
+        click.echo(f"error: {path}: no entry for '{source}'", err=True)
+        sys.exit(1)
+    click.echo(f"removed: {source} from {path}")
+
+
+@glossary.command("lint")
+@click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV (default: the shipped one).")
+@common
+def lint_(paths, quiet, debug):
+    """Check glossaries: duplicates, conflicts, nested contradictions, empty fields, whitespace.
+
+    Prints file:line: problem; exits 1 when there are problems, 0 when clean.
+
+    \b
+    Example:
+      translate glossary lint -g glossary/tech-zh-en.csv
+    """
+    from ..glossary import lint
+
+    problems = [p for path in (paths or [_default_glossary()]) for p in lint(path)]
+    for problem in problems:
+        click.echo(problem)
+    if not quiet:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+    sys.exit(1 if problems else 0)
+
+
+@glossary.command("import")
+@click.argument("file")
+@click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to add to (default: the shipped one).")
+@common
+def import_(file, path, quiet, debug):
+    """Import entries from a TBX (TBX-Basic) or CSV file.
+
+    \b
+    Example:
+      translate glossary import terms.tbx -g my.csv
+    """
+    from ..glossary import import_file
+
+    path = path or _default_glossary()
+    click.echo(f"imported {import_file(file, path)} entries into {path}")
+
+
+@glossary.command("export")
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True)
+@click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV (default: the shipped one).")
+@click.option("--output", "-o", help="File to write (default: stdout).")
+@common
+def export(fmt, paths, output, quiet, debug):
+    """Export glossary entries as TBX-Basic or CSV.
+
+    \b
+    Example:
+      translate glossary export --format tbx -o glossary.tbx
+    """
+    from ..glossary import load_glossaries, to_csv, to_tbx
+
+    entries = load_glossaries(list(paths), use_default=not paths).entries
+    emit(to_tbx(entries) if fmt == "tbx" else to_csv(entries), output)
+
+
+@glossary.command("suggest")
+@click.argument("article")
+@click.option("-n", "count", default=20, show_default=True, help="How many candidates.")
+@click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV whose terms are left out.")
+@click.option("--no-default-glossary", is_flag=True, help="Do not leave out the shipped glossary's terms.")
+@common
+def suggest(article, count, paths, no_default_glossary, quiet, debug):
+    """Candidate terms in ARTICLE that no glossary has: names, Latin tokens, frequent words.
+
+    \b
+    Example:
+      translate glossary suggest article.zh.txt -n 10 --no-default-glossary
+    """
+    from ..glossary import load_glossaries
+    from ..suggest import suggest_terms
+
+    glossary_ = load_glossaries(list(paths), use_default=not no_default_glossary)
+    for candidate in suggest_terms(article, glossary_, count):
+        click.echo(f"{candidate.text}\t{candidate.count}\t{candidate.category}\t{candidate.context}")
+
+
+COMMANDS = [glossary]

@@ -1,0 +1,89 @@
+"""`translate model ...`: get, convert, inspect and build models."""
+
+from __future__ import annotations
+
+import click
+
+from .options import common
+
+
+@click.group()
+def model():
+    """Get, convert and inspect translation models.
+
+    \b
+    Example:
+      translate model pull Helsinki-NLP/opus-mt-zh-en --to models/opus-mt-zh-en
+    """
+
+
+@model.command("pull")
+@click.argument("model_id")
+@click.option("--to", "to", help="Folder to save the model in (for offline use with --model DIR).")
+@common
+def model_pull(model_id, to, quiet, debug):
+    """Download a model from the Hugging Face hub for offline use.
+
+    \b
+    Example (on a connected machine):
+      translate model pull Helsinki-NLP/opus-mt-zh-en --to models/opus-mt-zh-en
+    """
+    from ..engines.models import pull
+
+    click.echo(str(pull(model_id, to)))
+
+
+@model.command("info")
+@click.argument("model_name", metavar="MODEL")
+@common
+def model_info(model_name, quiet, debug):
+    """Print what a model is: architecture, languages, size, engine.
+
+    \b
+    Example:
+      translate model info models/opus-mt-zh-en
+    """
+    from ..engines.models import info
+
+    for key, value in info(model_name).items():
+        click.echo(f"{key}: {value}")
+
+
+@model.command("convert")
+@click.argument("model_name", metavar="MODEL")
+@click.option("--to", "to", help="Output folder (default: the cache the run command uses).")
+@click.option("--quantization", type=click.Choice(["int8", "int8_float32", "int16", "float32"]), default="int8",
+              show_default=True)
+@common
+def model_convert(model_name, to, quantization, quiet, debug):
+    """Convert a transformers model to CTranslate2 (offline), keeping its tokenizer files.
+
+    \b
+    Example:
+      translate model convert models/opus-mt-zh-en --to models/opus-mt-zh-en-ct2
+    """
+    from ..engines.models import convert
+
+    click.echo(str(convert(model_name, to, quantization, force=bool(to))))
+
+
+@model.command("random")
+@click.argument("folder")
+@click.option("--size", type=click.Choice(["tiny", "opus-mt"]), default="tiny", show_default=True,
+              help="tiny: seconds to build; opus-mt: the exact opus-mt-zh-en architecture (~300 MB).")
+@common
+def model_random(folder, size, quiet, debug):
+    """Build a random-weight Marian model with real tokenizers, to try the pipeline offline.
+
+    Its translations are gibberish: it exercises every stage (and measures speed), nothing more.
+
+    \b
+    Example:
+      translate model random models/random && translate run article.txt --model models/random
+    """
+    from ..engines.random_model import build_example_marian
+
+    click.echo(str(build_example_marian(folder, size)))
+
+
+COMMANDS = [model]

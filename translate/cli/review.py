@@ -1,0 +1,55 @@
+"""`translate review import`: the editor's corrections back into the memory and the publication files."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .options import common
+
+
+@click.group("review")
+def review():
+    """Bring an editor's corrected bilingual DOCX back.
+
+    \b
+    Example:
+      translate review import out/article.bilingual.docx -o out/
+    """
+
+
+@review.command("import")
+@click.argument("edited")
+@click.option("--out", "-o", default="out", show_default=True, help="Folder for the publication files.")
+@click.option("--tm", "tm_path", help="Translation memory to store approved pairs (default OUT/tm.sqlite).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@common
+def import_(edited, out, tm_path, as_json, quiet, debug):
+    """Read the editor's translations, report the edits, learn them, write STEM.en.docx/.md.
+
+    \b
+    Example:
+      translate review import out/article.bilingual.docx
+    """
+    from ..review import import_review
+
+    report = import_review(edited, out, tm_path)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    for row in report["blocks"]:
+        if row["changed"]:
+            click.echo(f"{row['id']}: changed, {row['edit_distance']} characters edited"
+                       f"{', tracked changes' if row['tracked_changes'] else ''}")
+    for comment in report["comments"]:
+        click.echo(f"comment by {comment['author']}: {comment['text']}")
+    for warning in report["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{report['changed']} of {len(report['blocks'])} blocks changed; post-edit effort "
+               f"{report['effort']:.1%}; {report['stored']} pairs stored in {report['tm']}")
+    for path in report["outputs"]:
+        click.echo(path)
+
+
+COMMANDS = [review]

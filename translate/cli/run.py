@@ -1,0 +1,63 @@
+"""`translate run`: articles in, bilingual review files out."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .options import common, engine_options, formats_from, glossary_option, output_options, settings_from
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@output_options
+@glossary_option
+@click.option("--no-default-glossary", is_flag=True, help="Do not use the shipped tech glossary.")
+@click.option("--repair/--no-repair", "repair", default=None, help="Repair spun source text (default: when detected).")
+@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+              help="Confidence needed to restore an ambiguous spun form.")
+@click.option("--tm", "tm_path", help="Translation memory file (default OUT/tm.sqlite).")
+@click.option("--no-cache", is_flag=True, help="Do not reuse or store segment translations.")
+@click.option("--to-simplified", is_flag=True, help="Convert Traditional (Big5) input to Simplified for the model.")
+@engine_options
+@common
+def run(inputs, out, formats, layout, force, glossaries, no_default_glossary, repair, threshold, tm_path, no_cache,
+        to_simplified, quiet, debug, **engine):
+    """Translate articles (.txt, .md, .docx, or - for stdin) into bilingual review files.
+
+    Writes STEM.bilingual.docx, STEM.bilingual.md, STEM.en.docx, STEM.en.md and STEM.json.
+
+    \b
+    Example:
+      translate run ../shared/article/why-bat-did-not-build-deepseek.zh.txt -o out/
+      translate run article.docx --model ./opus-mt-zh-en --beams 1 --format docx
+    """
+    from ..errors import RunFailed
+    from ..pipeline import RunOptions, run_file
+
+    options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
+                         default_glossary=not no_default_glossary,
+                         repair={None: "auto", True: "on", False: "off"}[repair], repair_threshold=threshold,
+                         tm_path=tm_path, use_cache=not no_cache, force=force, quiet=quiet,
+                         to_simplified=to_simplified, engine=settings_from(engine))
+    failures = []
+    for path in inputs:
+        try:
+            result = run_file(path, options)
+        except RunFailed as failure:  # outputs were written; go on with the other articles
+            click.echo(f"error: {failure}", err=True)
+            failures.append(path)
+            continue
+        summary = result.summary
+        if not quiet:
+            click.echo(f"{path}: {summary['blocks']} blocks, {summary['translated_segments']} segments translated, "
+                       f"{summary['cached_segments']} from cache, {summary['from_tm']} blocks from TM, "
+                       f"{summary['repairs']} repairs, {summary['flags']} flags", err=True)
+        for output in result.outputs:
+            click.echo(str(output))
+    if failures:
+        sys.exit(1)
+
+
+COMMANDS = [run]
