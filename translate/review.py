@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .document import Block, BlockKind, Document, normalise
@@ -16,53 +17,100 @@ from .writers.docx_writer import QA_AUTHOR
 OUR_AUTHORS = {QA_AUTHOR, docx_xml.REPAIR_AUTHOR}
 
 
+@dataclass
+class EditedBlock:
+    """One block as an edited file gives it back: what a format reader hands to `apply_edits`."""
+
+    block_id: str  # the id the file carries ("" when it lost it)
+    source: str  # the source text as the file shows it (for matching when the id is missing)
+    translation: str  # the editor's translation, tracked changes accepted
+    tracked_changes: int = 0
+    state: str = ""  # the CAT tool's state (XLIFF), "" for DOCX
+    where: str = ""  # "row 3", "unit b12ab": named in warnings
+
+
+@dataclass
+class EditedFile:
+    """What a format reader found in an edited file."""
+
+    path: str
+    run: dict | None  # the run's JSON as embedded in (or next to) the file: signature, blocks
+    edits: list[EditedBlock]
+    stem: str  # output name, from the file name (never unchecked metadata)
+    warnings: list[str] = field(default_factory=list)
+    comments: list[dict] = field(default_factory=list)
+
+
 def import_review(edited: str, out_dir: str = "out", tm_path: str | None = None) -> dict:
+    """Read an edited review file (bilingual DOCX, or XLIFF), report, learn approved pairs, publish."""
+    if Path(edited).suffix.lower() in (".xlf", ".xliff"):
+        from .xliff_review import read_xliff_edits
+
+        found = read_xliff_edits(edited)
+    else:
+        found = read_docx_edits(edited)
+    return apply_edits(found, out_dir, tm_path)
+
+
+def read_docx_edits(edited: str) -> EditedFile:
     document = _open(edited)
-    run = docx_xml.embedded_run(document)
-    rows, layout_warnings = _rows(document)
+    rows, warnings = _rows(document)
+    edits = []
+    for number, (source_element, target_element) in enumerate(rows, start=1):
+        ids = docx_xml.hidden_ids(source_element)
+        edits.append(EditedBlock(block_id=ids[0] if len(ids) == 1 else "",
+                                 source=docx_xml.accepted_text(source_element),
+                                 translation=docx_xml.accepted_text(target_element),
+                                 tracked_changes=docx_xml.tracked_change_count(target_element),
+                                 where=f"row {number}"))
+    return EditedFile(path=edited, run=docx_xml.embedded_run(document), edits=edits,
+                      stem=document.core_properties.title or Path(edited).name.split(".")[0],
+                      warnings=warnings, comments=_editor_comments(document))
+
+
+def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = None) -> dict:
+    """Map edits onto the run's blocks, report the changes, store approved pairs, write the publication files."""
+    run = found.run
     if run is None:
         raise ReviewError("carries no block data: it is not a bilingual DOCX written by 'translate run' "
-                          "(give the STEM.bilingual.docx)", edited)
+                          "(give the STEM.bilingual.docx)", found.path)
     blocks = run["blocks"]
     by_id = {b["id"]: b for b in blocks}
     by_source = {}
     for b in blocks:
         by_source.setdefault(normalise(b["source"]), b)
         by_source.setdefault(normalise(b["repaired"]), b)
-    warnings = list(layout_warnings)
+    warnings = list(found.warnings)
     edited_text: dict[str, str] = {}
     report_rows = []
-    for number, (source_element, target_element) in enumerate(rows, start=1):
-        ids = docx_xml.hidden_ids(source_element)
-        block = by_id.get(ids[0]) if len(ids) == 1 else None
+    for edit in found.edits:
+        block = by_id.get(edit.block_id)
         if block is None:
-            block = by_source.get(normalise(docx_xml.accepted_text(source_element))) or \
-                by_source.get(normalise(docx_xml.original_text(source_element)))
+            block = by_source.get(normalise(edit.source))
             if block is None:
-                warnings.append(f"row {number}: no block id and its source matches no block; row skipped")
+                warnings.append(f"{edit.where}: no block id and its source matches no block; skipped")
                 continue
-            warnings.append(f"row {number}: block id missing, matched by its source text to {block['id']}")
+            warnings.append(f"{edit.where}: block id missing, matched by its source text to {block['id']}")
         if block["id"] in edited_text:
-            warnings.append(f"row {number}: block {block['id']} appears twice; the first row is kept")
+            warnings.append(f"{edit.where}: block {block['id']} appears twice; the first is kept")
             continue
-        translation = docx_xml.accepted_text(target_element)
-        edited_text[block["id"]] = translation
-        report_rows.append(_row_report(block, translation, docx_xml.tracked_change_count(target_element)))
+        edited_text[block["id"]] = edit.translation
+        report_rows.append(_row_report(block, edit.translation, edit.tracked_changes))
     missing = [b["id"] for b in blocks if b["id"] not in edited_text]
     if missing:
         warnings.append(f"{len(missing)} block(s) not found in the edited file (kept as machine translation): "
                         + ", ".join(missing[:5]))
-    stem = document.core_properties.title or Path(edited).name.split(".")[0]
+    stem = found.stem
     out = Path(out_dir)
     stored = _learn(blocks, edited_text, tm_path or str(out / "tm.sqlite"))
     outputs = _publish(stem, blocks, edited_text, out, dict(run.get("signature", {})))
     total = sum(len(b["translation"]) for b in blocks) or 1
     report = {
-        "file": edited,
+        "file": found.path,
         "blocks": report_rows,
         "changed": sum(1 for r in report_rows if r["changed"]),
         "effort": sum(r["edit_distance"] for r in report_rows) / total,
-        "comments": _editor_comments(document),
+        "comments": found.comments,
         "warnings": warnings,
         "stored": stored,
         "tm": tm_path or str(out / "tm.sqlite"),
