@@ -110,7 +110,7 @@ def test_mixed_utf8_and_gbk_lines(tmp_path):
 def test_markdown_keeps_code_front_matter_html_and_urls(tmp_path, rule_engine):
     path = tmp_path / "post.md"
     path.write_text("---\ntitle: x\n---\n\n# 标题\n\n正文用`pip install x`,见[文档](https://example.com/a)。\n\n"
-                    "```python\nprint('不要翻译')\n```\n\n<div>原样</div>\n\n![图](img.png)\n\n> 引用的话。\n",
+                    "```python\nprint('不要翻译')\n```\n\n<div class=\"ad\"><img src=\"a.png\"/></div>\n\n![图](img.png)\n\n> 引用的话。\n",
                     encoding="utf-8")
     document = read_document(str(path))
     kinds = [b.kind for b in document.blocks]
@@ -122,7 +122,7 @@ def test_markdown_keeps_code_front_matter_html_and_urls(tmp_path, rule_engine):
     body = data["blocks"][2]["translation"]
     assert "`pip install x`" in body and "](https://example.com/a)" in body
     target = (tmp_path / "out" / "post.en.md").read_text(encoding="utf-8")
-    assert "print('不要翻译')" in target and "<div>原样</div>" in target and "![图](img.png)" in target
+    assert "print('不要翻译')" in target and "<div class=\"ad\"><img src=\"a.png\"/></div>" in target and "![图](img.png)" in target
     assert target.startswith("---\ntitle: x\n---")
 
 

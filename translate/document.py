@@ -76,7 +76,9 @@ class Block:
     repairs: list[Repair] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     terms: list[TermHit] = field(default_factory=list)
-    markup: str = ""  # Markdown prefix kept out of translation ("## ", "> ", "- ")
+    markup: str = ""  # Markdown prefix kept out of translation ("## ", "> ", "- ", "<p>")
+    markup_end: str = ""  # what closes the markup after the text ("</p>")
+    raw_source: str | None = None  # the exact text read, when control characters were stripped from `source`
 
     @property
     def text(self) -> str:
@@ -99,6 +101,8 @@ class Block:
             "terms": [asdict(t) for t in self.terms],
             "repairs": [asdict(r) for r in self.repairs],
             **({"markup": self.markup} if self.markup else {}),
+            **({"markup_end": self.markup_end} if self.markup_end else {}),
+            **({"raw_source": self.raw_source} if self.raw_source is not None else {}),
         }
 
 
@@ -136,7 +140,8 @@ def block_ids(texts: list[str]) -> list[str]:
     return ids
 
 
-def make_blocks(items: list[tuple[BlockKind, str, str]]) -> list[Block]:
-    """Blocks from (kind, text, markup) triples, with stable ids."""
-    ids = block_ids([text for _, text, _ in items])
-    return [Block(id=i, kind=k, source=t, markup=m) for i, (k, t, m) in zip(ids, items)]
+def make_blocks(items: list[tuple]) -> list[Block]:
+    """Blocks from (kind, text, markup) or (kind, text, markup, markup_end) tuples, with stable ids."""
+    ids = block_ids([item[1] for item in items])
+    return [Block(id=i, kind=item[0], source=item[1], markup=item[2], markup_end=item[3] if len(item) > 3 else "")
+            for i, item in zip(ids, items)]

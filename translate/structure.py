@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .controls import is_blank
 from .document import BlockKind
 
 _ORIGINAL_TITLE = re.compile(r"^[（(]\s*原标题\s*[:：]")
@@ -21,7 +22,7 @@ def classify_lines(lines: list[str], *, first_is_title: bool = True) -> list[tup
     items: list[tuple[BlockKind, str, str]] = []
     for raw in lines:
         text = raw.strip()
-        if not text:
+        if is_blank(text):
             continue
         items.append((classify(text, first=first_is_title and not items), text, ""))
     return items

@@ -75,7 +75,9 @@ def number_spans(text: str) -> list[Span]:
     return [Span(n.start, n.end, n.source, [n.english], "number", n.source) for n in large_numbers(text)]
 
 
-_MARKUP = re.compile(r"`[^`\n]+`|\]\([^)\s]+(?:\s+\"[^\"]*\")?\)|<https?://[^>\s]+>|https?://[^\s)\]，。、]+")
+_MARKUP = re.compile(r"`[^`\n]+`|\]\([^)\s]+(?:\s+\"[^\"]*\")?\)|<https?://[^>\s]+>|https?://[^\s)\]，。、]+"
+                     # inline HTML tags and entities (CMS Markdown): kept exactly, never translated
+                     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 
 
 def markup_spans(text: str) -> list[Span]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from ..controls import is_blank, xml_safe
 from ..document import Block, BlockKind, Document
 from ..repair import LOW_CONFIDENCE
 from . import docx_xml
@@ -31,24 +32,25 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
     docx_xml.embed_run(out, signature, [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text,
                                          "translation": b.translation, "markup": b.markup} for b in document.blocks])
     ids = docx_xml.RevisionIds()
+    comments = docx_xml.CommentWriter(out)
     style_ids = _style_ids(out)
-    out.add_paragraph(f"{document.name}: source (Chinese) and translation (English). "
+    out.add_paragraph(f"{xml_safe(document.name)}: source (Chinese) and translation (English). "
                       "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
     if layout == "interleaved":
         for block in document.blocks:
-            _source_paragraph(out, _styled(out.add_paragraph(), style_ids[block.kind]), block, ids, show_repairs)
+            _source_paragraph(comments, _styled(out.add_paragraph(), style_ids[block.kind]), block, ids, show_repairs)
             target = _styled(out.add_paragraph(), style_ids[block.kind])
             target.paragraph_format.left_indent = Pt(18)
-            _translation_runs(out, target, block)
+            _translation_runs(comments, target, block)
     else:
         table = out.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         for block in document.blocks:
             cells = table.add_row().cells
-            _source_paragraph(out, cells[0].paragraphs[0], block, ids, show_repairs)
+            _source_paragraph(comments, cells[0].paragraphs[0], block, ids, show_repairs)
             _styled(cells[0].paragraphs[0], style_ids[block.kind])
             _styled(cells[1].paragraphs[0], style_ids[block.kind])
-            _translation_runs(out, cells[1].paragraphs[0], block)
+            _translation_runs(comments, cells[1].paragraphs[0], block)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
@@ -68,7 +70,7 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
     style_ids = _style_ids(out)
     for block in document.blocks:
         text = (translations or {}).get(block.id, block.translation)
-        _styled(out.add_paragraph(text), style_ids[block.kind])
+        _styled(out.add_paragraph(xml_safe(text)), style_ids[block.kind])
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
@@ -79,7 +81,7 @@ def _translate_in_place(document: Document, signature: dict, translations: dict[
 
     source = docx.Document(document.path)
     notes = docx_xml.note_parts(source)
-    paragraphs = [p for _, p in docx_xml.paragraph_elements(source, notes) if docx_xml.accepted_text(p).strip()]
+    paragraphs = [p for _, p in docx_xml.paragraph_elements(source, notes) if not is_blank(docx_xml.accepted_text(p))]
     if len(paragraphs) != len(document.blocks):  # the file changed since it was read: rebuild instead
         return None
     for p, block in zip(paragraphs, document.blocks):
@@ -104,40 +106,40 @@ def _styled(paragraph, style_id: str):
 
 def _record_signature(out, document: Document, signature: dict) -> None:
     props = out.core_properties
-    props.title = document.name
+    props.title = xml_safe(document.name)
     props.subject = "translate bilingual review"
     # Word caps this field at 255 characters; the full signature is in the embedded run data.
     props.comments = " | ".join(f"{k}={v}" for k, v in signature.items())[:255]
 
 
-def _source_paragraph(out, paragraph, block: Block, ids, show_repairs: bool) -> None:
+def _source_paragraph(comments, paragraph, block: Block, ids, show_repairs: bool) -> None:
     docx_xml.add_hidden_id(paragraph, block.id, ids)
     if not show_repairs or not block.repairs:
-        docx_xml.set_east_asian_font(paragraph.add_run(block.source))
+        docx_xml.set_east_asian_font(paragraph.add_run(xml_safe(block.source)))
         return
     position = 0
     for repair in block.repairs:
         if repair.offset > position:
-            docx_xml.set_east_asian_font(paragraph.add_run(block.source[position : repair.offset]))
+            docx_xml.set_east_asian_font(paragraph.add_run(xml_safe(block.source[position : repair.offset])))
         deleted, inserted = docx_xml.add_tracked_replacement(paragraph, repair.spun, repair.restored, ids)
         from docx.text.run import Run
 
         for element in (deleted, inserted):
             docx_xml.set_east_asian_font(Run(element, paragraph))
         if repair.confidence < LOW_CONFIDENCE:
-            out.add_comment(Run(inserted, paragraph), text=f"Repair '{repair.spun}' -> '{repair.restored}' is uncertain "
+            comments.add(Run(inserted, paragraph), text=f"Repair '{repair.spun}' -> '{repair.restored}' is uncertain "
                             f"(confidence {repair.confidence:.2f}); reject the change if the original was right.",
                             author=docx_xml.REPAIR_AUTHOR, initials="TR")
         position = repair.offset + len(repair.spun)
     if position < len(block.source):
-        docx_xml.set_east_asian_font(paragraph.add_run(block.source[position:]))
+        docx_xml.set_east_asian_font(paragraph.add_run(xml_safe(block.source[position:])))
 
 
-def _translation_runs(out, paragraph, block: Block) -> None:
+def _translation_runs(comments, paragraph, block: Block) -> None:
     """The translation with enforced terms highlighted and the flags as highlighted, commented spans."""
     from docx.enum.text import WD_COLOR_INDEX
 
-    text = block.translation
+    text = xml_safe(block.translation)
     position = 0
     flagged_runs = []
     for start, end, kind in _marks(block, text):
@@ -159,7 +161,7 @@ def _translation_runs(out, paragraph, block: Block) -> None:
             if block.flags:
                 for run in flagged_runs:
                     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-        out.add_comment(flagged_runs, text="\n".join(notes), author=QA_AUTHOR, initials=QA_INITIALS)
+        comments.add(flagged_runs, xml_safe("\n".join(notes)), author=QA_AUTHOR, initials=QA_INITIALS)
 
 
 def _marks(block: Block, text: str) -> list[tuple[int, int, str]]:

@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from ..controls import xml_safe
+
 REPAIR_AUTHOR = "translate (source repair)"
 ID_BOOKMARK_PREFIX = "_tr_"  # a leading underscore makes Word treat the bookmark as hidden
 EAST_ASIAN_FONT = "SimSun"
@@ -46,7 +48,7 @@ def _text_run(text: str, deleted: bool = False):
     run = OxmlElement("w:r")
     t = OxmlElement("w:delText" if deleted else "w:t")
     t.set(qn("xml:space"), "preserve")
-    t.text = text
+    t.text = xml_safe(text)
     run.append(t)
     return run
 
@@ -89,20 +91,50 @@ def hidden_ids(element) -> list[str]:
             if (b.get(qn("w:name")) or "").startswith(ID_BOOKMARK_PREFIX)]
 
 
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Subtrees that are not a paragraph's own accepted text: deletions, the source side of a move,
+# the fallback copy of mc:AlternateContent, and text boxes (whose paragraphs are blocks of their own).
+_NOT_ACCEPTED = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback", f"{_W}txbxContent"})
+
+
+def _walk(element, prune=_NOT_ACCEPTED):
+    """`element` and its descendants in document order, without the subtrees whose tag is in `prune`."""
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        yield node
+        if node is element or node.tag not in prune:
+            stack.extend(reversed(node))
+
+
 def accepted_text(element) -> str:
-    """Text as if every tracked change were accepted: insertions kept, deletions dropped."""
+    """Text as if every tracked change were accepted: insertions and moves kept, deletions dropped.
+
+    Text boxes inside the paragraph are left out (they are read as paragraphs of their own), and
+    mc:AlternateContent counts once, by its Choice branch.
+    """
     parts = []
-    for node in element.iter():
+    for node in _walk(element):
         tag = node.tag
-        if tag == f"{_W}t" and not _inside(node, f"{_W}del"):
+        if tag == f"{_W}t":
             parts.append(node.text or "")
-        elif tag == f"{_W}tab" and not _inside(node, f"{_W}del"):
+        elif tag == f"{_W}tab":
             parts.append("\t")
-        elif tag in (f"{_W}br", f"{_W}cr") and not _inside(node, f"{_W}del"):
+        elif tag in (f"{_W}br", f"{_W}cr"):
             parts.append("\n")
         elif tag == f"{_W}p" and parts and node is not element:
             parts.append("\n")
     return "".join(parts).strip("\n")
+
+
+def in_fallback(p) -> bool:
+    """Inside the mc:Fallback copy of an mc:AlternateContent (the Choice is read instead)."""
+    return _inside(p, f"{_MC}Fallback")
+
+
+def alt_chunk_count(document) -> int:
+    """w:altChunk elements: embedded HTML/RTF that Word converts on opening, not WordprocessingML text."""
+    return sum(1 for _ in document.element.body.iter(f"{_W}altChunk"))
 
 
 def original_text(element) -> str:
@@ -144,6 +176,8 @@ def paragraph_elements(document, notes=None):
     for section in document.sections:
         yield from once(section.header.paragraphs)
     for p in document.element.body.iter(qn("w:p")):
+        if in_fallback(p):
+            continue
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         yield (names.get(style.get(qn("w:val")), "") if style is not None else "Normal"), p
     for section in document.sections:
@@ -153,7 +187,8 @@ def paragraph_elements(document, notes=None):
             # ids -1 and 0 are Word's separator notes, not content
             if note.get(qn("w:id")) not in ("-1", "0"):
                 for p in note.iter(qn("w:p")):
-                    yield "Footnote Text", p
+                    if not in_fallback(p):
+                        yield "Footnote Text", p
 
 
 def iter_body_paragraphs(document):
@@ -188,8 +223,10 @@ def replace_paragraph_text(p, text: str) -> None:
     A paragraph that is all link keeps the link around the new text; links inside mixed text
     keep their address with the text '[link]'.
     """
-    runs = [r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None and not _inside(r, qn("w:del"))]
-    for removal in list(p.iter(qn("w:del"))):
+    own = list(_walk(p))
+    runs = [r for r in own if r.tag == qn("w:r") and r.find(qn("w:t")) is not None]
+    for removal in [n for n in _walk(p, _NOT_ACCEPTED - {qn("w:del"), qn("w:moveFrom")})
+                    if n.tag in (qn("w:del"), qn("w:moveFrom"))]:
         removal.getparent().remove(removal)
     plain = [r for r in runs if not _inside(r, qn("w:hyperlink"))]
     target = (plain or runs or [None])[0]
@@ -202,10 +239,10 @@ def replace_paragraph_text(p, text: str) -> None:
             run.remove(t)
     t = OxmlElement("w:t")
     t.set(qn("xml:space"), "preserve")
-    t.text = text
+    t.text = xml_safe(text)
     target.append(t)
     if plain:
-        for link in p.iter(qn("w:hyperlink")):
+        for link in [n for n in own if n.tag == qn("w:hyperlink")]:
             first = next((r for r in link.iter(qn("w:r"))), None)
             if first is not None:
                 marker = OxmlElement("w:t")
@@ -240,3 +277,54 @@ def embedded_run(document) -> dict | None:
             except (UnicodeDecodeError, json.JSONDecodeError):
                 return None
     return None
+
+
+class CommentWriter:
+    """Word comments added in constant time each.
+
+    python-docx's add_comment looks up the highest comment id by scanning every comment, which
+    makes a document with one comment per block quadratic; here the next id is kept instead.
+    """
+
+    def __init__(self, document):
+        self.document = document
+        self.element = None  # w:comments, looked up (or created) at the first comment
+        self.next_id = 0
+        self.date = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def add(self, runs, text: str, author: str, initials: str = "") -> int:
+        """Anchor a comment with `text` (paragraphs split at newlines) on `runs` (first to last)."""
+        if self.element is None:
+            self.element = self.document.part._comments_part.element
+            ids = [int(c.get(qn("w:id"))) for c in self.element.iterchildren(qn("w:comment"))]
+            self.next_id = max(ids, default=-1) + 1
+        comment_id = self.next_id
+        self.next_id += 1
+        comment = OxmlElement("w:comment")
+        comment.set(qn("w:id"), str(comment_id))
+        comment.set(qn("w:author"), xml_safe(author))
+        comment.set(qn("w:initials"), xml_safe(initials))
+        comment.set(qn("w:date"), self.date)
+        for number, line in enumerate(text.split("\n")):
+            p = OxmlElement("w:p")
+            p_pr = OxmlElement("w:pPr")
+            style = OxmlElement("w:pStyle")
+            style.set(qn("w:val"), "CommentText")
+            p_pr.append(style)
+            p.append(p_pr)
+            if number == 0:
+                reference = OxmlElement("w:r")
+                r_pr = OxmlElement("w:rPr")
+                r_style = OxmlElement("w:rStyle")
+                r_style.set(qn("w:val"), "CommentReference")
+                r_pr.append(r_style)
+                reference.append(r_pr)
+                reference.append(OxmlElement("w:annotationRef"))
+                p.append(reference)
+            if line:
+                p.append(_text_run(line))
+            comment.append(p)
+        self.element.append(comment)
+        runs = runs if isinstance(runs, (list, tuple)) else [runs]
+        runs[0].mark_comment_range(runs[-1], comment_id)
+        return comment_id

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from ..document import BlockKind, Document
+
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_UNSAFE_LINK = re.compile(r"\]\(\s*(?=(?:javascript|vbscript|data|file):)", re.I)
 
 
 def bilingual_markdown(document: Document, signature: dict) -> str:
@@ -12,13 +17,14 @@ def bilingual_markdown(document: Document, signature: dict) -> str:
     for block in document.blocks:
         lines.append(f"<!-- block {block.id} {block.kind.value} -->")
         if block.kind is BlockKind.CODE:
-            lines += [block.source, ""]
+            lines += [_as_code(block.source), ""]
             continue
-        prefix = _prefix(block)
+        # HTML markup (<p class=...>) is the source's, not ours: the kind's marker stands in for it
+        prefix = _prefix(block) if not block.markup.startswith("<") else _KIND_PREFIX.get(block.kind, "")
         lines += [prefix + _escape(block.source), ""]
         marker = ""
         for flag in block.flags:
-            notes.append(f"[^{len(notes) + 1}]: **{flag.code}** ({block.id}): {flag.message}")
+            notes.append(f"[^{len(notes) + 1}]: **{flag.code}** ({block.id}): {_escape(flag.message)}")
             marker += f" ⚠[^{len(notes)}]"
         origin = " <!-- from translation memory -->" if block.origin == "tm" else ""
         lines += [prefix + _escape(block.translation) + marker + origin, ""]
@@ -26,7 +32,7 @@ def bilingual_markdown(document: Document, signature: dict) -> str:
         lines += ["<details><summary>Source repairs</summary>", ""]
         for block in document.blocks:
             for repair in block.repairs:
-                lines.append(f"- {block.id} @{repair.offset}: {repair.spun} → {repair.restored} "
+                lines.append(f"- {block.id} @{repair.offset}: {_escape(repair.spun)} → {_escape(repair.restored)} "
                              f"({repair.rule}, {repair.confidence:.2f})")
         lines += ["", "</details>", ""]
     lines += notes
@@ -42,15 +48,26 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
         text = (translations or {}).get(block.id, block.translation)
         if block.kind is BlockKind.BYLINE or block.kind is BlockKind.CAPTION:
             text = f"*{text}*"
-        out.append(_prefix(block) + text)
+        out.append(_prefix(block) + text + block.markup_end)
     return "\n\n".join(out) + "\n"
 
 
 def _prefix(block) -> str:
     """The block's own Markdown marker, or one for its kind (a .txt title becomes '# ')."""
-    return block.markup or {BlockKind.TITLE: "# ", BlockKind.HEADING: "## ", BlockKind.QUOTE: "> "}.get(block.kind, "")
+    return block.markup or _KIND_PREFIX.get(block.kind, "")
+
+
+_KIND_PREFIX = {BlockKind.TITLE: "# ", BlockKind.HEADING: "## ", BlockKind.QUOTE: "> "}
 
 
 def _escape(text: str) -> str:
-    # A leading '#' or '>' in prose would turn into Markdown structure.
-    return "\\" + text if text[:1] in ("#", ">") else text
+    """Text for the bilingual file: HTML from the source shows as text (it can neither run nor
+    forge our block comments), links to script schemes are broken, and every line of a
+    multi-line text is kept from turning into Markdown structure."""
+    text = _UNSAFE_LINK.sub("]\\(", text.translate(_HTML_SPECIAL))
+    return "\n".join("\\" + line if line[:1] in ("#", ">") else line for line in text.split("\n"))
+
+
+def _as_code(text: str) -> str:
+    """Carried-through source (fences, HTML, front matter) as an indented code block: shown, never rendered."""
+    return "\n".join("    " + line for line in text.split("\n"))

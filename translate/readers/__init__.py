@@ -1,0 +1,79 @@
+"""Read .txt / .md / .docx (or stdin) into a Document of blocks.
+
+One module per format (markdown, docx_reader), encodings, and the limits every read is held to.
+Control characters are stripped here, at reading time; a block keeps its exact text in `raw_source`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..controls import is_blank, strip_controls
+from ..document import BlockKind, Document, make_blocks
+from ..errors import InputError
+from ..structure import classify_lines
+from .encodings import MAGIC, decode, traditional_to_simplified
+from .limits import MAX_BYTES
+
+__all__ = ["MAGIC", "MAX_BYTES", "decode", "read_bytes", "read_document", "traditional_to_simplified"]
+
+
+def read_document(path: str, *, to_simplified: bool = False) -> Document:
+    """Read an article. `path` may be "-" for stdin. Raises InputError with a one-line reason."""
+    data, name, suffix = read_bytes(path)
+    warnings: list[str] = []
+    if suffix == ".docx":
+        from .docx_reader import docx_items
+
+        items = docx_items(data, path, warnings)
+        encoding = "docx"
+    else:
+        text, encoding = decode(data, path)
+        if to_simplified and encoding == "big5":
+            text = traditional_to_simplified(text)
+        if suffix in (".md", ".markdown"):
+            from .markdown import markdown_items
+
+            items = markdown_items(text, warnings)
+        else:
+            items = classify_lines(text.splitlines())
+    cleaned = [(item[0], strip_controls(item[1]), *item[2:]) for item in items]
+    if all(is_blank(item[1]) for item in cleaned if item[0] is not BlockKind.CODE):
+        raise InputError("has no text to translate; give an article with at least one paragraph", path)
+    keep = [i for i, item in enumerate(cleaned) if not is_blank(item[1])]
+    blocks = make_blocks([cleaned[i] for i in keep])
+    stripped = 0
+    for block, i in zip(blocks, keep):
+        if items[i][1] != block.source:
+            block.raw_source = items[i][1]
+            stripped += 1
+    if stripped:
+        warnings.append(f"control characters removed from {stripped} block(s); the JSON keeps the exact source")
+    document = Document(name=name, blocks=blocks, path=path, encoding=encoding)
+    document.meta["warnings"] = warnings
+    return document
+
+
+def read_bytes(path: str) -> tuple[bytes, str, str]:
+    """(bytes, file stem, lower-case suffix); refuses inputs over MAX_BYTES, stdin included."""
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(f"is larger than {MAX_BYTES // 2**20} MB; split it into smaller articles", "stdin")
+        return data, "stdin", ".txt"
+    p = Path(path)
+    try:
+        if not p.exists():
+            raise InputError("no such file; check the path", path)
+        if p.is_dir():
+            raise InputError("is a folder; give an article file (.txt, .md, .docx)", path)
+        if p.stat().st_size > MAX_BYTES:
+            raise InputError(f"is larger than {MAX_BYTES // 2**20} MB; split it into smaller articles", path)
+        data = p.read_bytes()
+    except PermissionError as exc:
+        raise InputError("cannot be read (permission denied); check its permissions", path) from exc
+    except (OSError, ValueError) as exc:  # a name the system refuses (too long, NUL, bad encoding)
+        raise InputError(f"cannot be read ({getattr(exc, 'strerror', None) or exc})", path) from exc
+    name = p.name.rsplit(".", 1)[0] if "." in p.name else p.name
+    return data, name, p.suffix.lower()

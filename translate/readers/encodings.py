@@ -1,0 +1,90 @@
+"""Decoding article bytes: UTF-8 (BOM or not), UTF-16 with BOM, GB18030/GBK, Big5, mixed files."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+
+# Signatures of files people feed us by mistake, with what to tell them.
+MAGIC = [
+    (b"%PDF", "is a PDF; export the article as .docx or .txt first"),
+    (b"\x89PNG", "is a PNG image, not an article"),
+    (b"\xff\xd8\xff", "is a JPEG image, not an article"),
+    (b"GIF8", "is a GIF image, not an article"),
+    (b"\xd0\xcf\x11\xe0", "is an old binary Word .doc or a password-protected file; save it as .docx without a password"),
+    (b"PK\x03\x04", "is a ZIP archive; give a .docx, .txt or .md article"),
+]
+
+
+def decode(data: bytes, path: str = "") -> tuple[str, str]:
+    """Decode article bytes: UTF-8 (BOM or not), UTF-16 with BOM, GB18030/GBK, Big5."""
+    if not data.strip():
+        raise InputError("is empty; give an article with text", path)
+    for magic, reason in MAGIC:
+        if data.startswith(magic):
+            raise InputError(reason, path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError("starts like UTF-16 but does not decode; re-save it as UTF-8", path) from exc
+    if b"\x00" in data[:8192]:
+        raise InputError("looks binary, not text; give a .txt, .md or .docx article", path)
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed, "mixed"
+    encoding = _guess_cjk_encoding(data)
+    if encoding is None:
+        raise InputError("is not UTF-8, GB18030 or Big5 text; re-save it as UTF-8", path)
+    return data.decode(encoding), encoding
+
+
+def _decode_mixed(data: bytes) -> str | None:
+    """Files pasted together from UTF-8 and GBK sources: decode line by line when most lines are UTF-8."""
+    lines = data.split(b"\n")
+    utf8 = 0
+    decoded = []
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8-sig" if not decoded else "utf-8"))
+            utf8 += any(b > 127 for b in line)
+        except UnicodeDecodeError:
+            encoding = _guess_cjk_encoding(line)
+            if encoding is None:
+                return None
+            decoded.append(line.decode(encoding))
+    foreign = len(lines) - sum(1 for line in lines if _is_utf8(line))
+    return "\n".join(decoded) if utf8 > foreign else None
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _guess_cjk_encoding(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    candidates = []
+    for encoding in ("gb18030", "big5"):
+        try:
+            data.decode(encoding)
+            candidates.append(encoding)
+        except UnicodeDecodeError:
+            continue
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    best = from_bytes(data, cp_isolation=candidates).best()
+    return "big5" if best is not None and best.encoding == "big5" else "gb18030"
+
+
+def traditional_to_simplified(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("t2s").convert(text)
