@@ -12,7 +12,12 @@ class TranslateError(Exception):
 
     def __str__(self) -> str:
         message = super().__str__()
-        return f"{self.path}: {message}" if self.path else message
+        return f"{printable(self.path)}: {message}" if self.path else message
+
+
+def printable(text: str) -> str:
+    """A path as the terminal can show it: undecodable bytes of a file name (surrogate escapes) as U+FFFD."""
+    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 class InputError(TranslateError):
@@ -36,6 +41,7 @@ class ReviewError(TranslateError):
 
 
 class RunFailed(TranslateError):
-    """The run finished but some blocks failed; outputs were written."""
+    """The run finished but some blocks failed; outputs were written. `result` is the RunResult."""
 
     exit_code = 1
+    result = None

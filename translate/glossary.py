@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from .atomic import write_text
+from .controls import strip_controls
 from .errors import GlossaryError
 
 COLUMNS = ("source", "target", "kind", "note")
@@ -87,7 +88,15 @@ def _rows(data: bytes, path: str):
     lines = text.splitlines()
     reader = csv.reader(lines)
     header = None
+    try:
+        yield from _cells(reader, header, path)
+    except csv.Error as exc:  # an over-long field, a NUL byte...
+        raise GlossaryError(f"line {reader.line_num}: not valid CSV ({exc}); check its quotes", path) from exc
+
+
+def _cells(reader, header, path: str):
     for number, row in enumerate(reader, start=1):
+        row = [strip_controls(cell) for cell in row]  # a control character would break every XML output
         if not row or not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
         if header is None:

@@ -8,6 +8,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+from .controls import strip_controls
 from .document import normalise
 
 
@@ -75,6 +76,7 @@ class TranslationMemory:
         return row[0] if row else None
 
     def add(self, source: str, target: str, origin: str = "review") -> None:
+        source, target = strip_controls(source), strip_controls(target)  # never stored: they break XML outputs
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO tm VALUES (?,?,?,?,?)",
                             (normalise(source), source, target, origin, time.time()))

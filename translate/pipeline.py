@@ -14,7 +14,8 @@ from .errors import OutputError, RunFailed, TranslateError
 from .glossary import Glossary, load_glossaries
 from .memory import SegmentCache, TranslationMemory
 from .qa import check_block
-from .readers import read_document
+from .outputs import Journal, folder_lock, safe_stem, signature_digest
+from .readers import input_stem, read_document
 from .repair import default_table, repair_document
 from .segment import DEFAULT_MAX_CHARS, reassemble, segment_block
 from .terms import TermMatcher
@@ -58,6 +59,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def output_paths(stem: str, options: RunOptions) -> dict[str, Path]:
+    """Output files of one article; `stem` is sanitised so that every path stays inside the folder."""
+    stem = safe_stem(stem)
     out = Path(options.out_dir)
     paths = {}
     if "docx" in options.formats:
@@ -81,6 +84,17 @@ def check_writable(folder: str | Path) -> None:
             pass
     except OSError as exc:
         raise OutputError(f"cannot write to this folder ({exc.strerror}); choose another with -o", str(folder)) from exc
+
+
+def check_distinct_outputs(inputs: list[str]) -> None:
+    """Refuse, before any work, a batch in which two inputs would write the same output files."""
+    seen: dict[str, str] = {}
+    for path in inputs:
+        stem = safe_stem(input_stem(path)).casefold()  # case-insensitive file systems too
+        if stem in seen:
+            raise OutputError(f"would write the same output files as {seen[stem]} (both are named "
+                              f"'{stem}'); rename one or run them separately with different -o folders", path)
+        seen[stem] = path
 
 
 def check_outputs_free(paths: list[Path], force: bool) -> None:
@@ -109,22 +123,35 @@ def signature(options: RunOptions, glossary: Glossary) -> dict:
 
 
 def run_file(path: str, options: RunOptions, load_engine: Callable | None = None) -> RunResult:
-    """Translate one article and write its outputs. `load_engine` overrides the engine (tests)."""
+    """Translate one article and write its outputs. `load_engine` overrides the engine (tests).
+
+    Runs into one folder take turns (a lock); a run that stopped while writing is finished by
+    the same command, without --force, because the journal knows the outputs are its own.
+    """
     document = read_document(path, to_simplified=options.to_simplified)
     paths = output_paths(document.name, options)
     check_writable(options.out_dir)
-    check_outputs_free(list(paths.values()), options.force)
     glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
     sig = signature(options, glossary)
-    translate_document(document, options, glossary, sig, load_engine)
-    document.meta["layout"] = options.layout
-    write_outputs(document, sig, paths)
-    check_written(document, paths)
+    stem, digest = safe_stem(document.name), signature_digest(sig)
+    with folder_lock(options.out_dir, options.quiet):
+        journal = Journal(options.out_dir)
+        own = set(journal.unfinished(stem, document.meta["input_sha256"], digest))
+        check_outputs_free([p for p in paths.values() if str(p) not in own], options.force)
+        translate_document(document, options, glossary, sig, load_engine)
+        document.meta["layout"] = options.layout
+        journal.start(stem, path, document.meta["input_sha256"], digest, list(paths.values()))
+        write_outputs(document, sig, paths)
+        check_written(document, paths)
+        journal.finish(stem)
+    result = RunResult(document, list(paths.values()), document.meta["summary"])
     failed = document.meta["summary"]["failed_blocks"]
     if failed:
-        raise RunFailed(f"{len(failed)} block(s) failed ({', '.join(failed[:5])}); outputs were written and "
-                        "the failures are flagged in them", path)
-    return RunResult(document, list(paths.values()), document.meta["summary"])
+        failure = RunFailed(f"{len(failed)} block(s) failed ({', '.join(failed[:5])}); outputs were written and "
+                            "the failures are flagged in them", path)
+        failure.result = result
+        raise failure
+    return result
 
 
 def translate_document(document: Document, options: RunOptions, glossary: Glossary, sig: dict,
@@ -172,6 +199,7 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
         "flags": sum(len(b.flags) for b in document.blocks),
         "repairs": sum(len(b.repairs) for b in document.blocks),
         "failed_blocks": [b.id for b in document.blocks if any(f.code in FAULT_CODES for f in b.flags)],
+        "warnings": document.meta.get("warnings", []),
     }
     document.meta["terms"] = terms_report(document.blocks)
 
@@ -212,6 +240,7 @@ def write_outputs(document: Document, sig: dict, paths: dict[str, Path]) -> None
     from .writers.markdown import bilingual_markdown, target_markdown
 
     for kind, path in paths.items():
+        atomic.remove_stale_temps(path)
         if kind == "bilingual.docx":
             from .writers.docx_writer import bilingual_docx
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from .document import Block, BlockKind, Document, normalise
 from .errors import InputError, ReviewError
 from .memory import TranslationMemory
+from .outputs import safe_stem
 from .writers import docx_xml
 from .writers.docx_writer import QA_AUTHOR
 
@@ -100,7 +101,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
     if missing:
         warnings.append(f"{len(missing)} block(s) not found in the edited file (kept as machine translation): "
                         + ", ".join(missing[:5]))
-    stem = found.stem
+    stem = safe_stem(found.stem)  # the title property is the editor's to change: never a path
     out = Path(out_dir)
     stored = _learn(blocks, edited_text, tm_path or str(out / "tm.sqlite"))
     outputs = _publish(stem, blocks, edited_text, out, dict(run.get("signature", {})))
@@ -130,6 +131,9 @@ def _open(path: str):
     if not p.is_file():
         raise InputError("no such file; check the path", path)
     data = p.read_bytes()
+    from .readers.limits import check_zip_package
+
+    check_zip_package(data, path)
     try:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

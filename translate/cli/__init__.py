@@ -6,6 +6,7 @@ Commands import only click at module level, so `translate --help` starts fast.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import click
@@ -23,10 +24,29 @@ SECTIONS = {
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: temp files removed, finished segments cached, exit 143."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 class TranslateGroup(click.Group):
     """Turns our exceptions into one-line messages and exit codes, for every subcommand."""
 
     def invoke(self, ctx):
+        try:
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        except ValueError:  # not the main thread (embedded use): leave signals alone
+            previous = None
+        try:
+            return self._invoke(ctx)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
@@ -36,12 +56,17 @@ class TranslateGroup(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted; finished segments are cached, run again to resume", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as stop:
+            what = "terminated" if isinstance(stop, Terminated) else "interrupted"
+            click.echo(f"{what}; finished segments are cached, run the same command again to resume", err=True)
+            ctx.exit(143 if isinstance(stop, Terminated) else 130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
             if _debug():
                 raise
+            if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc):  # bad UTF-8 in an argument
+                click.echo("error: an argument (a file name?) is not valid UTF-8; rename the file or pass it in UTF-8",
+                           err=True)
+                ctx.exit(2)
             click.echo(f"error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True)
             ctx.exit(1)
 

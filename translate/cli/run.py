@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..errors import printable
 from .options import common, engine_options, formats_from, glossary_option, output_options, settings_from
 
 
@@ -33,31 +34,48 @@ def run(inputs, out, formats, layout, force, glossaries, no_default_glossary, re
       translate run ../shared/article/why-bat-did-not-build-deepseek.zh.txt -o out/
       translate run article.docx --model ./opus-mt-zh-en --beams 1 --format docx
     """
-    from ..errors import RunFailed
-    from ..pipeline import RunOptions, run_file
+    from ..errors import InputError, RunFailed
+    from ..pipeline import RunOptions, check_distinct_outputs, run_file
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
                          default_glossary=not no_default_glossary,
                          repair={None: "auto", True: "on", False: "off"}[repair], repair_threshold=threshold,
                          tm_path=tm_path, use_cache=not no_cache, force=force, quiet=quiet,
                          to_simplified=to_simplified, engine=settings_from(engine))
-    failures = []
+    check_distinct_outputs(list(inputs))
+    exit_code = 0
     for path in inputs:
         try:
             result = run_file(path, options)
         except RunFailed as failure:  # outputs were written; go on with the other articles
+            _report(path, failure.result, quiet)
             click.echo(f"error: {failure}", err=True)
-            failures.append(path)
+            exit_code = max(exit_code, failure.exit_code)
             continue
-        summary = result.summary
-        if not quiet:
-            click.echo(f"{path}: {summary['blocks']} blocks, {summary['translated_segments']} segments translated, "
-                       f"{summary['cached_segments']} from cache, {summary['from_tm']} blocks from TM, "
-                       f"{summary['repairs']} repairs, {summary['flags']} flags", err=True)
-        for output in result.outputs:
-            click.echo(str(output))
-    if failures:
-        sys.exit(1)
+        except InputError as bad:  # one bad article does not stop the batch
+            if len(inputs) == 1:
+                raise
+            click.echo(f"error: {bad}", err=True)
+            exit_code = max(exit_code, bad.exit_code)
+            continue
+        _report(path, result, quiet)
+    if exit_code:
+        sys.exit(exit_code)
+
+
+def _report(path, result, quiet) -> None:
+    """The summary line (stderr) and the output paths (stdout) of one article."""
+    if result is None:
+        return
+    summary = result.summary
+    if not quiet:
+        for warning in summary.get("warnings", []):
+            click.echo(f"warning: {printable(path)}: {warning}", err=True)
+        click.echo(f"{printable(path)}: {summary['blocks']} blocks, {summary['translated_segments']} segments "
+                   f"translated, {summary['cached_segments']} from cache, {summary['from_tm']} blocks from TM, "
+                   f"{summary['repairs']} repairs, {summary['flags']} flags", err=True)
+    for output in result.outputs:
+        click.echo(str(output))
 
 
 COMMANDS = [run]

@@ -6,6 +6,7 @@ Control characters are stripped here, at reading time; a block keeps its exact t
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from ..structure import classify_lines
 from .encodings import MAGIC, decode, traditional_to_simplified
 from .limits import MAX_BYTES
 
-__all__ = ["MAGIC", "MAX_BYTES", "decode", "read_bytes", "read_document", "traditional_to_simplified"]
+__all__ = ["MAGIC", "MAX_BYTES", "decode", "input_stem", "read_bytes", "read_document", "traditional_to_simplified"]
 
 
 def read_document(path: str, *, to_simplified: bool = False) -> Document:
@@ -52,6 +53,7 @@ def read_document(path: str, *, to_simplified: bool = False) -> Document:
         warnings.append(f"control characters removed from {stripped} block(s); the JSON keeps the exact source")
     document = Document(name=name, blocks=blocks, path=path, encoding=encoding)
     document.meta["warnings"] = warnings
+    document.meta["input_sha256"] = hashlib.sha256(data).hexdigest()
     return document
 
 
@@ -75,5 +77,12 @@ def read_bytes(path: str) -> tuple[bytes, str, str]:
         raise InputError("cannot be read (permission denied); check its permissions", path) from exc
     except (OSError, ValueError) as exc:  # a name the system refuses (too long, NUL, bad encoding)
         raise InputError(f"cannot be read ({getattr(exc, 'strerror', None) or exc})", path) from exc
-    name = p.name.rsplit(".", 1)[0] if "." in p.name else p.name
-    return data, name, p.suffix.lower()
+    return data, input_stem(path), p.suffix.lower()
+
+
+def input_stem(path: str) -> str:
+    """The stem outputs are named after: the file name without its last suffix ("stdin" for "-")."""
+    if path == "-":
+        return "stdin"
+    name = Path(path).name
+    return name.rsplit(".", 1)[0] if "." in name else name
