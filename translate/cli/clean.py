@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import common
+from .options import check_free, common, force_option
 
 
 @click.command()
@@ -14,8 +14,9 @@ from .options import common
 @click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
               help="Confidence needed to restore an ambiguous spun form.")
 @click.option("--force-repair", is_flag=True, help="Repair even if the text does not look spun.")
+@force_option
 @common
-def clean(input_path, output, diff, threshold, force_repair, quiet, debug):
+def clean(input_path, output, diff, threshold, force_repair, force, quiet, debug):
     """Repair synonym-spun Chinese (东谈主 -> 人, 作念 -> 做), keeping the exact line structure.
 
     \b
@@ -31,7 +32,7 @@ def clean(input_path, output, diff, threshold, force_repair, quiet, debug):
         raise InputError("clean repairs text files (.txt, .md); for a .docx use 'translate run', whose bilingual "
                          "DOCX shows each repair as a tracked change", input_path)
     data, _, _ = read_bytes(input_path)
-    text, _ = decode(data, input_path)
+    text, encoding = decode(data, input_path)
     repaired, repairs = clean_lines(text, threshold=threshold, force=force_repair)
     if diff:
         for line, repair in repairs:
@@ -40,9 +41,11 @@ def clean(input_path, output, diff, threshold, force_repair, quiet, debug):
         if not quiet:
             click.echo(f"{len(repairs)} repairs", err=True)
     elif output:
-        from ..atomic import write_text
+        from ..atomic import write_bytes
+        from ..readers.encodings import encode_like
 
-        write_text(output, repaired)
+        check_free(output, force)
+        write_bytes(output, encode_like(repaired, data, encoding))  # the input's encoding and BOM
     else:
         click.echo(repaired, nl=False)
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .options import common, emit
+from .options import common, emit, force_option
 
 
 def _default_glossary() -> str:
@@ -125,8 +125,9 @@ def import_(file, path, quiet, debug):
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True)
 @click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV (default: the shipped one).")
 @click.option("--output", "-o", help="File to write (default: stdout).")
+@force_option
 @common
-def export(fmt, paths, output, quiet, debug):
+def export(fmt, paths, output, force, quiet, debug):
     """Export glossary entries as TBX-Basic or CSV.
 
     \b
@@ -136,7 +137,7 @@ def export(fmt, paths, output, quiet, debug):
     from ..glossary import load_glossaries, to_csv, to_tbx
 
     entries = load_glossaries(list(paths), use_default=not paths).entries
-    emit(to_tbx(entries) if fmt == "tbx" else to_csv(entries), output)
+    emit(to_tbx(entries) if fmt == "tbx" else to_csv(entries), output, force)
 
 
 @glossary.command("suggest")

@@ -78,11 +78,27 @@ def formats_from(text: str) -> tuple[str, ...]:
         raise click.BadParameter(str(exc), param_hint="--format") from exc
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write `text` to OUTPUT atomically, or to stdout."""
+def force_option(function):
+    """--force for commands that write one file with -o."""
+    return click.option("--force", "-f", is_flag=True, help="Overwrite the output file if it exists.")(function)
+
+
+def check_free(output: str, force: bool) -> None:
+    """Refuse to replace an existing file without --force."""
+    from pathlib import Path
+
+    from ..errors import OutputError
+
+    if not force and Path(output).exists():
+        raise OutputError("already exists; use --force to overwrite it or choose another name", output)
+
+
+def emit(text: str, output: str | None, force: bool = True) -> None:
+    """Write `text` to OUTPUT atomically (refusing to replace a file without `force`), or to stdout."""
     if output:
         from ..atomic import write_text
 
+        check_free(output, force)
         write_text(output, text)
     else:
         click.echo(text, nl=False)

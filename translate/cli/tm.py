@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import common, emit
+from .options import common, emit, force_option
 
 
 @click.group("tm")
@@ -21,8 +21,9 @@ def tm():
 @click.option("--tm", "tm_path", default="out/tm.sqlite", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True)
 @click.option("--output", "-o", help="File to write (default: stdout).")
+@force_option
 @common
-def export(tm_path, fmt, output, quiet, debug):
+def export(tm_path, fmt, output, force, quiet, debug):
     """Export the translation memory as TMX.
 
     \b
@@ -32,7 +33,7 @@ def export(tm_path, fmt, output, quiet, debug):
     from ..memory import export_tmx, with_tm
 
     with with_tm(tm_path) as memory:
-        emit(export_tmx(memory), output)
+        emit(export_tmx(memory), output, force)
 
 
 @tm.command("import")

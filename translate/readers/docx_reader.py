@@ -10,7 +10,7 @@ from ..document import BlockKind
 from ..errors import InputError
 from ..structure import classify_lines
 from .encodings import MAGIC
-from .limits import check_zip_package
+from .limits import check_zip_package, xml_error
 
 
 def open_docx(data: bytes, path: str):
@@ -28,7 +28,7 @@ def open_docx(data: bytes, path: str):
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError("is not a valid .docx (corrupt or truncated); re-save it from Word", path) from exc
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"has malformed XML ({str(exc).splitlines()[0][:120]}); re-save it from Word", path) from exc
+        raise xml_error(exc, path) from exc
 
 
 def docx_items(data: bytes, path: str, warnings: list[str] | None = None) -> list[tuple[BlockKind, str, str]]:

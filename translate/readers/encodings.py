@@ -88,3 +88,18 @@ def traditional_to_simplified(text: str) -> str:
     import opencc
 
     return opencc.OpenCC("t2s").convert(text)
+
+
+def encode_like(text: str, original: bytes, encoding: str) -> bytes:
+    """`text` in the encoding (and with the BOM) the original bytes had; mixed files become UTF-8."""
+    if encoding == "utf-16":
+        big_endian = original.startswith(b"\xfe\xff")
+        bom = b"\xfe\xff" if big_endian else b"\xff\xfe"
+        return bom + text.encode("utf-16-be" if big_endian else "utf-16-le")
+    if encoding in ("gb18030", "big5"):
+        try:
+            return text.encode(encoding)
+        except UnicodeEncodeError:  # a repair brought in a character the old encoding lacks
+            return text.encode("utf-8")
+    bom = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
+    return bom + text.encode("utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from ..errors import InputError
 
@@ -59,7 +60,8 @@ def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, ro
             checker.close()
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, EOFError, OSError,
+            ValueError) as exc:
         raise InputError(f"is not a valid .docx (member {info.filename} cannot be unzipped: {exc}); "
                          "re-save it from Word", path) from exc
     return size
@@ -83,7 +85,7 @@ class XmlLimits:
             self.parser.feed(chunk)
             self._drain()
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"has malformed XML ({_first_line(exc)}); re-save it from Word", self.name) from exc
+            raise xml_error(exc, self.name) from exc
 
     def close(self) -> None:
         from lxml import etree
@@ -92,7 +94,7 @@ class XmlLimits:
             self.parser.close()
             self._drain()
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"has malformed XML ({_first_line(exc)}); re-save it from Word", self.name) from exc
+            raise xml_error(exc, self.name) from exc
 
     def _drain(self) -> None:
         for event, element in self.parser.read_events():
@@ -109,6 +111,14 @@ class XmlLimits:
                 element.clear(keep_tail=True)  # keep memory flat: nothing is kept after its end tag
                 while element.getprevious() is not None:
                     del element.getparent()[0]
+
+
+def xml_error(exc: Exception, name: str) -> InputError:
+    """One line for an XML parse failure: over the parser's own limits, or malformed."""
+    if "XML_PARSE_HUGE" in str(exc) or "Excessive depth" in str(exc):
+        return InputError("has XML over the size or nesting limits (a text run over 8 M characters, or nesting "
+                          f"deeper than {MAX_XML_DEPTH}); split the article or re-save it from Word", name)
+    return InputError(f"has malformed XML ({_first_line(exc)}); re-save it from Word", name)
 
 
 def _first_line(exc: Exception) -> str:
