@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -86,8 +86,13 @@ class Block:
         return self.repaired if self.repaired is not None else self.source
 
     def flag(self, code: str, severity: str, message: str, span: str = "") -> None:
-        if not any(f.code == code and f.span == span for f in self.flags):
+        # A set of (code, span) keeps this constant-time on blocks with thousands of flags.
+        keys = self.__dict__.get("_flag_keys")
+        if keys is None or len(keys) != len(self.flags):
+            keys = self.__dict__["_flag_keys"] = {(f.code, f.span) for f in self.flags}
+        if (code, span) not in keys:
             self.flags.append(Flag(code, severity, message, span))
+            keys.add((code, span))
 
     def to_json(self) -> dict:
         return {
@@ -97,9 +102,10 @@ class Block:
             "repaired": self.text,
             "translation": self.translation,
             "origin": self.origin,
-            "flags": [asdict(f) for f in self.flags],
-            "terms": [asdict(t) for t in self.terms],
-            "repairs": [asdict(r) for r in self.repairs],
+            # vars() rather than asdict(): these are flat, and asdict deep-copies (slow on huge blocks)
+            "flags": [dict(vars(f)) for f in self.flags],
+            "terms": [dict(vars(t)) for t in self.terms],
+            "repairs": [dict(vars(r)) for r in self.repairs],
             **({"markup": self.markup} if self.markup else {}),
             **({"markup_end": self.markup_end} if self.markup_end else {}),
             **({"raw_source": self.raw_source} if self.raw_source is not None else {}),

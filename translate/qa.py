@@ -39,19 +39,32 @@ def check_block(block: Block) -> None:
 def _check_numbers(block: Block, source: str, translation: str) -> None:
     found = target_values(translation)
     lowered = translation.lower()
+    spelled: dict[str, bool] = {}  # each number word searched once: linear on huge blocks
     for text, value in source_values(source):
         if value in found:
             continue
         word = _SMALL_NUMBER_WORDS.get(int(value)) if value == int(value) else None
-        if word and re.search(rf"\b{word}\b", lowered):
+        if word and word not in spelled:
+            spelled[word] = re.search(rf"\b{word}\b", lowered) is not None
+        if word and spelled[word]:
             continue
         block.flag("number", "error", f"{text} (= {english_number(value)}) is missing or wrongly scaled", span=text)
 
 
+MAX_SUBSTRING_SEARCHES = 500  # per block: keeps the check linear on a paragraph of megabytes
+
+
 def _check_latin(block: Block, source: str, translation: str) -> None:
     lowered = translation.lower()
+    words = {w.lower() for w in _LATIN_TOKEN.findall(translation)}
+    searches = 0
     for token in dict.fromkeys(_LATIN_TOKEN.findall(source)):
-        if len(token) >= 2 and token.lower() not in lowered:
+        if len(token) < 2 or token.lower() in words:
+            continue
+        searches += 1
+        if searches > MAX_SUBSTRING_SEARCHES:
+            return
+        if token.lower() not in lowered:
             block.flag("latin", "warning", f"'{token}' from the source is not in the translation", span=token)
 
 

@@ -87,10 +87,22 @@ def markup_spans(text: str) -> list[Span]:
 
 def merge_spans(*groups: list[Span]) -> list[Span]:
     """Spans of earlier groups win over later ones they overlap; result sorted by start."""
+    import bisect
+
+    # Kept spans never overlap, so only the neighbours by start can clash with a new one:
+    # linear in the number of spans (a paragraph of megabytes holds tens of thousands).
     kept: list[Span] = []
+    starts: list[int] = []
     for group in groups:
-        kept += [s for s in group if all(s.end <= k.start or s.start >= k.end for k in kept)]
-    return sorted(kept, key=lambda s: s.start)
+        for span in group:
+            at = bisect.bisect_right(starts, span.start)
+            if at and not (span.end <= kept[at - 1].start or span.start >= kept[at - 1].end):
+                continue
+            if at < len(kept) and not (span.end <= kept[at].start or span.start >= kept[at].end):
+                continue
+            kept.insert(at, span)
+            starts.insert(at, span.start)
+    return kept
 
 
 def protect(text: str, spans: list[Span], strategy: str) -> str:

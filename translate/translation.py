@@ -24,6 +24,7 @@ class Job:
     inputs: dict[str, str] = field(default_factory=dict)  # strategy -> engine input
     outputs: dict[str, str] = field(default_factory=dict)  # strategy -> restored output
     error: str = ""
+    hits: dict = field(default_factory=dict)  # the block's term hits by start offset (shared by its jobs)
 
 
 class EngineRunner:
@@ -96,12 +97,28 @@ def plan_jobs(blocks: list[Block], matcher: TermMatcher | None) -> list[Job]:
         term_spans = merge_spans(markup, matcher.find(text) if matcher else [])
         term_spans = [s for s in term_spans if s.kind != "markup"]
         block.terms = [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in term_spans]
-        spans = merge_spans(markup, term_spans, number_spans(text))
-        for index, segment in enumerate(block.segments):
-            inside = [Span(s.start - segment.start, s.end - segment.start, s.source, s.targets, s.kind, s.key)
-                      for s in spans if s.start >= segment.start and s.end <= segment.end]
-            jobs.append(Job(block, index, inside))
+        spans = merge_spans(markup, term_spans, number_spans(text))  # sorted by start
+        hits: dict[int, TermHit] = {}
+        for hit in block.terms:
+            hits.setdefault(hit.start, hit)
+        first = 0
+        for index, segment in enumerate(block.segments):  # segments are in order: one pass over the spans
+            while first < len(spans) and spans[first].start < segment.start:
+                first += 1
+            inside = []
+            for s in _from(spans, first):
+                if s.start >= segment.end:
+                    break
+                if s.end <= segment.end:
+                    inside.append(Span(s.start - segment.start, s.end - segment.start, s.source, s.targets, s.kind,
+                                       s.key))
+            jobs.append(Job(block, index, inside, hits=hits))
     return jobs
+
+
+def _from(items: list, start: int):
+    for i in range(start, len(items)):
+        yield items[i]
 
 
 def translate_jobs(jobs: list[Job], runner: EngineRunner) -> None:
@@ -175,8 +192,7 @@ def _settle(job: Job) -> None:
 
 
 def _hit_for(job: Job, span: Span) -> TermHit | None:
-    absolute = job.block.segments[job.index].start + span.start
-    return next((h for h in job.block.terms if h.start == absolute), None)
+    return job.hits.get(job.block.segments[job.index].start + span.start)
 
 
 def terms_report(blocks: list[Block]) -> list[dict]:

@@ -20,6 +20,7 @@ STYLE_BY_KIND = {
     BlockKind.CODE: "No Spacing",
 }
 QA_AUTHOR, QA_INITIALS = "translate QA", "QA"
+MAX_MARKS = 200  # highlighted spans per block
 
 
 def bilingual_docx(document: Document, signature: dict, *, layout: str = "table", show_repairs: bool = True) -> bytes:
@@ -33,12 +34,14 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
                                          "translation": b.translation, "markup": b.markup} for b in document.blocks])
     ids = docx_xml.RevisionIds()
     comments = docx_xml.CommentWriter(out)
+    deferred = docx_xml.DeferredXml()
     style_ids = _style_ids(out)
     out.add_paragraph(f"{xml_safe(document.name)}: source (Chinese) and translation (English). "
                       "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
     if layout == "interleaved":
         for block in document.blocks:
-            _source_paragraph(comments, _styled(out.add_paragraph(), style_ids[block.kind]), block, ids, show_repairs)
+            source = _styled(out.add_paragraph(), style_ids[block.kind])
+            _source_paragraph(comments, deferred, source, block, ids, show_repairs)
             target = _styled(out.add_paragraph(), style_ids[block.kind])
             target.paragraph_format.left_indent = Pt(18)
             _translation_runs(comments, target, block)
@@ -47,13 +50,13 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
         table.style = "Table Grid"
         for block in document.blocks:
             cells = table.add_row().cells
-            _source_paragraph(comments, cells[0].paragraphs[0], block, ids, show_repairs)
+            _source_paragraph(comments, deferred, cells[0].paragraphs[0], block, ids, show_repairs)
             _styled(cells[0].paragraphs[0], style_ids[block.kind])
             _styled(cells[1].paragraphs[0], style_ids[block.kind])
             _translation_runs(comments, cells[1].paragraphs[0], block)
     buffer = io.BytesIO()
     out.save(buffer)
-    return buffer.getvalue()
+    return deferred.splice(buffer.getvalue())
 
 
 def target_docx(document: Document, signature: dict, translations: dict[str, str] | None = None) -> bytes:
@@ -70,7 +73,7 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
     style_ids = _style_ids(out)
     for block in document.blocks:
         text = (translations or {}).get(block.id, block.translation)
-        _styled(out.add_paragraph(xml_safe(text)), style_ids[block.kind])
+        docx_xml.append_run(_styled(out.add_paragraph(), style_ids[block.kind]), text)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
@@ -112,27 +115,31 @@ def _record_signature(out, document: Document, signature: dict) -> None:
     props.comments = " | ".join(f"{k}={v}" for k, v in signature.items())[:255]
 
 
-def _source_paragraph(comments, paragraph, block: Block, ids, show_repairs: bool) -> None:
+def _source_paragraph(comments, deferred, paragraph, block: Block, ids, show_repairs: bool) -> None:
+    """The source with its block id; repairs as tracked changes (uncertain ones commented).
+
+    Built as one XML string and parsed once: a paragraph of megabytes holds hundreds of
+    thousands of runs, and creating them one element at a time takes minutes.
+    """
     docx_xml.add_hidden_id(paragraph, block.id, ids)
     if not show_repairs or not block.repairs:
-        docx_xml.set_east_asian_font(paragraph.add_run(xml_safe(block.source)))
+        docx_xml.append_run(paragraph, block.source, east_asian=True)
         return
+    pieces = []
     position = 0
     for repair in block.repairs:
         if repair.offset > position:
-            docx_xml.set_east_asian_font(paragraph.add_run(xml_safe(block.source[position : repair.offset])))
-        deleted, inserted = docx_xml.add_tracked_replacement(paragraph, repair.spun, repair.restored, ids)
-        from docx.text.run import Run
-
-        for element in (deleted, inserted):
-            docx_xml.set_east_asian_font(Run(element, paragraph))
+            pieces.append(docx_xml.run_xml(block.source[position : repair.offset], east_asian=True))
+        comment_id = None
         if repair.confidence < LOW_CONFIDENCE:
-            comments.add(Run(inserted, paragraph), text=f"Repair '{repair.spun}' -> '{repair.restored}' is uncertain "
-                            f"(confidence {repair.confidence:.2f}); reject the change if the original was right.",
-                            author=docx_xml.REPAIR_AUTHOR, initials="TR")
+            comment_id = comments.new(f"Repair '{repair.spun}' -> '{repair.restored}' is uncertain (confidence "
+                                      f"{repair.confidence:.2f}); reject the change if the original was right.",
+                                      author=docx_xml.REPAIR_AUTHOR, initials="TR")
+        pieces.append(docx_xml.tracked_replacement_xml(repair.spun, repair.restored, ids, comment_id=comment_id))
         position = repair.offset + len(repair.spun)
     if position < len(block.source):
-        docx_xml.set_east_asian_font(paragraph.add_run(xml_safe(block.source[position:])))
+        pieces.append(docx_xml.run_xml(block.source[position:], east_asian=True))
+    deferred.append(paragraph, "".join(pieces))
 
 
 def _translation_runs(comments, paragraph, block: Block) -> None:
@@ -144,14 +151,14 @@ def _translation_runs(comments, paragraph, block: Block) -> None:
     flagged_runs = []
     for start, end, kind in _marks(block, text):
         if start > position:
-            paragraph.add_run(text[position:start])
-        run = paragraph.add_run(text[start:end])
+            docx_xml.append_run(paragraph, text[position:start])
+        run = docx_xml.append_run(paragraph, text[start:end])
         run.font.highlight_color = WD_COLOR_INDEX.BRIGHT_GREEN if kind == "term" else WD_COLOR_INDEX.YELLOW
         if kind == "flag":
             flagged_runs.append(run)
         position = end
     if position < len(text) or not paragraph.runs:
-        paragraph.add_run(text[position:])
+        docx_xml.append_run(paragraph, text[position:])
     notes = [f"[{f.code}] {f.message}" for f in block.flags]
     if block.origin == "tm":
         notes.append("[tm] reused from the translation memory")
@@ -168,16 +175,15 @@ def _marks(block: Block, text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, 'term'|'flag') spans of the translation, in order."""
     lowered = text.lower()
     marks = []
-    for hit in block.terms:
-        if hit.enforced:
-            at = lowered.find(hit.target.lower())
-            if at >= 0:
-                marks.append((at, at + len(hit.target), "term"))
-    for flag in block.flags:
-        if flag.span:
-            at = lowered.find(flag.span.lower())
-            if at >= 0:
-                marks.append((at, at + len(flag.span), "flag"))
+    wanted = [(hit.target, "term") for hit in block.terms if hit.enforced]
+    wanted += [(flag.span, "flag") for flag in block.flags if flag.span]
+    found: dict[str, int] = {}
+    for needle, kind in wanted[:MAX_MARKS]:  # each find scans the text: bounded so huge blocks stay linear
+        if needle.lower() not in found:
+            found[needle.lower()] = lowered.find(needle.lower())
+        at = found[needle.lower()]
+        if at >= 0:
+            marks.append((at, at + len(needle), kind))
     marks.sort()
     result, last_end = [], 0
     for start, end, kind in marks:
