@@ -188,3 +188,26 @@ def test_clean_keeps_the_encoding_and_bom_and_needs_force_to_overwrite(tmp_path)
         again = runner.invoke(cli, ["clean", str(source), "-o", str(target)])
         assert again.exit_code == 2 and "already exists" in again.output
         assert runner.invoke(cli, ["clean", str(source), "-o", str(target), "--force"]).exit_code == 0
+
+
+def test_bilingual_docx_comments_and_tracked_changes_are_well_formed(tmp_path, article_path, rule_engine):
+    """Comments written without python-docx's add_comment: unique ids, each anchored once, readable by Word's model."""
+    import re
+    import zipfile
+
+    from translate.repair import LOW_CONFIDENCE
+
+    result = run_file(str(article_path), options(tmp_path, formats=("docx", "json")),
+                      load_engine=lambda: rule_engine(keep_han=True))
+    document = result.document
+    path = tmp_path / "out" / f"{article_path.stem}.bilingual.docx"
+    body = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    comments = list(docx.Document(str(path)).comments)
+    ids = [c.comment_id for c in comments]
+    uncertain = sum(1 for b in document.blocks for r in b.repairs if r.confidence < LOW_CONFIDENCE)
+    noted = sum(1 for b in document.blocks if b.flags or b.origin == "tm")
+    assert len(ids) == len(set(ids)) == uncertain + noted and noted > 0
+    for tag in ("commentRangeStart", "commentRangeEnd", "commentReference"):
+        assert sorted(int(i) for i in re.findall(rf'<w:{tag} w:id="(\d+)"', body)) == sorted(ids)
+    assert body.count("<w:ins ") == body.count("<w:del ") == sum(len(b.repairs) for b in document.blocks) > 0
+    assert "translate-xml:" not in body

@@ -271,10 +271,17 @@ def check_written(document: Document, paths: dict[str, Path]) -> None:
 
         from lxml import etree
 
-        from .writers.docx_xml import hidden_ids
+        from .writers.docx_xml import BOOKMARK_START, hidden_ids
 
-        with zipfile.ZipFile(paths["bilingual.docx"]) as package:  # the body alone: no python-docx load
-            found = hidden_ids(etree.fromstring(package.read("word/document.xml")))
+        found = []
+        # Streamed, each element dropped once read: a paragraph of megabytes would be a tree of gigabytes.
+        with zipfile.ZipFile(paths["bilingual.docx"]) as package, package.open("word/document.xml") as body:
+            for _, element in etree.iterparse(body, events=("end",), huge_tree=True):
+                if element.tag == BOOKMARK_START:
+                    found += hidden_ids(element)
+                element.clear(keep_tail=True)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
         if found != expected:
             raise TranslateError("internal error: the bilingual DOCX lost or reordered blocks", str(paths["bilingual.docx"]))
 
