@@ -211,3 +211,15 @@ def test_bilingual_docx_comments_and_tracked_changes_are_well_formed(tmp_path, a
         assert sorted(int(i) for i in re.findall(rf'<w:{tag} w:id="(\d+)"', body)) == sorted(ids)
     assert body.count("<w:ins ") == body.count("<w:del ") == sum(len(b.repairs) for b in document.blocks) > 0
     assert "translate-xml:" not in body
+
+
+def test_the_written_check_catches_a_lost_block_in_the_bilingual_docx(tmp_path, rule_engine):
+    from translate.errors import TranslateError
+
+    result = run_file(str(article(tmp_path / "in", text="标题\n第一段。\n第二段。\n")), options(tmp_path),
+                      load_engine=lambda: rule_engine())
+    paths = {"bilingual.docx": tmp_path / "out" / "news.bilingual.docx"}
+    result.document.blocks.append(result.document.blocks[-1].__class__(id="bmissing", kind=result.document.blocks[-1].kind,
+                                                                        source="不在文件里。"))
+    with pytest.raises(TranslateError, match="lost or reordered"):
+        pipeline.check_written(result.document, paths)

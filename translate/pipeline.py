@@ -276,12 +276,15 @@ def check_written(document: Document, paths: dict[str, Path]) -> None:
         found = []
         # Streamed, each element dropped once read: a paragraph of megabytes would be a tree of gigabytes.
         with zipfile.ZipFile(paths["bilingual.docx"]) as package, package.open("word/document.xml") as body:
-            for _, element in etree.iterparse(body, events=("end",), huge_tree=True):
+            run = BOOKMARK_START.replace("bookmarkStart", "r")
+            for _, element in etree.iterparse(body, events=("end",), tag=(BOOKMARK_START, run), huge_tree=True):
                 if element.tag == BOOKMARK_START:
                     found += hidden_ids(element)
-                element.clear(keep_tail=True)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
+                else:  # runs are the bulk of the tree: drop each once read
+                    element.clear(keep_tail=True)
+                    previous = element.getprevious()
+                    if previous is not None and previous.tag == run:  # already read and cleared
+                        element.getparent().remove(previous)
         if found != expected:
             raise TranslateError("internal error: the bilingual DOCX lost or reordered blocks", str(paths["bilingual.docx"]))
 

@@ -38,18 +38,20 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
     style_ids = _style_ids(out)
     out.add_paragraph(f"{xml_safe(document.name)}: source (Chinese) and translation (English). "
                       "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
+    new_paragraph = _paragraph_maker(out)
     if layout == "interleaved":
         for block in document.blocks:
-            source = _styled(out.add_paragraph(), style_ids[block.kind])
+            source = _styled(new_paragraph(), style_ids[block.kind])
             _source_paragraph(comments, deferred, source, block, ids, show_repairs)
-            target = _styled(out.add_paragraph(), style_ids[block.kind])
+            target = _styled(new_paragraph(), style_ids[block.kind])
             target.paragraph_format.left_indent = Pt(18)
             _translation_runs(comments, target, block)
     else:
         table = out.add_table(rows=0, cols=2)
         table.style = "Table Grid"
+        new_row = _row_maker(table)
         for block in document.blocks:
-            cells = table.add_row().cells
+            cells = new_row()
             _source_paragraph(comments, deferred, cells[0].paragraphs[0], block, ids, show_repairs)
             _styled(cells[0].paragraphs[0], style_ids[block.kind])
             _styled(cells[1].paragraphs[0], style_ids[block.kind])
@@ -94,6 +96,54 @@ def _translate_in_place(document: Document, signature: dict, translations: dict[
     buffer = io.BytesIO()
     source.save(buffer)
     return buffer.getvalue()
+
+
+def _paragraph_maker(out):
+    """A function adding an empty body paragraph in constant time.
+
+    python-docx's add_paragraph looks for the section properties at the end of the body on
+    every call, which makes a document of tens of thousands of paragraphs quadratic.
+    """
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    body = out.element.body
+    section = body.find(qn("w:sectPr"))
+
+    def new_paragraph():
+        p = docx_xml.make_element("w:p")
+        if section is not None:
+            section.addprevious(p)
+        else:
+            body.append(p)
+        return Paragraph(p, out._body)
+
+    return new_paragraph
+
+
+def _row_maker(table):
+    """A function adding a table row (and returning its cells) in constant time, by copying an empty row.
+
+    python-docx's add_row looks up the table grid among all rows on every call (quadratic).
+    """
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+    from docx.table import _Cell
+
+    first = table.add_row()._tr
+    pristine = deepcopy(first)
+    tbl = table._tbl
+    rows = iter([first])
+
+    def new_row():
+        tr = next(rows, None)
+        if tr is None:
+            tr = deepcopy(pristine)
+            tbl.append(tr)
+        return [_Cell(tc, table) for tc in tr.iterchildren(qn("w:tc"))]
+
+    return new_row
 
 
 def _style_ids(out) -> dict[BlockKind, str]:
