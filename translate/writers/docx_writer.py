@@ -8,7 +8,7 @@ from pathlib import Path
 from ..controls import is_blank, xml_safe
 from ..document import Block, BlockKind, Document
 from ..repair import LOW_CONFIDENCE
-from . import docx_xml
+from . import docx_build, docx_xml
 
 STYLE_BY_KIND = {
     BlockKind.TITLE: "Title",
@@ -33,8 +33,8 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
     docx_xml.embed_run(out, signature, [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text,
                                          "translation": b.translation, "markup": b.markup} for b in document.blocks])
     ids = docx_xml.RevisionIds()
-    comments = docx_xml.CommentWriter(out)
-    deferred = docx_xml.DeferredXml()
+    comments = docx_build.CommentWriter(out)
+    deferred = docx_build.DeferredXml()
     style_ids = _style_ids(out)
     out.add_paragraph(f"{xml_safe(document.name)}: source (Chinese) and translation (English). "
                       "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
@@ -75,7 +75,7 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
     style_ids = _style_ids(out)
     for block in document.blocks:
         text = (translations or {}).get(block.id, block.translation)
-        docx_xml.append_run(_styled(out.add_paragraph(), style_ids[block.kind]), text)
+        docx_build.append_run(_styled(out.add_paragraph(), style_ids[block.kind]), text)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
@@ -111,7 +111,7 @@ def _paragraph_maker(out):
     section = body.find(qn("w:sectPr"))
 
     def new_paragraph():
-        p = docx_xml.make_element("w:p")
+        p = docx_build.make_element("w:p")
         if section is not None:
             section.addprevious(p)
         else:
@@ -173,22 +173,23 @@ def _source_paragraph(comments, deferred, paragraph, block: Block, ids, show_rep
     """
     docx_xml.add_hidden_id(paragraph, block.id, ids)
     if not show_repairs or not block.repairs:
-        docx_xml.append_run(paragraph, block.source, east_asian=True)
+        docx_build.append_run(paragraph, block.source, east_asian=True)
         return
     pieces = []
     position = 0
     for repair in block.repairs:
         if repair.offset > position:
-            pieces.append(docx_xml.run_xml(block.source[position : repair.offset], east_asian=True))
+            pieces.append(docx_build.run_xml(block.source[position : repair.offset], east_asian=True))
         comment_id = None
         if repair.confidence < LOW_CONFIDENCE:
             comment_id = comments.new(f"Repair '{repair.spun}' -> '{repair.restored}' is uncertain (confidence "
                                       f"{repair.confidence:.2f}); reject the change if the original was right.",
                                       author=docx_xml.REPAIR_AUTHOR, initials="TR")
-        pieces.append(docx_xml.tracked_replacement_xml(repair.spun, repair.restored, ids, comment_id=comment_id))
+        pieces.append(docx_build.tracked_replacement_xml(repair.spun, repair.restored, ids, docx_xml.REPAIR_AUTHOR,
+                                                        comment_id=comment_id))
         position = repair.offset + len(repair.spun)
     if position < len(block.source):
-        pieces.append(docx_xml.run_xml(block.source[position:], east_asian=True))
+        pieces.append(docx_build.run_xml(block.source[position:], east_asian=True))
     deferred.append(paragraph, "".join(pieces))
 
 
@@ -201,14 +202,14 @@ def _translation_runs(comments, paragraph, block: Block) -> None:
     flagged_runs = []
     for start, end, kind in _marks(block, text):
         if start > position:
-            docx_xml.append_run(paragraph, text[position:start])
-        run = docx_xml.append_run(paragraph, text[start:end])
+            docx_build.append_run(paragraph, text[position:start])
+        run = docx_build.append_run(paragraph, text[start:end])
         run.font.highlight_color = WD_COLOR_INDEX.BRIGHT_GREEN if kind == "term" else WD_COLOR_INDEX.YELLOW
         if kind == "flag":
             flagged_runs.append(run)
         position = end
     if position < len(text) or not paragraph.runs:
-        docx_xml.append_run(paragraph, text[position:])
+        docx_build.append_run(paragraph, text[position:])
     notes = [f"[{f.code}] {f.message}" for f in block.flags]
     if block.origin == "tm":
         notes.append("[tm] reused from the translation memory")
