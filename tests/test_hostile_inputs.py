@@ -236,3 +236,11 @@ def test_stdin_over_the_cap_is_refused_not_truncated(tmp_path, monkeypatch):
 def test_bad_utf8_in_an_argument_gives_exit_2(tmp_path):
     result = run_cli(str(tmp_path / "bad\udcff.txt"), "-o", tmp_path / "out")
     assert_one_line_exit_2(result, "no such file")
+
+
+def test_glossary_add_never_stores_control_characters(tmp_path):
+    from translate.glossary import add_entry
+
+    path = tmp_path / "g.csv"
+    add_entry(str(path), "公司\x1b", "com\x08pany", note="\x00note")
+    assert path.read_text(encoding="utf-8").splitlines()[-1] == "公司,company,term,note"

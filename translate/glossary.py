@@ -194,6 +194,7 @@ def _lock(path: Path):
 
 def add_entry(path: str, source: str, target: str, kind: str = "term", note: str = "") -> str:
     """Add or replace the row for `source`. Returns 'added' or 'updated'."""
+    source, target, note = strip_controls(source), strip_controls(target), strip_controls(note)  # never stored
     if kind not in KINDS:
         raise GlossaryError(f"kind '{kind}' is not one of {', '.join(KINDS)}", path)
     if not source.strip() or (not target.strip() and kind != "keep"):
