@@ -85,9 +85,12 @@ def _timed_run(path: str, folder: str, formats: tuple[str, ...]) -> dict:
         result = run_file(path, options, load_engine=StandInEngine)
         summary = result.summary
     except Exception as exc:  # noqa: BLE001 - RunFailed still wrote outputs; anything else is reported
-        summary = getattr(getattr(exc, "result", None), "summary", {"error": str(exc)})
+        summary = getattr(getattr(exc, "result", None), "summary", None) or {"error": str(exc)}
+    finally:
+        pipeline.write_outputs = write_outputs
     seconds = time.perf_counter() - started
     return {"input_mb": round(Path(path).stat().st_size / 2**20, 2), "blocks": summary.get("blocks"),
+            **({"error": summary["error"]} if "error" in summary else {}),
             "segments": summary.get("segments"), "seconds": round(seconds, 1),
             "write_seconds": round(written.get("seconds", 0.0), 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}

@@ -1,0 +1,18 @@
+"""The huge-input measures of `translate bench --scaling` run end to end (tiny sizes here; big ones in bench)."""
+
+from translate import pipeline
+from translate.bench_scaling import measure_docx, measure_paragraph
+
+
+def test_huge_input_measures_run_the_whole_pipeline(tmp_path):
+    write_outputs = pipeline.write_outputs
+    (tmp_path / "p").mkdir()
+    (tmp_path / "d").mkdir()
+    paragraph = measure_paragraph(str(tmp_path / "p"), 0.02)
+    blocks = measure_docx(str(tmp_path / "d"), 30)
+    assert "error" not in paragraph and "error" not in blocks
+    assert paragraph["blocks"] == 2 and paragraph["segments"] > 50 and paragraph["peak_rss_mb"] > 0
+    assert blocks["blocks"] == 30 and blocks["write_seconds"] > 0
+    assert sorted(p.name for p in (tmp_path / "d" / "out").glob("blocks.*")) == [
+        "blocks.bilingual.docx", "blocks.bilingual.md", "blocks.en.docx", "blocks.en.md", "blocks.json"]
+    assert pipeline.write_outputs is write_outputs  # the timing wrapper is removed again
