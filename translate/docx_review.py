@@ -71,11 +71,24 @@ def _open(path: str):
 
 
 def _stem(document, edited: str) -> str:
-    title = (document.core_properties.title or "").strip()
-    if title and Path(title).name == title:  # a bare name, never a path from metadata
-        return title
+    """Output name: the file's name while it keeps ours, else the title we wrote (a bare name only)."""
     name = Path(edited).name
-    return name[: -len(".bilingual.docx")] if name.endswith(".bilingual.docx") else name.split(".")[0]
+    if name.endswith(".bilingual.docx"):
+        return name[: -len(".bilingual.docx")]
+    title = _title(document)
+    return title if title and Path(title).name == title else name.split(".")[0]
+
+
+def _title(document) -> str:
+    # LibreOffice names the core-properties relationship with a lower-case 'officedocument' URI, which
+    # python-docx does not recognise (it then reports the default title), so the part is read directly.
+    from lxml import etree
+
+    for rel in document.part.package.rels.values():
+        if rel.reltype.lower().endswith("/metadata/core-properties") and not rel.is_external:
+            title = etree.fromstring(rel.target_part.blob).find("{http://purl.org/dc/elements/1.1/}title")
+            return (title.text or "").strip() if title is not None else ""
+    return ""
 
 
 def _find_run(document, edited: str, stem: str, run_path: str | None, out_dir: str | None):
