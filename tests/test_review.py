@@ -280,6 +280,19 @@ def test_interleaved_split_edit_and_enter_above_keep_every_paragraph(tmp_path, a
     assert tm.lookup(blocks[4]["repaired"]) == blocks[4]["translation"]
 
 
+def test_a_source_whose_bookmark_moved_to_an_empty_paragraph_above_keeps_its_id(tmp_path, article_path, rule_engine):
+    options = RunOptions(out_dir=str(tmp_path / "out"), quiet=True, layout="interleaved", formats=("docx", "json"))
+    run_file(str(article_path), options, load_engine=lambda: rule_engine())
+    document = docx.Document(str(tmp_path / "out" / f"{STEM}.bilingual.docx"))
+    paragraphs = document.paragraphs
+    source = next(p for p in paragraphs if p._p.xpath(".//w:bookmarkStart") and "DeepSeek" in p.text)
+    above = source.insert_paragraph_before("")  # Enter at the start of the source: Word may move the bookmark up
+    for node in source._p.xpath("./w:bookmarkStart | ./w:bookmarkEnd"):
+        above._p.append(node)
+    report = import_review(str(_edited_copy(document, tmp_path)), str(tmp_path / "out"))
+    assert report["warnings"] == [] and report["changed"] == 0 and report["stored"] == 41
+
+
 def test_tracked_moves_read_as_accepted():
     from docx.oxml import parse_xml
 

@@ -26,6 +26,7 @@ from .writers.docx_writer import QA_AUTHOR, STYLE_BY_KIND
 OUR_AUTHORS = {QA_AUTHOR, docx_xml.REPAIR_AUTHOR}
 FROM_DOCX = "the DOCX itself"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _QA_LINE = re.compile(r"^\[([\w-]+)\] (error|warning|info): (.*)$")
 
 
@@ -45,7 +46,6 @@ def read_docx_edits(edited: str, run_path: str | None = None, out_dir: str | Non
                           "(was the table rebuilt?); check that --run STEM.json belongs to this article", edited)
     qa_seen = any(author == QA_AUTHOR for author, _ in comments.values())
     edits = [_edited_block(number, row, comments, qa_seen) for number, row in enumerate(rows, start=1)]
-    translations_known = run is not None
     if run is None:
         run, run_from = _run_from_rows(rows, edits, comments), FROM_DOCX
         warnings.append("no run data found (embedded JSON, STEM.json): blocks recovered from the DOCX itself; "
@@ -53,7 +53,7 @@ def read_docx_edits(edited: str, run_path: str | None = None, out_dir: str | Non
                         "(give --run STEM.json to measure them)")
     return EditedFile(path=edited, run=run, edits=edits, stem=stem, warnings=warnings,
                       comments=[{"author": a, "text": t} for a, t in comments.values() if a not in OUR_AUTHORS],
-                      run_from=run_from, translations_known=translations_known)
+                      run_from=run_from)
 
 
 def _open(path: str):
@@ -164,11 +164,11 @@ def _table_rows(table, known: set[str], warnings: list[str]) -> list[tuple]:
     for source, target, number in raw:
         if source is None:
             warnings.append(f"row {number}: fewer than 2 cells (table restructured); row skipped")
-        elif _is_source(source, known) or (not known and docx_xml.accepted_text(source).strip()):
+        elif _is_source(source, known) or (not known and _HAN.search(docx_xml.accepted_text(source))):
             rows.append((source, [target], f"row {number}"))
         elif docx_xml.accepted_text(source).strip():
             warnings.append(f"row {number}: its source matches no block and carries no id; row skipped")
-        elif _joined_text([target]):  # a row added under a row: the editor continued that translation
+        elif rows and _joined_text([target]):  # a row added under a row: the editor continued that translation
             rows[-1][1].append(target)
             warnings.append(f"row {number}: no source text; its translation is joined to {rows[-1][2]}")
     return rows

@@ -33,4 +33,3 @@ class EditedFile:
     warnings: list[str] = field(default_factory=list)
     comments: list[dict] = field(default_factory=list)
     run_from: str = ""  # where the run's blocks came from: "embedded", a STEM.json path, or "the DOCX itself"
-    translations_known: bool = True  # False when the machine translations had to be guessed from the file
