@@ -303,3 +303,25 @@ def test_tracked_moves_read_as_accepted():
                   f'<w:r><w:t>kept</w:t></w:r><w:moveTo w:id="2" w:author="E"><w:r><w:t> moved</w:t></w:r></w:moveTo>'
                   '</w:p>')
     assert accepted_text(p) == "kept moved" and original_text(p) == "moved kept" and tracked_change_count(p) == 2
+
+
+def test_a_source_edited_slightly_is_kept_under_its_id_with_a_warning(translated, tmp_path):
+    document = docx.Document(str(translated / f"{STEM}.bilingual.docx"))
+    longest = max((t for row in document.tables[0].rows for t in row.cells[0]._tc.iter(qn("w:t"))),
+                  key=lambda t: len(t.text or ""))
+    longest.text = longest.text[:-2] + "。"  # the editor touched the Chinese
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated))
+    assert len(report["warnings"]) == 1 and "differs slightly" in report["warnings"][0]
+    assert report["stored"] == 41 and report["conflicts"] == []
+
+
+def test_a_deleted_paragraph_mark_joins_the_paragraphs():
+    from docx.oxml import parse_xml
+
+    from translate.docx_review import _joined_text
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    cell = parse_xml(f'<w:tc {w}><w:p><w:pPr><w:rPr><w:del w:id="1" w:author="E"/></w:rPr></w:pPr>'
+                     '<w:r><w:t>One sentence </w:t></w:r></w:p><w:p><w:r><w:t>continued.</w:t></w:r></w:p>'
+                     '<w:p/><w:p><w:r><w:t>Another line.</w:t></w:r></w:p></w:tc>')
+    assert _joined_text([cell]) == "One sentence continued.\nAnother line."
