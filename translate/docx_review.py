@@ -1,8 +1,9 @@
 """Read an editor's bilingual DOCX (table or interleaved layout) back as an `EditedFile`.
 
-Block identity: each source paragraph carries a bookmark `_tr_<id>` (hidden in Word; kept by Word,
-LibreOffice and WPS, which all implement bookmarks; LibreOffice drops content-control tags and our
-embedded JSON part). Block ids are a hash of the source text, so a row that lost its bookmark is still
+Block identity: each source paragraph carries a bookmark `_tr_<id>`. Bookmarks are core
+WordprocessingML that Word (hidden, as the name starts with "_"), LibreOffice and WPS all implement and
+keep; the LibreOffice round trip is tested. LibreOffice drops content-control tags and our embedded
+JSON part, so neither is relied on. Block ids are a hash of the source text, so a row that lost its bookmark is still
 identified by its source text. The run's data (machine translations, flags) comes, in this order, from
 `--run STEM.json`, the JSON embedded in the DOCX (an accelerator), STEM.json beside the DOCX or in the
 output folder, and as a last resort from the DOCX itself (sources, translations with tracked changes
@@ -45,9 +46,9 @@ def read_docx_edits(edited: str, run_path: str | None = None, out_dir: str | Non
         raise ReviewError("no row carries a block id or a source text of the run: nothing to import "
                           "(was the table rebuilt?); check that --run STEM.json belongs to this article", edited)
     qa_seen = any(author == QA_AUTHOR for author, _ in comments.values())
-    edits = [_edited_block(number, row, comments, qa_seen) for number, row in enumerate(rows, start=1)]
+    edits = [_edited_block(row, comments, qa_seen) for row in rows]
     if run is None:
-        run, run_from = _run_from_rows(rows, edits, comments), FROM_DOCX
+        run, run_from = _run_from_rows(rows, edits), FROM_DOCX
         warnings.append("no run data found (embedded JSON, STEM.json): blocks recovered from the DOCX itself; "
                         "untracked edits cannot be told apart from the machine translation "
                         "(give --run STEM.json to measure them)")
@@ -217,7 +218,7 @@ def _joined_text(elements) -> str:
     return "\n".join(t.strip() for t in _paragraph_texts(elements) if t.strip())
 
 
-def _edited_block(number: int, row: tuple, comments: dict, qa_seen: bool) -> EditedBlock:
+def _edited_block(row: tuple, comments: dict, qa_seen: bool) -> EditedBlock:
     source, targets, where = row
     ids = docx_xml.hidden_ids(source)
     accepted, original = docx_xml.accepted_text(source), docx_xml.original_text(source)
@@ -246,7 +247,7 @@ def _comment_ids(elements) -> list[str]:
     return found
 
 
-def _run_from_rows(rows: list[tuple], edits: list[EditedBlock], comments: dict) -> dict:
+def _run_from_rows(rows: list[tuple], edits: list[EditedBlock]) -> dict:
     """The run's blocks as the DOCX shows them; an id that disagrees with its source text gets no source,
     so that the import reports that row instead of storing it."""
     kinds = {name: kind.value for kind, name in STYLE_BY_KIND.items()}
