@@ -1,4 +1,4 @@
-"""The glossary's `context` column: when a short name means what the glossary says.
+r"""The glossary's `context` column: when a short name means what the glossary says.
 
 Syntax of a context cell (conditions separated by `;`, all of them must hold):
   w1|w2|w3       one of these words appears nearby
