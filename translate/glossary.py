@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .atomic import write_text
 from .errors import GlossaryError
+from .senses import parse_context
 
 COLUMNS = ("source", "target", "kind", "note")
 KINDS = ("term", "name", "keep")
@@ -25,6 +26,7 @@ class Entry:
     kind: str = "term"
     note: str = ""
     origin: str = ""  # file:line
+    context: str = ""  # when the entry applies: see translate/senses.py for the syntax
 
     @property
     def targets(self) -> list[str]:
@@ -115,8 +117,18 @@ def parse_csv(data: bytes, path: str) -> list[Entry]:
         if kind not in KINDS:
             raise GlossaryError(f"line {number}: kind '{kind}' is not one of {', '.join(KINDS)}", path)
         variants = [v.strip() for v in source.split("|") if v.strip()]
-        entries.append(Entry(variants, target or variants[0], kind, (row.get("note") or "").strip(), f"{path}:{number}"))
+        context = (row.get("context") or "").strip()
+        _check_context(context, number, path)
+        entries.append(Entry(variants, target or variants[0], kind, (row.get("note") or "").strip(), f"{path}:{number}",
+                             context))
     return entries
+
+
+def _check_context(context: str, number: int, path: str) -> None:
+    try:
+        parse_context(context)
+    except ValueError as exc:
+        raise GlossaryError(f"line {number}: {exc}", path) from exc
 
 
 def lint(path: str) -> list[str]:
@@ -129,8 +141,14 @@ def lint(path: str) -> list[str]:
         found = re.match(r"line (\d+):? (.*)", exc.args[0])
         return [f"{path}:{found[1]}: {found[2]}" if found else f"{path}:1: {exc.args[0]}"]
     seen: dict[str, tuple[int, str]] = {}
+    without_context: list[tuple[str, str]] = []  # (where, variant)
     for number, row, too_long in rows:
         where = f"{path}:{number}"
+        context = (row.get("context") or "").strip()
+        try:
+            parse_context(context)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
         for column in COLUMNS:
             value = row.get(column) or ""
             if value != value.strip():
@@ -153,8 +171,25 @@ def lint(path: str) -> list[str]:
                 problems.append(f"{where}: '{variant}' is a {what} line {first_line}")
             else:
                 seen[variant] = (number, target)
+            if not context:
+                without_context.append((where, variant))
     problems.extend(_nested_conflicts(seen, path))
+    problems.extend(_short_entries_inside_words(without_context, set(seen)))
     return problems
+
+
+def _short_entries_inside_words(variants: list[tuple[str, str]], sources: set[str]) -> list[str]:
+    """Short sources without a context that common words contain: the matcher skips those words,
+    but a short name that is part of everyday words usually has other senses too (字节: byte)."""
+    from .word_bounds import short_source_traps
+
+    warnings = []
+    for where, variant in variants:
+        words = short_source_traps(variant, exclude=sources)
+        if words:
+            warnings.append(f"{where}: warning: short entry '{variant}' has no context and occurs inside common "
+                            f"words ({', '.join(words[:4])}); add a context condition for its sense")
+    return warnings
 
 
 def _nested_conflicts(seen: dict[str, tuple[int, str]], path: str) -> list[str]:

@@ -145,7 +145,7 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
                 continue
             segment_block(block, options.max_chars)
             todo.append(block)
-        jobs = plan_jobs(todo, TermMatcher(glossary))
+        jobs = plan_jobs(todo, TermMatcher(glossary, memo=cache))
         progress = _progress(len(jobs), options.quiet)
         loader = load_engine or (lambda: engine_loader(options.engine))
         runner = EngineRunner(loader, cache, progress)

@@ -17,7 +17,7 @@ def _default_glossary() -> str:
 
 @click.group("glossary")
 def glossary():
-    """Maintain glossaries (CSV: source,target,kind,note).
+    """Maintain glossaries (CSV: source,target,kind,note[,context]; context syntax: see the shipped CSV's header).
 
     \b
     Example:
@@ -86,9 +86,10 @@ def remove(source, path, quiet, debug):
 @click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV (default: the shipped one).")
 @common
 def lint_(paths, quiet, debug):
-    """Check glossaries: duplicates, conflicts, nested contradictions, empty fields, whitespace.
+    """Check glossaries: duplicates, conflicts, nested contradictions, empty fields, whitespace,
+    bad context conditions, and short entries without context that occur inside common words.
 
-    Prints file:line: problem; exits 1 when there are problems, 0 when clean.
+    Prints file:line: problem (or file:line: warning: ...); exits 1 when there are any, 0 when clean.
 
     \b
     Example:
