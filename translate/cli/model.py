@@ -37,7 +37,9 @@ def model_pull(model_id, to, quiet, debug):
 @click.argument("model_name", metavar="MODEL")
 @common
 def model_info(model_name, quiet, debug):
-    """Print what a model is: architecture, languages, size, engine.
+    """Print what a model is: architecture, family, languages, licence, size, engine.
+
+    Warns when the model's files give a non-commercial licence (NLLB-200: CC-BY-NC-4.0).
 
     \b
     Example:
@@ -45,8 +47,12 @@ def model_info(model_name, quiet, debug):
     """
     from ..engines.models import info
 
-    for key, value in info(model_name).items():
+    details = info(model_name)
+    warning = details.pop("licence_warning", None)
+    for key, value in details.items():
         click.echo(f"{key}: {value}")
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @model.command("convert")
