@@ -117,6 +117,7 @@ class SentencePieceCodec:
         prefix = list(self.family.target_prefix)
         if prefix and tokens[: len(prefix)] == prefix:
             tokens = tokens[len(prefix):]
-        unk = self.target_sp.unk_id()
-        # Language tokens are not sentencepiece pieces: decoding them would print ' ⁇ '.
-        return self.target_sp.decode([t for t in tokens if t == "<unk>" or self.target_sp.piece_to_id(t) != unk])
+        if self.family.source_prefix:  # other language tokens are not pieces either: they would print ' ⁇ '
+            unk = self.target_sp.unk_id()
+            tokens = [t for t in tokens if t == "<unk>" or self.target_sp.piece_to_id(t) != unk]
+        return self.target_sp.decode(tokens)
