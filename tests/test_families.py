@@ -153,3 +153,12 @@ def test_an_unsupported_architecture_is_one_clear_error(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"]}))
     with pytest.raises(ModelError, match="unsupported model .model_type 'gpt2'.; supported: .*m2m_100"):
         detect_family(tmp_path)
+
+
+def test_model_random_builds_a_tiny_model_of_each_family(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["model", "random", str(tmp_path / "madlad"), "--family", "madlad", "-q"])
+    assert result.exit_code == 0, result.output
+    assert detect_family(tmp_path / "madlad").name == "madlad"
+    refused = runner.invoke(cli, ["model", "random", str(tmp_path / "big"), "--family", "nllb", "--size", "opus-mt"])
+    assert refused.exit_code == 2 and "tiny size only" in refused.output

@@ -126,3 +126,11 @@ def build_madlad(folder: Path, source_lines: list[str], target_lines: list[str],
 
 
 BUILDERS = {"m2m100": build_m2m100, "nllb": build_nllb, "madlad": build_madlad}
+
+
+def build_example_family(folder: str | Path, family: str) -> Path:
+    """A tiny random-weight model of `family` whose tokenizer is trained on the shipped example texts."""
+    data = Path(__file__).resolve().parent.parent / "data"
+    source = (data / "why-bat-did-not-build-deepseek.zh.txt").read_text(encoding="utf-8").splitlines()
+    target = (data / "bench_en.txt").read_text(encoding="utf-8").splitlines()
+    return BUILDERS[family](Path(folder), source, target)
