@@ -60,19 +60,37 @@ def evaluate_spun(clean: str) -> dict:
     spun, sites = spin(clean)
     repaired, repairs = _auto(spun)
     truth = {(s.offset, s.spun): s.original for s in sites}
-    made = {(r.offset, r.spun): r.restored for r in repairs}
+    made = _split_merged({(r.offset, r.spun): r.restored for r in repairs}, truth)
     classes: dict[str, dict] = {}
     for name in CLASSES:
         keys = [k for k, o in truth.items() if _site_class(k[1], o) == name]
         right = sum(1 for k in keys if made.get(k) == truth[k])
         classes[name] = {"sites": len(keys), "recall": _ratio(right, len(keys))}
     for kind in (ALWAYS, CONTEXT):
-        ours = [k for k, r in zip(made, repairs) if r.rule == kind]
+        kinds = {(r.offset, r.spun): r.rule for r in repairs}
+        ours = [k for k in made if kinds.get(k, _covering_kind(k, repairs)) == kind]
         classes[kind]["precision"] = _ratio(sum(1 for k in ours if truth.get(k) == made[k]), len(ours))
     correct = sum(1 for k, o in truth.items() if made.get(k) == o)
     return {"chars": len(clean), "sites": len(sites), "gain": gain(spun, repaired, clean),
             "recall": _ratio(correct, len(truth)), "precision": _ratio(correct, len(made)), "by_class": classes,
             "misses": _examples(truth, made, spun)}
+
+
+def _split_merged(made: dict, truth: dict) -> dict:
+    """A repair that spans several adjacent spinner sites (认真东谈主 -> 负责人 for 负责 + 人) counts per site."""
+    result = {}
+    for (offset, form), restored in made.items():
+        covered = sorted(k for k in truth if offset <= k[0] and k[0] + len(k[1]) <= offset + len(form))
+        joined = "".join(k[1] for k in covered)
+        if len(covered) > 1 and joined == form and "".join(truth[k] for k in covered) == restored:
+            result.update({k: truth[k] for k in covered})
+        else:
+            result[(offset, form)] = restored
+    return result
+
+
+def _covering_kind(key: tuple[int, str], repairs: list) -> str | None:
+    return next((r.rule for r in repairs if r.offset <= key[0] < r.offset + len(r.spun)), None)
 
 
 def _examples(truth: dict, made: dict, spun: str, limit: int = 12) -> list[str]:
