@@ -77,16 +77,25 @@ def evaluate_spun(clean: str) -> dict:
 
 
 def _split_merged(made: dict, truth: dict) -> dict:
-    """A repair that spans several adjacent spinner sites (认真东谈主 -> 负责人 for 负责 + 人) counts per site."""
+    """A repair that spans spinner sites (认真东谈主 -> 负责人 for 负责 + 人, 大模子 for 模型) counts per site."""
     result = {}
     for (offset, form), restored in made.items():
         covered = sorted(k for k in truth if offset <= k[0] and k[0] + len(k[1]) <= offset + len(form))
-        joined = "".join(k[1] for k in covered)
-        if len(covered) > 1 and joined == form and "".join(truth[k] for k in covered) == restored:
+        if covered and (offset, form) not in truth and _restore_sites(form, offset, covered, truth) == restored:
             result.update({k: truth[k] for k in covered})
         else:
             result[(offset, form)] = restored
     return result
+
+
+def _restore_sites(form: str, offset: int, covered: list, truth: dict) -> str:
+    """`form` with each covered spinner site put back to its original (大模子 -> 大模型 for 模型 -> 模子)."""
+    out, position = [], 0
+    for site_offset, site_form in covered:
+        out.append(form[position:site_offset - offset])
+        out.append(truth[(site_offset, site_form)])
+        position = site_offset - offset + len(site_form)
+    return "".join(out) + form[position:]
 
 
 def _covering_kind(key: tuple[int, str], repairs: list) -> str | None:

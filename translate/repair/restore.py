@@ -25,8 +25,7 @@ DEFAULT_THRESHOLD = 0.5
 LOW_CONFIDENCE = 0.75  # repairs below this are commented in the DOCX
 CONTEXT_CEILING = 0.95  # a real word read as spun is never certain
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_VIEW = 12  # characters after a site that rules and guards see
-_VIEW_BEFORE = 32  # characters before it (left cues such as 与…相比 reach further)
+_VIEW = 32  # characters on each side of a site that rules and guards see (天然…，但, 与…相比)
 
 
 @dataclass
@@ -64,7 +63,7 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
         out.append(text[position:start])
         position = end
         spun = match.group()
-        before = "".join(out[-12:])[-_VIEW_BEFORE:]
+        before = "".join(out[-12:])[-_VIEW:]
         choice = _choose(spun, table, before, _restored_view(text[end:end + _VIEW], table), spun_document, evidence)
         if choice is None or choice[1] < threshold:
             out.append(spun)
