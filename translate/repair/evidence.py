@@ -7,7 +7,9 @@ A site's log-odds of being spun (restore S -> O) add up independent pieces of ev
   not with S, or the reverse (人民|群众, 天然|气), from the bigram table in context_stats.tsv;
 - the document: a spinner replaces every occurrence of a listed word, so an O that occurs
   anywhere in the document is strong evidence that its S are genuine, and an O that a text of
-  this length would be expected to contain but does not is evidence that they are spun.
+  this length would be expected to contain but does not is evidence that they are spun;
+- the passage: a spinner rewrites whole paragraphs, so non-word spun forms (东谈主, 作念) near
+  the site make it likelier spun, and a passage with none (a clean quote) makes it less likely.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ ABSENCE_CAP = 1.5
 TOKENS_PER_HAN = 0.65  # Chinese words per Han character, to turn rates into expected counts
 NON_WORD_WEIGHT, REAL_WORD_WEIGHT = 1.0, 0.25
 SPUN_EVIDENCE = 2.0  # gate: weighted always-form evidence at or above which a document is spun
+LOCAL_WINDOW = 120  # characters each side in which non-word spun forms count as nearby
+NEARBY_EVIDENCE = (-2.5, -0.5, 0.5, 1.0)  # by number of nearby non-word forms (0, 1, 2, 3+)
 
 
 @dataclass
@@ -38,6 +42,7 @@ class DocumentEvidence:
     evidence: float = 0.0
     han: int = 0
     present: dict[str, int] = field(default_factory=dict)
+    anchor_density: float = 0.0  # spun always-forms per character, over the whole document
 
     @property
     def spun(self) -> bool:
@@ -47,7 +52,7 @@ class DocumentEvidence:
         """A short key for caches: decisions depend on this evidence."""
         import hashlib
 
-        body = f"{self.evidence:.3f}|{self.han}|" + ",".join(f"{k}={v}" for k, v in sorted(self.present.items()))
+        body = f"{self.evidence:.3f}|{self.han}|{self.anchor_density:.5f}|" + ",".join(f"{k}={v}" for k, v in sorted(self.present.items()))
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
 
@@ -60,7 +65,8 @@ def document_evidence(text: str, table: SpinTable) -> DocumentEvidence:
     evidence = sum(_gate_weight(table.rules[f][0]) * (1.0 + math.log(n)) for f, n in counts.items())
     originals = {r.original for rules in table.rules.values() for r in rules if r.rule == CONTEXT and len(r.original) > 1}
     present = {o: text.count(o) for o in originals if o in text}
-    return DocumentEvidence(evidence=evidence, han=len(_HAN.findall(text)), present=present)
+    density = sum(counts.values()) / len(text) if text else 0.0
+    return DocumentEvidence(evidence=evidence, han=len(_HAN.findall(text)), present=present, anchor_density=density)
 
 
 def _gate_weight(rule: SpinRule) -> float:
@@ -68,10 +74,13 @@ def _gate_weight(rule: SpinRule) -> float:
     return REAL_WORD_WEIGHT if rule.real else NON_WORD_WEIGHT
 
 
-def site_logit(rule: SpinRule, before: str, after: str, table: SpinTable, document: DocumentEvidence) -> float:
-    """Log-odds that the spun form at this site stands for `rule.original`."""
+def site_logit(rule: SpinRule, before: str, after: str, table: SpinTable, document: DocumentEvidence,
+               nearby: float = 0) -> float:
+    """Log-odds that the spun form at this site stands for `rule.original`.
+
+    `nearby`: how many spun always-forms lie within LOCAL_WINDOW characters of the site."""
     spun_stats, original_stats = table.stats.get(rule.spun), table.stats.get(rule.original)
-    logit = rule.bias
+    logit = rule.bias + NEARBY_EVIDENCE[min(round(nearby), len(NEARBY_EVIDENCE) - 1)]
     spun_rate = spun_stats.rate if spun_stats else 0.0
     original_rate = original_stats.rate if original_stats else 0.0
     ratio = math.log(max(original_rate, RATE_FLOOR) / max(spun_rate, RATE_FLOOR))

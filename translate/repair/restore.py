@@ -11,10 +11,11 @@ restored text around a site, so 东谈主民群众 keeps its 群众.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..document import Document, Repair
-from .evidence import DocumentEvidence, document_evidence, sigmoid, site_logit
+from .evidence import LOCAL_WINDOW, DocumentEvidence, document_evidence, sigmoid, site_logit
 from .table import ALWAYS, CONTEXT, KEEP, SpinRule, SpinTable, default_table, parse_table
 
 __all__ = ["ALWAYS", "CONTEXT", "KEEP", "DEFAULT_THRESHOLD", "LOW_CONFIDENCE", "SpinReport", "SpinTable",
@@ -55,6 +56,7 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
     """
     table = table or default_table()
     evidence = evidence or document_evidence(text, table)
+    anchors = [m.start() for m in table.pattern.finditer(text) if table.kind(m.group()) == ALWAYS]
     out: list[str] = []
     repairs: list[Repair] = []
     position = 0
@@ -64,7 +66,9 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
         position = end
         spun = match.group()
         before = "".join(out[-12:])[-_VIEW:]
-        choice = _choose(spun, table, before, _restored_view(text[end:end + _VIEW], table), spun_document, evidence)
+        nearby = _nearby(anchors, start, len(text), evidence)
+        choice = _choose(spun, table, before, _restored_view(text[end:end + _VIEW], table), spun_document, evidence,
+                         nearby)
         if choice is None or choice[1] < threshold:
             out.append(spun)
             continue
@@ -76,6 +80,15 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
     return "".join(out), repairs
 
 
+def _nearby(anchors: list[int], start: int, length: int, evidence: DocumentEvidence) -> float:
+    """Spun always-forms within LOCAL_WINDOW of a site; beyond the ends of this text (one paragraph),
+    the document's average density stands in for the neighbouring paragraphs."""
+    low, high = start - LOCAL_WINDOW, start + LOCAL_WINDOW
+    inside = bisect_right(anchors, high) - bisect_left(anchors, low)
+    outside = max(0, -low) + max(0, high - length)
+    return inside + evidence.anchor_density * outside
+
+
 def _restored_view(after: str, table: SpinTable) -> str:
     """The text after a site with its non-word forms restored, as rules and keep-phrases expect."""
     if table.always_pattern is None:
@@ -84,7 +97,7 @@ def _restored_view(after: str, table: SpinTable) -> str:
 
 
 def _choose(spun: str, table: SpinTable, before: str, after: str, spun_document: bool,
-            evidence: DocumentEvidence) -> tuple[SpinRule, float] | None:
+            evidence: DocumentEvidence, nearby: int) -> tuple[SpinRule, float] | None:
     rules = table.rules[spun]
     if rules[0].rule == KEEP:
         return None
@@ -100,7 +113,7 @@ def _choose(spun: str, table: SpinTable, before: str, after: str, spun_document:
             continue
         if rule.left is not None and not rule.left.search(before):
             continue
-        logit = site_logit(rule, before, after, table, evidence)
+        logit = site_logit(rule, before, after, table, evidence, nearby)
         if best is None or logit > best[1]:
             best = (rule, logit)
     if best is None:
