@@ -32,7 +32,7 @@ TOKENS_PER_HAN = 0.65  # Chinese words per Han character, to turn rates into exp
 NON_WORD_WEIGHT, REAL_WORD_WEIGHT = 1.0, 0.25
 SPUN_EVIDENCE = 2.0  # gate: weighted always-form evidence at or above which a document is spun
 LOCAL_WINDOW = 120  # characters each side in which non-word spun forms count as nearby
-NEARBY_EVIDENCE = (-2.5, -0.5, 0.5, 1.0)  # by number of nearby non-word forms (0, 1, 2, 3+)
+NEARBY_EVIDENCE = (-3.5, -0.5, 0.5, 1.0)  # by number of nearby non-word forms (0, 1, 2, 3+)
 
 
 @dataclass
