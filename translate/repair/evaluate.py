@@ -7,7 +7,9 @@
 - The example article against a hand-checked reference restoration (eval/article_reference.zh.txt).
 - False changes on clean text, as the tool runs (auto) and with repair forced.
 - One rare but real always-word added to clean text must change nothing beyond that word.
-Sets whose name starts with "dev" (and data/clean_zh.txt) were used for tuning; "heldout" ones never.
+Sets whose name starts with "dev" (and data/clean_zh.txt) were used for tuning. The "heldout" sets were
+never edited, but their results were seen once before the last table additions; the "fresh" sets
+were written after the table was frozen and are also spun by a second spinner (B).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .table import ALWAYS, CONTEXT
 TUNING = ["data/clean_zh.txt", "repair/eval/dev_news.txt"]
 HELD_OUT = ["repair/eval/heldout_politics_economy_society.txt", "repair/eval/heldout_sports_courts_weather_finance.txt",
             "repair/eval/heldout_tech_health_culture.txt", "data/clean_zh_heldout.txt"]
+FRESH = ["repair/eval/fresh_agriculture_environment.txt", "repair/eval/fresh_transport_housing_education.txt"]
 AMBIGUOUS = {"tuning": "repair/eval/dev_ambiguous.txt", "held_out": "repair/eval/heldout_ambiguous.txt"}
 ARTICLE = "data/why-bat-did-not-build-deepseek.zh.txt"
 ARTICLE_REFERENCE = "repair/eval/article_reference.zh.txt"
@@ -56,8 +59,8 @@ def _site_class(spun: str, original: str) -> str:
     return ALWAYS if rules[0].rule == ALWAYS else CONTEXT
 
 
-def evaluate_spun(clean: str) -> dict:
-    spun, sites = spin(clean)
+def evaluate_spun(clean: str, spinner: str = "A") -> dict:
+    spun, sites = spin(clean, spinner)
     repaired, repairs = _auto(spun)
     truth = {(s.offset, s.spun): s.original for s in sites}
     made = _split_merged({(r.offset, r.spun): r.restored for r in repairs}, truth)
@@ -164,11 +167,15 @@ def _pooled(results: dict[str, dict]) -> dict:
 def report(with_speed: bool = True) -> dict:
     tuning = {name: evaluate_spun(_read(name)) for name in TUNING}
     held_out = {name: evaluate_spun(_read(name)) for name in HELD_OUT}
-    clean_held_out = "\n".join(_read(n) for n in HELD_OUT)
+    fresh_a = {name: evaluate_spun(_read(name)) for name in FRESH}
+    fresh_b = {name: evaluate_spun(_read(name), "B") for name in FRESH}
+    clean_held_out = "\n".join(_read(n) for n in HELD_OUT + FRESH)
     result = {
         "article": article(),
         "spun_tuning": tuning, "spun_tuning_pooled": _pooled(tuning),
         "spun_held_out": held_out, "spun_held_out_pooled": _pooled(held_out),
+        "spun_fresh": fresh_a, "spun_fresh_pooled": _pooled(fresh_a),
+        "spun_fresh_spinner_b": fresh_b, "spun_fresh_spinner_b_pooled": _pooled(fresh_b),
         "clean_held_out": false_changes(clean_held_out),
         "ambiguous_tuning": false_changes(_read(AMBIGUOUS["tuning"])),
         "ambiguous_held_out": false_changes(_read(AMBIGUOUS["held_out"])),
@@ -183,7 +190,7 @@ def format_report(result: dict) -> str:
     """The report as a few readable lines (the JSON has every figure and example)."""
     lines = [f"example article: gain {result['article']['gain']} against the hand-checked reference "
              f"({result['article']['repairs']} repairs)"]
-    for group in ("spun_tuning", "spun_held_out"):
+    for group in ("spun_tuning", "spun_held_out", "spun_fresh", "spun_fresh_spinner_b"):
         lines.append(f"{group.replace('_', ' ')} (pooled gain {result[group + '_pooled']['gain']}):")
         for name, row in result[group].items():
             classes = "; ".join(f"{k} {v['sites']} sites recall {v['recall']}"
