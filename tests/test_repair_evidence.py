@@ -34,6 +34,7 @@ def test_a_document_that_contains_the_original_trusts_the_spun_looking_word_less
 
 def test_evidence_backed_gates_restore_constructions_and_keep_proverbs():
     assert repaired("他是天下上最快的东谈主。") == "他是世界上最快的人。"
+    assert repaired("天下各国的代表都来了。") == "世界各国的代表都来了。"
     assert repaired("天下没有免费的午餐。") == "天下没有免费的午餐。"
     assert repaired("咱们从零启动,不怕试错。") == "我们从零开始,不怕试错。"
     assert repaired("他的作风黑白常鉴定地支持改革。") == "他的态度是非常坚定地支持改革。"
