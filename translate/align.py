@@ -12,7 +12,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from .document import Block
 from .numbers import source_values, target_values
+from .qa import check_translation
 
 # Gale & Church's priors for link types, as costs (-log P).
 _PRIOR = {(1, 1): -math.log(0.89), (1, 0): -math.log(0.0099), (0, 1): -math.log(0.0099),
@@ -199,6 +201,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     from .readers import read_document
     from .repair import repair_document
     from .terms import TermMatcher
+    from .translation import terms_report
 
     document = read_document(source_path)
     paragraphs = [b.source for b in read_document(target_path).blocks]
@@ -222,6 +225,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
         machine = [english_side(o if isinstance(o, str) else "") for o in (outputs[b.text] for b in blocks)]
     links = Aligner(sources, [english_side(p) for p in paragraphs], machine).align()
     _fill_blocks(blocks, paragraphs, links)
+    check_links(blocks, links, matcher)
     for block in document.blocks:
         if not block.kind.translatable:
             block.translation, block.origin = block.source, "copy"
@@ -230,7 +234,11 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
                               for link in links]
     document.meta["layout"] = options.layout
     document.meta["summary"] = {"blocks": len(document.blocks), "links": len(links),
-                                "low_confidence": sum(1 for link in links if link.confidence < LOW_CONFIDENCE)}
+                                "low_confidence": sum(1 for link in links if link.confidence < LOW_CONFIDENCE),
+                                "dropped": sum(1 for link in links if not link.target),
+                                "added": sum(1 for link in links if not link.source),
+                                **flag_counts(document.blocks)}
+    document.meta["terms"] = terms_report(document.blocks)
     sig = signature(options, glossary) | {"engine": "align", "mt": mt}
     write_outputs(document, sig, paths)
     check_written(document, paths)
@@ -258,7 +266,8 @@ def _fill_blocks(blocks, paragraphs: list[str], links: list[Link]) -> None:
         first = blocks[link.source[0]]
         first.translation, first.origin = text, "align"
         if not link.target:
-            first.flag("align-dropped", "warning", "no paragraph of the translation matches this block")
+            first.flag("align-dropped", "warning", "no translation for this paragraph: the translator dropped it, "
+                       "or it is merged into a neighbour")
         for extra in link.source[1:]:
             blocks[extra].translation, blocks[extra].origin = "", "align"
             blocks[extra].flag("align-merged", "info", f"translated together with block {first.id}")
@@ -269,3 +278,26 @@ def _fill_blocks(blocks, paragraphs: list[str], links: list[Link]) -> None:
         last = blocks[link.source[-1]]
     if last is None and paragraphs and blocks:  # only additions: keep them on the first block
         blocks[0].translation = "\n".join(paragraphs)
+
+
+def check_links(blocks: list[Block], links: list[Link], matcher) -> None:
+    """The QA checks of the MT path on each aligned pair. Merged blocks are checked as one text
+    against their shared translation, the flags going to the first; dropped blocks carry their
+    alignment flag only."""
+    for link in links:
+        if not link.source or not link.target:
+            continue
+        first = blocks[link.source[0]]
+        if len(link.source) == 1:
+            check_translation(first, matcher)
+            continue
+        merged = Block(first.id, first.kind, "".join(blocks[i].text for i in link.source), translation=first.translation)
+        check_translation(merged, matcher)
+        first.terms = merged.terms
+        for flag in merged.flags:
+            first.flag(flag.code, flag.severity, flag.message, flag.span)
+
+
+def flag_counts(blocks: list[Block]) -> dict[str, int]:
+    return {"errors": sum(1 for b in blocks for f in b.flags if f.severity == "error"),
+            "warnings": sum(1 for b in blocks for f in b.flags if f.severity == "warning")}
