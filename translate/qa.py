@@ -14,6 +14,9 @@ _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-
 # punctuation is left out so that "X, X, X" lists of names do not read as loops.
 _LOOP_TOKEN = re.compile(r"[A-Za-z0-9']+|[^\W\d_A-Za-z]")
 MIN_RATIO, MAX_RATIO = 0.6, 8.0  # English characters per source character, zh -> en
+# Against the translation's own ratio: the shortest right paragraph of a news translation is about
+# 0.55 of it; half a paragraph left out falls well below.
+RELATIVE_MIN = 0.45
 _SENTENCE_END = tuple("。！？!?…")
 _CLOSED = tuple(".!?…\"”’')）]")
 # A translation that stops on one of these was cut off, not finished.
@@ -21,12 +24,14 @@ _DANGLING = re.compile(r"(?:[,;:\-–—(]|\b(?:the|a|an|of|to|and|or|but|in|on|
                        r"his|her|was|were|is|are|has|have|had|as|than))\s*$", re.I)
 
 
-def check_block(block: Block, terms: list[Span] | None = None) -> None:
+def check_block(block: Block, terms: list[Span] | None = None, expected_ratio: float | None = None) -> None:
     """Add QA flags to `block` (its translation against its repaired source).
 
     With `terms` (the glossary spans of its source), also check that each term's target, or one
     of its alternatives, is in the translation: a missing name is an error (a wrong name is a
     wrong fact), a missing term a warning (a synonym may be the translator's fair choice).
+    `expected_ratio` (the whole translation's characters per source character) makes the
+    length check relative to it, which catches a paragraph the translator only half rendered.
     """
     if not block.kind.translatable:
         return
@@ -40,17 +45,17 @@ def check_block(block: Block, terms: list[Span] | None = None) -> None:
         _check_terms(block, translation, terms)
     _check_untranslated(block, translation)
     _check_repetition(block, translation)
-    _check_length(block, source, translation)
+    _check_length(block, source, translation, expected_ratio)
     _check_truncated(block, source, translation)
 
 
-def check_translation(block: Block, matcher: TermMatcher | None = None) -> None:
+def check_translation(block: Block, matcher: TermMatcher | None = None, expected_ratio: float | None = None) -> None:
     """QA for a translation that did not come from the engine (a translator's, the TM's, an
     editor's): every check of the MT path, the glossary included. Records the block's term hits."""
     spans = matcher.find(block.text) if matcher else []
     block.terms = [TermHit(s.source, s.targets[0], s.kind, s.start, enforced=present(block.translation, s), key=s.key)
                    for s in spans]
-    check_block(block, spans)
+    check_block(block, spans, expected_ratio)
 
 
 def _check_numbers(block: Block, source: str, translation: str) -> None:
@@ -125,12 +130,12 @@ def _check_truncated(block: Block, source: str, translation: str) -> None:
                f"the translation stops mid-sentence: ...{text[-40:]}", span=text[-20:])
 
 
-def _check_length(block: Block, source: str, translation: str) -> None:
+def _check_length(block: Block, source: str, translation: str, expected_ratio: float | None) -> None:
     han = len(_HAN.findall(source) and "".join(_HAN.findall(source)))
     if han < 12:
         return
     ratio = len(translation) / max(1, len(source))
-    if ratio < MIN_RATIO:
+    if ratio < max(MIN_RATIO, RELATIVE_MIN * (expected_ratio or 0)):
         block.flag("length", "warning", f"the translation is unusually short ({ratio:.1f} characters per source character)")
     elif ratio > MAX_RATIO:
         block.flag("length", "warning", f"the translation is unusually long ({ratio:.1f} characters per source character)")
