@@ -25,7 +25,9 @@ MT_WEIGHT = 4.0
 # addition beside a 1-1 link. Weight and temperature were set on the example article's edit
 # sweep (translate bench --align), keeping the 100-paragraph test pairs at 95% or better.
 PARTS_WEIGHT = 4.0
+LENGTH_FLOOR = 1e-4  # a half-finished paragraph is still its paragraph: the length tail is not Gaussian
 LOW_CONFIDENCE = 0.5
+MERGE_EVIDENCE = 1.0  # how much better one source alone must fit a target for a 2-1 link to be a drop
 POSTERIOR_BAND = 6  # cells either side of the best path that the posteriors sum over
 TEMPERATURE = 2.0  # how flat the posterior over alignments is; costs are roughly -log P
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -108,7 +110,7 @@ class Aligner:
         if source_length == 0 or target_length == 0:
             return 1.0  # a dropped or added paragraph: its prior alone says how rare that is
         delta = (target_length - self.ratio * source_length) / math.sqrt(source_length * self.variance)
-        return max(2.0 * (1.0 - _phi(abs(delta))), 1e-12)
+        return max(2.0 * (1.0 - _phi(abs(delta))), LENGTH_FLOOR)
 
     def agreement(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
         """Share of the source's anchors (and MT words) found in the target, or None if no evidence."""
@@ -217,7 +219,34 @@ class Aligner:
             posterior = math.exp(-(rows[i - di][j - dj][3] + self.cost(i, j, di, dj) + after[i][j] - total)
                                  / TEMPERATURE)
             links.append(self._link(i - di, i, j - dj, j, min(1.0, posterior)))
-        return links
+        return _pair_substitutions(self, self._split_doubtful_merges(links))
+
+    def _split_doubtful_merges(self, links: list[Link]) -> list[Link]:
+        """A 2-1 link whose target fits one of its sources alone better than both (by length and
+        anchors) is a dropped paragraph beside a 1-1 link: only the length evidence says merge."""
+        out: list[Link] = []
+        for link in links:
+            if len(link.source) != 2 or len(link.target) != 1:
+                out.append(link)
+                continue
+            (a, b), j = link.source, link.target[0]
+            merged = self._fit(a, b + 1, j)
+            alone = max((self._fit(a, a + 1, j), a), (self._fit(b, b + 1, j), b))
+            if alone[0] <= merged * MERGE_EVIDENCE:
+                out.append(link)
+                continue
+            kept = alone[1]
+            dropped = Link([a + b - kept], [], 0.3, posterior=link.posterior)
+            single = self._link(kept, kept + 1, j, j + 1, link.posterior)
+            out += [dropped, single] if kept == b else [single, dropped]
+        return out
+
+    def _fit(self, i0: int, i1: int, j: int) -> float:
+        """How well sources i0..i1 explain target j alone: length probability, weighed by anchors."""
+        source_length = sum(s.length for s in self.sources[i0:i1])
+        probability = self.length_probability(source_length, self.targets[j].length)
+        agree = self.agreement(i0, i1, j, j + 1)
+        return probability * math.exp(-ANCHOR_WEIGHT * (0.5 - agree)) if agree is not None else probability
 
     def _link(self, i0: int, i1: int, j0: int, j1: int, posterior: float = 1.0) -> Link:
         """A link whose confidence is its evidence (length fit, shared anchors) times its posterior:
@@ -235,6 +264,23 @@ class Aligner:
                 confidence *= 0.9 * self.parts_covered(i0, i1, j0, j1)
             confidence *= posterior
         return Link(list(range(i0, i1)), list(range(j0, j1)), confidence, posterior=posterior)
+
+
+def _pair_substitutions(aligner: Aligner, links: list[Link]) -> list[Link]:
+    """A paragraph 'dropped' right where one was 'added' is one paragraph translated badly (cut
+    short, rewritten): pair them, in doubt, so that QA compares the two."""
+    paired: list[Link] = []
+    for link in links:
+        previous = paired[-1] if paired else None
+        if previous is not None and {len(previous.source), len(link.source)} == {0, 1} \
+                and {len(previous.target), len(link.target)} == {0, 1}:
+            source, target = previous.source + link.source, previous.target + link.target
+            doubt = min(previous.posterior, link.posterior)
+            paired[-1] = aligner._link(source[0], source[0] + 1, target[0], target[0] + 1, doubt)
+            paired[-1].confidence = min(paired[-1].confidence, LOW_CONFIDENCE / 2)
+            continue
+        paired.append(link)
+    return paired
 
 
 def english_sentences(text: str) -> list[str]:
