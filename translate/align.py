@@ -12,9 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .document import Block
 from .numbers import source_values, target_values
-from .qa import check_translation
 
 # Gale & Church's priors for link types, as costs (-log P).
 _PRIOR = {(1, 1): -math.log(0.89), (1, 0): -math.log(0.0099), (0, 1): -math.log(0.0099),
@@ -303,6 +301,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     from .errors import InputError
     from .glossary import load_glossaries
     from .memory import TranslationMemory
+    from .qa import check_links, flag_counts
     from .pipeline import (RunResult, check_outputs_free, check_writable, output_paths, signature, write_outputs,
                            check_written)
     from .readers import read_document
@@ -332,7 +331,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
         machine = [english_side(o if isinstance(o, str) else "") for o in (outputs[b.text] for b in blocks)]
     links = Aligner(sources, [english_side(p) for p in paragraphs], machine).align()
     _fill_blocks(blocks, paragraphs, links)
-    check_links(blocks, links, matcher)
+    check_links(blocks, links, matcher)  # the MT path's QA on each aligned pair
     for block in document.blocks:
         if not block.kind.translatable:
             block.translation, block.origin = block.source, "copy"
@@ -386,27 +385,3 @@ def _fill_blocks(blocks, paragraphs: list[str], links: list[Link]) -> None:
     if last is None and paragraphs and blocks:  # only additions: keep them on the first block
         blocks[0].translation = "\n".join(paragraphs)
 
-
-def check_links(blocks: list[Block], links: list[Link], matcher) -> None:
-    """The QA checks of the MT path on each aligned pair. Merged blocks are checked as one text
-    against their shared translation, the flags going to the first; dropped blocks carry their
-    alignment flag only."""
-    linked = [blocks[i] for link in links if link.target for i in link.source]
-    ratio = sum(len(b.translation) for b in linked) / max(1, sum(len(b.text) for b in linked))
-    for link in links:
-        if not link.source or not link.target:
-            continue
-        first = blocks[link.source[0]]
-        if len(link.source) == 1:
-            check_translation(first, matcher, ratio)
-            continue
-        merged = Block(first.id, first.kind, "".join(blocks[i].text for i in link.source), translation=first.translation)
-        check_translation(merged, matcher, ratio)
-        first.terms = merged.terms
-        for flag in merged.flags:
-            first.flag(flag.code, flag.severity, flag.message, flag.span)
-
-
-def flag_counts(blocks: list[Block]) -> dict[str, int]:
-    return {"errors": sum(1 for b in blocks for f in b.flags if f.severity == "error"),
-            "warnings": sum(1 for b in blocks for f in b.flags if f.severity == "warning")}

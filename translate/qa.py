@@ -139,3 +139,28 @@ def _check_length(block: Block, source: str, translation: str, expected_ratio: f
         block.flag("length", "warning", f"the translation is unusually short ({ratio:.1f} characters per source character)")
     elif ratio > MAX_RATIO:
         block.flag("length", "warning", f"the translation is unusually long ({ratio:.1f} characters per source character)")
+
+
+def check_links(blocks: list[Block], links: list, matcher: TermMatcher | None) -> None:
+    """The QA checks of the MT path on each aligned pair. Merged blocks are checked as one text
+    against their shared translation, the flags going to the first; dropped blocks carry their
+    alignment flag only."""
+    linked = [blocks[i] for link in links if link.target for i in link.source]
+    ratio = sum(len(b.translation) for b in linked) / max(1, sum(len(b.text) for b in linked))
+    for link in links:
+        if not link.source or not link.target:
+            continue
+        first = blocks[link.source[0]]
+        if len(link.source) == 1:
+            check_translation(first, matcher, ratio)
+            continue
+        merged = Block(first.id, first.kind, "".join(blocks[i].text for i in link.source), translation=first.translation)
+        check_translation(merged, matcher, ratio)
+        first.terms = merged.terms
+        for flag in merged.flags:
+            first.flag(flag.code, flag.severity, flag.message, flag.span)
+
+
+def flag_counts(blocks: list[Block]) -> dict[str, int]:
+    return {"errors": sum(1 for b in blocks for f in b.flags if f.severity == "error"),
+            "warnings": sum(1 for b in blocks for f in b.flags if f.severity == "warning")}
