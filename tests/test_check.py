@@ -155,3 +155,25 @@ def test_check_exit_codes_are_0_clean_1_errors_2_bad_input(tmp_path):
     assert check("empty.txt").exit_code == 2
     assert check("missing.txt").exit_code == 2
     assert check("clean.txt", "--format", "pdf").exit_code == 2
+
+
+def test_a_translation_reused_from_the_tm_is_checked_not_retranslated(tmp_path, rule_engine):
+    from translate.memory import TranslationMemory
+    from translate.pipeline import run_file
+
+    article = tmp_path / "a.zh.txt"
+    article.write_text("2015年梁文锋创办幻方。\n\nDeepSeek的日活已达2215万。\n\n这是一场风暴。\n", encoding="utf-8")
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    tm.add("2015年梁文锋创办幻方。", "In 2015 Liang Wenfeng founded Magic Square.")
+    tm.add("DeepSeek的日活已达2215万。", "DeepSeek's DAU reached 2.215 million.")
+    tm.close()
+    engine = rule_engine()
+    result = run_file(str(article), RunOptions(out_dir=str(tmp_path / "out"), tm_path=str(tmp_path / "tm.sqlite"),
+                                               glossaries=[GLOSSARY], quiet=True), load_engine=lambda: engine)
+    founded, users, storm = result.document.blocks
+    assert founded.origin == users.origin == "tm"
+    assert founded.translation == "In 2015 Liang Wenfeng founded Magic Square."  # flagged, kept as remembered
+    assert ("name-missing", "error") in {(f.code, f.severity) for f in founded.flags}
+    assert ("number", "error") in {(f.code, f.severity) for f in users.flags}
+    asked = " ".join(text for call in engine.calls for text in call)
+    assert "幻方" not in asked and "2215" not in asked and storm.origin == "mt"
