@@ -152,8 +152,8 @@ class Aligner:
         self._source_prefix = _prefix([s.length for s in self.sources])
         self._target_prefix = _prefix([t.length for t in self.targets])
         # One dict per source row holding only the band: memory and time grow linearly.
-        rows: list[dict[int, tuple[float, int, int, float]]] = [dict() for _ in range(n + 1)]
-        rows[0][0] = (0.0, 0, 0, 0.0)  # best cost, its move, softmin cost of every way here
+        rows: list[dict[int, tuple[float, int, int]]] = [dict() for _ in range(n + 1)]
+        rows[0][0] = (0.0, 0, 0)
         slope = m / n if n else 1.0
         moves = list(_PRIOR)
         cost = self.cost
@@ -163,61 +163,66 @@ class Aligner:
             for j in range(max(0, centre - self.band), min(m, centre + self.band) + 1):
                 if i == 0 and j == 0:
                     continue
-                best_total, best_move, totals = math.inf, None, []
+                best_total, best_move = math.inf, None
                 for di, dj in moves:
                     if i < di or j < dj:
                         continue
                     previous = rows[i - di].get(j - dj)
-                    if previous is None:
+                    if previous is None or previous[0] >= best_total:
                         continue
-                    step = cost(i, j, di, dj)
-                    totals.append(previous[3] + step)
-                    if previous[0] + step < best_total:
-                        best_total, best_move = previous[0] + step, (di, dj)
+                    total = previous[0] + cost(i, j, di, dj)
+                    if total < best_total:
+                        best_total, best_move = total, (di, dj)
                 if best_move is not None:
-                    row[j] = (best_total, *best_move, _softmin(totals))
+                    row[j] = (best_total, *best_move)
         if m not in rows[n]:
             raise ValueError("alignment band too narrow")
         return self._trace(rows, n, m)
-
-    def _backward(self, rows, path: list[tuple[int, int]]) -> list[dict[int, float]]:
-        """The softmin cost of every way from each cell to the end (the backward half of the
-        posteriors), over the cells near the best path: those far from it weigh nothing."""
-        n, m = len(rows) - 1, len(self.targets)
-        near: list[set[int]] = [set() for _ in range(n + 1)]
-        for i, j in path:
-            for k in range(max(0, i - 1), min(n, i + 1) + 1):
-                near[k].update(range(j - POSTERIOR_BAND, j + POSTERIOR_BAND + 1))
-        after: list[dict[int, float]] = [dict() for _ in range(n + 1)]
-        after[n][m] = 0.0
-        cost = self.cost
-        for i in range(n, -1, -1):
-            for j in sorted(near[i] & rows[i].keys(), reverse=True):
-                if i == n and j == m:
-                    continue
-                totals = [cost(i + di, j + dj, di, dj) + after[i + di][j + dj] for di, dj in _PRIOR
-                          if i + di <= n and j + dj in after[i + di]]
-                if totals:
-                    after[i][j] = _softmin(totals)
-        return after
 
     def _trace(self, rows, n: int, m: int) -> list[Link]:
         steps = []
         i, j = n, m
         while i > 0 or j > 0:
-            _, di, dj, _ = rows[i][j]
+            _, di, dj = rows[i][j]
             steps.append((i, j, di, dj))
             i, j = i - di, j - dj
         steps.reverse()
-        after = self._backward(rows, [(0, 0)] + [(i, j) for i, j, _, _ in steps])
-        total = rows[n][m][3]
+        before, after = self._sums([(0, 0)] + [(i, j) for i, j, _, _ in steps])
         links = []
         for i, j, di, dj in steps:
             # the share of all alignments, weighed by their cost, that contain this link
-            posterior = math.exp(-(rows[i - di][j - dj][3] + self.cost(i, j, di, dj) + after[i][j] - total)
+            posterior = math.exp(-(before[i - di][j - dj] + self.cost(i, j, di, dj) + after[i][j] - after[0][0])
                                  / TEMPERATURE)
             links.append(self._link(i - di, i, j - dj, j, min(1.0, posterior)))
         return _pair_substitutions(self, self._split_doubtful_merges(links))
+
+    def _sums(self, path: list[tuple[int, int]]) -> tuple[list[dict[int, float]], list[dict[int, float]]]:
+        """Softmin costs of every way from the start to each cell and from each cell to the end
+        (forward-backward), over the cells near the best path: those far from it weigh nothing."""
+        n, m = len(self.sources), len(self.targets)
+        near: list[list[int]] = [[] for _ in range(n + 1)]
+        for i, j in path:
+            for k in range(max(0, i - 1), min(n, i + 1) + 1):
+                near[k].extend(range(max(0, j - POSTERIOR_BAND), min(m, j + POSTERIOR_BAND) + 1))
+        cells = [sorted(set(row)) for row in near]
+        cost = self.cost
+        before: list[dict[int, float]] = [dict() for _ in range(n + 1)]
+        before[0][0] = 0.0
+        for i in range(n + 1):
+            for j in cells[i]:
+                totals = [before[i - di][j - dj] + cost(i, j, di, dj) for di, dj in _PRIOR
+                          if i >= di and j - dj in before[i - di]]
+                if totals and (i, j) != (0, 0):
+                    before[i][j] = _softmin(totals)
+        after: list[dict[int, float]] = [dict() for _ in range(n + 1)]
+        after[n][m] = 0.0
+        for i in range(n, -1, -1):
+            for j in reversed(cells[i]):
+                totals = [cost(i + di, j + dj, di, dj) + after[i + di][j + dj] for di, dj in _PRIOR
+                          if i + di <= n and j + dj in after[i + di]]
+                if totals and (i, j) != (n, m):
+                    after[i][j] = _softmin(totals)
+        return before, after
 
     def _split_doubtful_merges(self, links: list[Link]) -> list[Link]:
         """A 2-1 link whose target fits one of its sources alone better than both (by length and
