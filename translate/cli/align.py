@@ -36,7 +36,9 @@ def align(source, target, out, formats, layout, force, glossaries, tm_path, mt, 
     if not quiet:
         summary = result.summary
         click.echo(f"{source}: {summary['blocks']} blocks, {summary['links']} links, "
-                   f"{summary['low_confidence']} low-confidence", err=True)
+                   f"{summary['low_confidence']} low-confidence, {summary['dropped']} dropped, "
+                   f"{summary['added']} added; QA: {summary['errors']} error(s), {summary['warnings']} warning(s)",
+                   err=True)
     for path in result.outputs:
         click.echo(str(path))
 
