@@ -64,7 +64,7 @@ def blocks_of(out) -> list[dict]:
 def test_the_untouched_reference_translation_has_no_error_flag(tmp_path):
     result, out = run_check(tmp_path, reference())
     assert result.summary["errors"] == 0 and not result.failed
-    assert [p for p in result.problems if p[1] == "error"] == []
+    assert [p for p in result.problems if p[2] == "error"] == []
     assert result.summary["dropped"] == 0 and len(blocks_of(out)) == 41
 
 

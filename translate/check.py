@@ -20,7 +20,7 @@ from .align import align_files
 class CheckResult:
     outputs: list
     summary: dict
-    problems: list[tuple[str, str, str, str]]  # (block id, severity, code, message), errors first
+    problems: list[tuple[int, str, str, str, str]]  # (paragraph number, block id, severity, code, message), errors first
 
     @property
     def failed(self) -> bool:
@@ -31,8 +31,9 @@ def check_files(source_path: str, translation_path: str, options) -> CheckResult
     """Align TRANSLATION to SOURCE, QA every pair, write align's outputs with the flags in them."""
     result = align_files(source_path, translation_path, options)
     blocks = result.document.blocks
-    flags = [(b.id, f) for b in blocks for f in b.flags if f.severity in ("error", "warning")]
-    problems = [(block_id, f.severity, f.code, f.message)
-                for block_id, f in sorted(flags, key=lambda pair: pair[1].severity != "error")]
-    summary = dict(result.summary, codes=dict(Counter(f.code for _, f in flags).most_common()))
+    flags = [(number, b.id, f) for number, b in enumerate(blocks, 1) for f in b.flags
+             if f.severity in ("error", "warning")]
+    problems = [(number, block_id, f.severity, f.code, f.message)
+                for number, block_id, f in sorted(flags, key=lambda row: row[2].severity != "error")]
+    summary = dict(result.summary, codes=dict(Counter(f.code for *_, f in flags).most_common()))
     return CheckResult(result.outputs, summary, problems)

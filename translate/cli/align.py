@@ -69,8 +69,8 @@ def check(source, translation, out, formats, layout, force, glossaries, quiet, d
     result = check_files(source, translation, options)
     summary = result.summary
     if not quiet:
-        for block_id, severity, code, message in result.problems:
-            click.echo(f"{translation}: {block_id}: {severity} [{code}] {message}", err=True)
+        for number, block_id, severity, code, message in result.problems:
+            click.echo(f"{translation}: paragraph {number} ({block_id}): {severity} [{code}] {message}", err=True)
         codes = ", ".join(f"{code} {count}" for code, count in summary["codes"].items())
         click.echo(f"{translation}: {summary['blocks']} blocks, {summary['errors']} error(s), "
                    f"{summary['warnings']} warning(s), {summary['dropped']} dropped, {summary['added']} added"
