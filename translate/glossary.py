@@ -30,9 +30,10 @@ class Entry:
 
     @property
     def targets(self) -> list[str]:
-        if self.kind == "keep":
-            return [self.sources[0]]
-        return [t.strip() for t in self.target.split("|") if t.strip()]
+        alternatives = [t.strip() for t in self.target.split("|") if t.strip()]
+        if self.kind == "keep":  # copied as is; other renderings a translator may use are accepted by QA
+            return [self.sources[0]] + [t for t in alternatives if t != self.sources[0]]
+        return alternatives
 
     @property
     def key(self) -> str:

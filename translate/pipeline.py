@@ -13,7 +13,7 @@ from .engines.base import EngineSettings
 from .errors import OutputError, RunFailed, TranslateError
 from .glossary import Glossary, load_glossaries
 from .memory import SegmentCache, TranslationMemory
-from .qa import check_block
+from .qa import check_block, check_translation
 from .readers import read_document
 from .repair import default_table, repair_document
 from .segment import DEFAULT_MAX_CHARS, reassemble, segment_block
@@ -145,7 +145,11 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
                 continue
             segment_block(block, options.max_chars)
             todo.append(block)
-        jobs = plan_jobs(todo, TermMatcher(glossary, memo=cache))
+        matcher = TermMatcher(glossary, memo=cache)
+        jobs = plan_jobs(todo, matcher)
+        for block in document.blocks:
+            if block.origin == "tm":  # a remembered translation is not re-translated, but it is checked
+                check_translation(block, matcher)
         progress = _progress(len(jobs), options.quiet)
         loader = load_engine or (lambda: engine_loader(options.engine))
         runner = EngineRunner(loader, cache, progress)
@@ -159,7 +163,8 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
         if cache:
             cache.close()
     for block in document.blocks:
-        check_block(block)
+        if block.origin != "tm":
+            check_block(block)
     check_invariants(document)
     document.meta["summary"] = {
         "blocks": len(document.blocks),

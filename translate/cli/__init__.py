@@ -16,7 +16,7 @@ from . import align, bench, clean, eval, glossary, model, review, run, tm
 
 # Sections of `translate --help`, in order.
 SECTIONS = {
-    "Translate": ["run", "clean", "align"],
+    "Translate": ["run", "clean", "align", "check"],
     "Review and memory": ["review", "tm"],
     "Resources": ["glossary", "model"],
     "Measure": ["eval", "bench"],

@@ -1,4 +1,5 @@
-"""`translate align`: an existing English translation lined up with its Chinese source."""
+"""`translate align` and `translate check`: an existing English translation lined up with its Chinese source,
+and checked."""
 
 from __future__ import annotations
 
@@ -35,9 +36,49 @@ def align(source, target, out, formats, layout, force, glossaries, tm_path, mt, 
     if not quiet:
         summary = result.summary
         click.echo(f"{source}: {summary['blocks']} blocks, {summary['links']} links, "
-                   f"{summary['low_confidence']} low-confidence", err=True)
+                   f"{summary['low_confidence']} low-confidence, {summary['dropped']} dropped, "
+                   f"{summary['added']} added; QA: {summary['errors']} error(s), {summary['warnings']} warning(s)",
+                   err=True)
     for path in result.outputs:
         click.echo(str(path))
 
 
-COMMANDS = [align]
+@click.command("check")
+@click.argument("source")
+@click.argument("translation")
+@output_options
+@glossary_option
+@common
+def check(source, translation, out, formats, layout, force, glossaries, quiet, debug):
+    """Check a human or vendor TRANSLATION of SOURCE: align them, then run every QA check.
+
+    Numbers (with their scale), years, counts and percentages; Latin tokens; glossary terms and
+    names; Chinese left in; repetition; empty, cut-off or dropped paragraphs. The flags go into
+    the same files as `translate align` writes (DOCX comments, Markdown notes, JSON "flags").
+    Exit status: 0 no error flag, 1 error flags (warnings alone do not fail), 2 bad input.
+
+    \b
+    Example:
+      translate check article.zh.txt article.vendor.en.docx -o qa/ -g house.csv
+    """
+    from ..check import check_files
+    from ..pipeline import RunOptions
+
+    options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
+                         force=force, quiet=quiet)
+    result = check_files(source, translation, options)
+    summary = result.summary
+    if not quiet:
+        for number, block_id, severity, code, message in result.problems:
+            click.echo(f"{translation}: paragraph {number} ({block_id}): {severity} [{code}] {message}", err=True)
+        codes = ", ".join(f"{code} {count}" for code, count in summary["codes"].items())
+        click.echo(f"{translation}: {summary['blocks']} blocks, {summary['errors']} error(s), "
+                   f"{summary['warnings']} warning(s), {summary['dropped']} dropped, {summary['added']} added"
+                   + (f" ({codes})" if codes else ""), err=True)
+    for path in result.outputs:
+        click.echo(str(path))
+    if result.failed:
+        click.get_current_context().exit(1)
+
+
+COMMANDS = [align, check]

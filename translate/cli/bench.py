@@ -18,8 +18,10 @@ from .options import common
 @click.option("--only", default="", help="Comma list of setting names to run (see --list).")
 @click.option("--list", "list_only", is_flag=True, help="List the settings and exit.")
 @click.option("--pipeline", is_flag=True, help="Also measure the stages around the model, a warm re-run and --help.")
-@click.option("--align", "align_", is_flag=True, help="Measure the aligner instead (accuracy, 5,000 x 5,000 time).")
-@click.option("--repair", "repair_", is_flag=True, help="Measure source repair instead: gain, recall and precision per form class on held-out sets, false changes, speed.")
+@click.option("--align", "align_", is_flag=True, help="Measure the aligner instead (accuracy, 5,000 x 5,000 time, "
+              "drops found and warnings on wrong / right links in an edit sweep).")
+@click.option("--repair", "repair_", is_flag=True, help="Measure source repair instead: gain, recall and precision "
+              "per form class on held-out sets, false changes, speed.")
 @click.option("--scaling", is_flag=True, help="Measure RSS and time of 500 / 1,000 / 2,000-paragraph runs instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @common
