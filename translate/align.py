@@ -222,6 +222,10 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
         machine = [english_side(o if isinstance(o, str) else "") for o in (outputs[b.text] for b in blocks)]
     links = Aligner(sources, [english_side(p) for p in paragraphs], machine).align()
     _fill_blocks(blocks, paragraphs, links)
+    from .qa import check_forbidden_terms
+
+    for block in blocks:
+        check_forbidden_terms(block, [e for e in glossary.entries if e.avoid])
     for block in document.blocks:
         if not block.kind.translatable:
             block.translation, block.origin = block.source, "copy"
@@ -229,6 +233,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     document.meta["links"] = [dict(link.to_json(), source=[position[id(blocks[i])] for i in link.source])
                               for link in links]
     document.meta["layout"] = options.layout
+    document.meta["xliff_version"] = options.xliff_version
     document.meta["summary"] = {"blocks": len(document.blocks), "links": len(links),
                                 "low_confidence": sum(1 for link in links if link.confidence < LOW_CONFIDENCE)}
     sig = signature(options, glossary) | {"engine": "align", "mt": mt}

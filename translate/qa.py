@@ -98,3 +98,26 @@ def _check_length(block: Block, source: str, translation: str) -> None:
         block.flag("length", "warning", f"the translation is unusually short ({ratio:.1f} characters per source character)")
     elif ratio > MAX_RATIO:
         block.flag("length", "warning", f"the translation is unusually long ({ratio:.1f} characters per source character)")
+
+
+def check_forbidden_terms(block: Block, entries) -> None:
+    """Flag a forbidden rendering (a glossary entry's `avoid`, e.g. a deprecated TBX term) in the translation.
+
+    `entries` are glossary entries; only those with forbidden renderings whose source occurs in the
+    block are looked at. Works on any translation (MT, TM, aligned or human).
+    """
+    if not block.kind.translatable or not block.translation:
+        return
+    for entry in entries:
+        if not entry.avoid or not any(variant in block.text for variant in entry.sources):
+            continue
+        for rendering in entry.avoid:
+            if _rendering_pattern(rendering).search(block.translation):
+                preferred = entry.targets[0] if entry.targets else ""
+                block.flag("term-forbidden", "error", f"'{rendering}' is a forbidden rendering of {entry.key}"
+                           + (f"; use '{preferred}'" if preferred else ""), span=rendering)
+
+
+def _rendering_pattern(rendering: str) -> re.Pattern:
+    body = r"[\s-]+".join(re.escape(w) for w in rendering.split() if w)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?:s|es)?(?![A-Za-z0-9])", re.IGNORECASE)
