@@ -209,3 +209,26 @@ def test_xliff_21_split_segments_are_joined_on_import(tmp_path, article_path, ru
     tree.write(str(path))
     edit = read_xliff_edits(str(path)).edits[2]
     assert (edit.source, edit.translation, edit.state) == (text, "First part and the rest.", "initial")
+
+
+def test_a_flagged_unit_is_stored_only_when_edited_or_approved_in_the_cat_tool(tmp_path, rule_engine):
+    article = tmp_path / "a.txt"
+    article.write_text("标题\n\n幻方的日活突破了。\n\n公司用户达到了。\n", encoding="utf-8")
+    try:
+        run(article, tmp_path / "out", rule_engine(loop_on="幻方"), default_glossary=False)
+    except Exception as exc:  # RunFailed: outputs are written, the failure is flagged
+        assert getattr(exc, "exit_code", None) == 1
+    path = tmp_path / "out" / "a.xlf"
+    flagged = units(path)[1]
+    assert flagged.find(f"{X}note[@from='translate-qa']") is not None
+    untouched = CliRunner().invoke(cli, ["review", "import", str(path), "--tm", str(tmp_path / "tm1.sqlite"),
+                                         "-o", str(tmp_path / "pub1"), "--json"])
+    report = json.loads(untouched.output)
+    assert [r["id"] for r in report["blocks"] if r.get("unreviewed_failure")] == [flagged.get("id")]
+    tree = etree.parse(str(path))
+    tree.getroot().findall(f".//{X}trans-unit")[1].set("approved", "yes")
+    tree.write(str(path))
+    approved = CliRunner().invoke(cli, ["review", "import", str(path), "--tm", str(tmp_path / "tm2.sqlite"),
+                                        "-o", str(tmp_path / "pub2"), "--json"])
+    assert not [r for r in json.loads(approved.output)["blocks"] if r.get("unreviewed_failure")]
+    assert TranslationMemory(tmp_path / "tm2.sqlite").lookup("幻方的日活突破了。") is not None

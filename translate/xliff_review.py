@@ -61,10 +61,12 @@ def xliff_stem(path: str) -> str:
 def read_xliff_edits(path: str) -> EditedFile:
     root = _parse(path)
     stem = xliff_stem(path)
-    run, warnings = _run(root, path, stem)
+    run, run_from = _run(root, path, stem)
+    warnings = [] if run_from == "embedded" else [f"the XLIFF lost its skeleton; block data read from {run_from}"]
     if _is_v2(root):
         edits, comments = _edits_v2(root, warnings)
-        return EditedFile(path=path, run=run, edits=edits, stem=stem, warnings=warnings, comments=comments)
+        return EditedFile(path=path, run=run, edits=edits, stem=stem, warnings=warnings, comments=comments,
+                          run_from=run_from)
     edits, comments = [], []
     for unit in _units(root):
         unit_id = unit.get("id")
@@ -79,12 +81,19 @@ def read_xliff_edits(path: str) -> EditedFile:
             continue
         edits.append(EditedBlock(block_id=unit_id, source=xliff_inline.plain_text(source, codes),
                                  translation=xliff_inline.plain_text(target, codes),
-                                 state=target.get("state") or ("signed-off" if unit.get("approved") == "yes" else ""),
+                                 state=_state_1_2(unit, target),
                                  where=f"unit {unit_id}"))
         for note in unit.iter("{*}note"):
             if note.get("from") not in _OUR_NOTES and (note.text or "").strip():
                 comments.append({"author": note.get("from") or "", "text": note.text.strip(), "block": unit_id})
-    return EditedFile(path=path, run=run, edits=edits, stem=stem, warnings=warnings, comments=comments)
+    return EditedFile(path=path, run=run, edits=edits, stem=stem, warnings=warnings, comments=comments,
+                      run_from=run_from)
+
+
+def _state_1_2(unit, target) -> str:
+    """The target's state; a unit the CAT tool marked approved="yes" counts as signed off."""
+    state = target.get("state") or ""
+    return "signed-off" if unit.get("approved") == "yes" and state not in ("final", "signed-off") else state
 
 
 def _edits_v2(root, warnings: list[str]) -> tuple[list[EditedBlock], list[dict]]:
@@ -126,7 +135,8 @@ def _state_rank(state: str) -> int:
     return _STATES_2.index(state) if state in _STATES_2 else 0
 
 
-def _run(root, path: str, stem: str) -> tuple[dict, list[str]]:
+def _run(root, path: str, stem: str) -> tuple[dict, str]:
+    """The run and where it came from: "embedded", or the path of the STEM.json beside the file."""
     holders = [i.text for i in root.iter("{*}internal-file") if i.get("form") == RUN_FORM]
     holders += [m.text for m in root.iter("{*}meta") if m.get("type") == "run"]
     for text in holders:
@@ -135,13 +145,12 @@ def _run(root, path: str, stem: str) -> tuple[dict, list[str]]:
         except json.JSONDecodeError:
             continue
         if isinstance(run, dict) and isinstance(run.get("blocks"), list):
-            return run, []
+            return run, "embedded"
     beside = Path(path).with_name(f"{stem}.json")
     if beside.is_file():
         try:
             data = json.loads(beside.read_text(encoding="utf-8"))
-            return {"signature": data.get("signature", {}), "blocks": data["blocks"]}, [
-                f"the XLIFF lost its skeleton; block data read from {beside}"]
+            return {"signature": data.get("signature", {}), "blocks": data["blocks"]}, str(beside)
         except (json.JSONDecodeError, KeyError, UnicodeDecodeError, AttributeError):
             pass
     raise ReviewError(f"carries no run data (its skeleton or metadata was dropped) and there is no {stem}.json "

@@ -28,7 +28,8 @@ _PRIORITY = {"error": "1", "warning": "3", "info": "5"}
 def run_blocks(document: Document) -> list[dict]:
     """The block data the review import maps edits onto (as the bilingual DOCX embeds it)."""
     return [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text, "translation": b.translation,
-             "markup": b.markup, "origin": b.origin} for b in document.blocks]
+             "markup": b.markup, "origin": b.origin,
+             "flags": [{"code": f.code, "severity": f.severity} for f in b.flags]} for b in document.blocks]
 
 
 def document_xliff(document: Document, signature: dict) -> str:
