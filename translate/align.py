@@ -222,10 +222,11 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
         machine = [english_side(o if isinstance(o, str) else "") for o in (outputs[b.text] for b in blocks)]
     links = Aligner(sources, [english_side(p) for p in paragraphs], machine).align()
     _fill_blocks(blocks, paragraphs, links)
-    from .qa import check_forbidden_terms
+    from .qa import ForbiddenTerms
 
+    forbidden = ForbiddenTerms(glossary.entries)
     for block in blocks:
-        check_forbidden_terms(block, [e for e in glossary.entries if e.avoid])
+        forbidden.check(block)
     for block in document.blocks:
         if not block.kind.translatable:
             block.translation, block.origin = block.source, "copy"

@@ -13,7 +13,7 @@ from .engines.base import EngineSettings
 from .errors import OutputError, RunFailed, TranslateError
 from .glossary import Glossary, load_glossaries
 from .memory import SegmentCache, TranslationMemory
-from .qa import check_block, check_forbidden_terms
+from .qa import ForbiddenTerms, check_block
 from .readers import read_document
 from .repair import default_table, repair_document
 from .segment import DEFAULT_MAX_CHARS, reassemble, segment_block
@@ -161,10 +161,10 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
         tm.close()
         if cache:
             cache.close()
-    forbidding = [e for e in glossary.entries if e.avoid]
+    forbidden = ForbiddenTerms(glossary.entries)
     for block in document.blocks:
         check_block(block)
-        check_forbidden_terms(block, forbidding)
+        forbidden.check(block)
     check_invariants(document)
     document.meta["summary"] = {
         "blocks": len(document.blocks),

@@ -100,22 +100,32 @@ def _check_length(block: Block, source: str, translation: str) -> None:
         block.flag("length", "warning", f"the translation is unusually long ({ratio:.1f} characters per source character)")
 
 
-def check_forbidden_terms(block: Block, entries) -> None:
-    """Flag a forbidden rendering (a glossary entry's `avoid`, e.g. a deprecated TBX term) in the translation.
+class ForbiddenTerms:
+    """Forbidden renderings (a glossary entry's `avoid`, e.g. deprecated TBX terms), checked in any translation
+    (MT, TM, aligned or human): flagged `term-forbidden` where the entry's source occurs in its sense."""
 
-    `entries` are glossary entries; only those with forbidden renderings whose source occurs in the
-    block are looked at. Works on any translation (MT, TM, aligned or human).
-    """
-    if not block.kind.translatable or not block.translation:
-        return
-    for entry in entries:
-        if not entry.avoid or not any(variant in block.text for variant in entry.sources):
-            continue
-        for rendering in entry.avoid:
-            if _rendering_pattern(rendering).search(block.translation):
-                preferred = entry.targets[0] if entry.targets else ""
-                block.flag("term-forbidden", "error", f"'{rendering}' is a forbidden rendering of {entry.key}"
-                           + (f"; use '{preferred}'" if preferred else ""), span=rendering)
+    def __init__(self, entries):
+        from .glossary import Glossary
+        from .terms import TermMatcher
+
+        forbidding = [e for e in entries if e.avoid]
+        self.by_key = {e.key: e for e in forbidding}
+        self.matcher = TermMatcher(Glossary(forbidding, digest="avoid")) if forbidding else None
+
+    def check(self, block: Block) -> None:
+        if self.matcher is None or not block.kind.translatable or not block.translation:
+            return
+        for key in dict.fromkeys(span.key for span in self.matcher.find(block.text)):
+            entry = self.by_key[key]
+            for rendering in entry.avoid:
+                if _rendering_pattern(rendering).search(block.translation):
+                    block.flag("term-forbidden", "error", f"'{rendering}' is a forbidden rendering of {entry.key}; "
+                               f"use '{entry.targets[0]}'", span=rendering)
+
+
+def check_forbidden_terms(block: Block, entries) -> None:
+    """`ForbiddenTerms(entries).check(block)`, for one block (build ForbiddenTerms once for many)."""
+    ForbiddenTerms(entries).check(block)
 
 
 def _rendering_pattern(rendering: str) -> re.Pattern:
