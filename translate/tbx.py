@@ -36,8 +36,9 @@ def to_tbx(entries: list[Entry]) -> str:
             etree.SubElement(concept, "admin", type="projectSubset").text = entry.kind
         if entry.note:  # a note, not a definition: TBX-Basic allows <note> at concept level
             etree.SubElement(concept, "note").text = entry.note
-        english = [(t, "preferredTerm-admn-sts" if i == 0 else "admittedTerm-admn-sts")
-                   for i, t in enumerate(entry.targets)]
+        # The target cell as written: a keep entry may list accepted English forms beside the source.
+        written = [t.strip() for t in entry.target.split("|") if t.strip()] or entry.targets
+        english = [(t, "preferredTerm-admn-sts" if i == 0 else "admittedTerm-admn-sts") for i, t in enumerate(written)]
         english += [(t, "deprecatedTerm-admn-sts") for t in entry.avoid]
         for lang, terms in (("zh", [(s, "") for s in entry.sources]), ("en", english)):
             lang_sec = etree.SubElement(concept, "langSec")
@@ -95,7 +96,7 @@ def _entry(concept, terms: dict, avoid: list[str], pos: list[str], path: str) ->
     sources = _unique(t for _, t in sorted(terms["zh"], key=lambda x: x[0]))
     targets = _unique(t for _, t in sorted(terms["en"], key=lambda x: x[0]))
     if kind == "keep":
-        targets = [sources[0]]
+        targets = targets or [sources[0]]
     notes = [(n.text or "").strip() for n in concept.findall("{*}note")]
     notes += [(d.text or "").strip() for d in concept.iter("{*}descrip") if d.get("type") == "definition"]
     note = next((n for n in notes if n), "")
