@@ -337,6 +337,11 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     links = Aligner(sources, [english_side(p) for p in paragraphs], machine).align()
     _fill_blocks(blocks, paragraphs, links)
     check_links(blocks, links, matcher)  # the MT path's QA on each aligned pair
+    from .qa import ForbiddenTerms
+
+    forbidden = ForbiddenTerms(glossary.entries)
+    for block in blocks:
+        forbidden.check(block)
     for block in document.blocks:
         if not block.kind.translatable:
             block.translation, block.origin = block.source, "copy"
@@ -344,6 +349,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     document.meta["links"] = [dict(link.to_json(), source=[position[id(blocks[i])] for i in link.source])
                               for link in links]
     document.meta["layout"] = options.layout
+    document.meta["xliff_version"] = options.xliff_version
     document.meta["summary"] = {"blocks": len(document.blocks), "links": len(links),
                                 "low_confidence": sum(1 for link in links if link.confidence < LOW_CONFIDENCE),
                                 "dropped": sum(1 for link in links if not link.target),

@@ -164,3 +164,36 @@ def check_links(blocks: list[Block], links: list, matcher: TermMatcher | None) -
 def flag_counts(blocks: list[Block]) -> dict[str, int]:
     return {"errors": sum(1 for b in blocks for f in b.flags if f.severity == "error"),
             "warnings": sum(1 for b in blocks for f in b.flags if f.severity == "warning")}
+
+
+class ForbiddenTerms:
+    """Forbidden renderings (a glossary entry's `avoid`, e.g. deprecated TBX terms), checked in any translation
+    (MT, TM, aligned or human): flagged `term-forbidden` where the entry's source occurs in its sense."""
+
+    def __init__(self, entries):
+        from .glossary import Glossary
+        from .terms import TermMatcher
+
+        forbidding = [e for e in entries if e.avoid]
+        self.by_key = {e.key: e for e in forbidding}
+        self.matcher = TermMatcher(Glossary(forbidding, digest="avoid")) if forbidding else None
+
+    def check(self, block: Block) -> None:
+        if self.matcher is None or not block.kind.translatable or not block.translation:
+            return
+        for key in dict.fromkeys(span.key for span in self.matcher.find(block.text)):
+            entry = self.by_key[key]
+            for rendering in entry.avoid:
+                if _rendering_pattern(rendering).search(block.translation):
+                    block.flag("term-forbidden", "error", f"'{rendering}' is a forbidden rendering of {entry.key}; "
+                               f"use '{entry.targets[0]}'", span=rendering)
+
+
+def check_forbidden_terms(block: Block, entries) -> None:
+    """`ForbiddenTerms(entries).check(block)`, for one block (build ForbiddenTerms once for many)."""
+    ForbiddenTerms(entries).check(block)
+
+
+def _rendering_pattern(rendering: str) -> re.Pattern:
+    body = r"[\s-]+".join(re.escape(w) for w in rendering.split() if w)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?:s|es)?(?![A-Za-z0-9])", re.IGNORECASE)

@@ -11,11 +11,12 @@ from .options import common
 
 @click.group("review")
 def review():
-    """Bring an editor's corrected bilingual DOCX back.
+    """Bring an editor's corrected bilingual DOCX, or a CAT tool's XLIFF, back.
 
     \b
     Example:
       translate review import out/article.bilingual.docx -o out/
+      translate review import done/article.xlf --tm out/tm.sqlite
     """
 
 
@@ -34,10 +35,14 @@ def import_(edited, out, tm_path, run_path, as_json, quiet, debug):
     whose id and source disagree is reported and not stored; so is a translation flagged as an error
     that the editor left untouched (edit it, or delete its QA comment, to approve it).
 
+    EDITED is the STEM.bilingual.docx, or the STEM.xlf (XLIFF 1.2 or 2.x) as a CAT tool exported it;
+    an XLIFF that lost its skeleton needs the run's STEM.json beside it.
+
     \b
     Example:
       translate review import out/article.bilingual.docx
       translate review import ~/Downloads/article.bilingual.docx --run out/article.json -o out/
+      translate review import done/article.xlf --tm out/tm.sqlite
     """
     from ..review import import_review
 
