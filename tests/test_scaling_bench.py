@@ -13,6 +13,6 @@ def test_huge_input_measures_run_the_whole_pipeline(tmp_path):
     assert "error" not in paragraph and "error" not in blocks
     assert paragraph["blocks"] == 2 and paragraph["segments"] > 50 and paragraph["peak_rss_mb"] > 0
     assert blocks["blocks"] == 30 and blocks["write_seconds"] > 0
-    assert sorted(p.name for p in (tmp_path / "d" / "out").glob("blocks.*")) == [
-        "blocks.bilingual.docx", "blocks.bilingual.md", "blocks.en.docx", "blocks.en.md", "blocks.json"]
+    assert {"blocks.bilingual.docx", "blocks.bilingual.md", "blocks.en.docx", "blocks.en.md", "blocks.json"} <= {
+        p.name for p in (tmp_path / "d" / "out").glob("blocks.*")}
     assert pipeline.write_outputs is write_outputs  # the timing wrapper is removed again

@@ -13,15 +13,22 @@ from .engines.base import EngineSettings
 from .errors import OutputError, RunFailed, TranslateError
 from .glossary import Glossary, load_glossaries
 from .memory import SegmentCache, TranslationMemory
-from .qa import check_block
 from .outputs import Journal, folder_lock, safe_stem, signature_digest
+from .qa import ForbiddenTerms, check_block, check_translation
 from .readers import input_stem, read_document
 from .repair import default_table, repair_document
 from .segment import DEFAULT_MAX_CHARS, reassemble, segment_block
 from .terms import TermMatcher
 from .translation import FAULT_CODES, EngineRunner, plan_jobs, terms_report, translate_jobs
 
-FORMATS = ("docx", "md", "json")
+FORMATS = ("docx", "md", "json", "xliff")
+# Format -> (output kind, file suffix) for each file it writes.
+FORMAT_OUTPUTS = {
+    "docx": (("bilingual.docx", ".bilingual.docx"), ("en.docx", ".en.docx")),
+    "md": (("bilingual.md", ".bilingual.md"), ("en.md", ".en.md")),
+    "json": (("json", ".json"),),
+    "xliff": (("xliff", ".xlf"),),
+}
 
 
 @dataclass
@@ -29,6 +36,7 @@ class RunOptions:
     out_dir: str = "out"
     formats: tuple[str, ...] = FORMATS
     layout: str = "table"
+    xliff_version: str = "1.2"  # "1.2" or "2.1" for --format xliff
     glossaries: list[str] = field(default_factory=list)
     default_glossary: bool = True
     repair: str = "auto"  # auto | on | off
@@ -62,16 +70,8 @@ def output_paths(stem: str, options: RunOptions) -> dict[str, Path]:
     """Output files of one article; `stem` is sanitised so that every path stays inside the folder."""
     stem = safe_stem(stem)
     out = Path(options.out_dir)
-    paths = {}
-    if "docx" in options.formats:
-        paths["bilingual.docx"] = out / f"{stem}.bilingual.docx"
-        paths["en.docx"] = out / f"{stem}.en.docx"
-    if "md" in options.formats:
-        paths["bilingual.md"] = out / f"{stem}.bilingual.md"
-        paths["en.md"] = out / f"{stem}.en.md"
-    if "json" in options.formats:
-        paths["json"] = out / f"{stem}.json"
-    return paths
+    return {kind: out / f"{stem}{suffix}" for fmt in FORMATS if fmt in options.formats
+            for kind, suffix in FORMAT_OUTPUTS[fmt]}
 
 
 def check_writable(folder: str | Path) -> None:
@@ -132,6 +132,8 @@ def run_file(path: str, options: RunOptions, load_engine: Callable | None = None
     paths = output_paths(document.name, options)
     check_writable(options.out_dir)
     glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
+    for notice in [] if options.quiet else glossary.notices:  # e.g. a GBK glossary read with a re-save hint
+        print(f"notice: {notice}", file=sys.stderr)
     sig = signature(options, glossary)
     stem, digest = safe_stem(document.name), signature_digest(sig)
     with folder_lock(options.out_dir, options.quiet):
@@ -140,6 +142,7 @@ def run_file(path: str, options: RunOptions, load_engine: Callable | None = None
         check_outputs_free([p for p in paths.values() if str(p) not in own], options.force)
         translate_document(document, options, glossary, sig, load_engine)
         document.meta["layout"] = options.layout
+        document.meta["xliff_version"] = options.xliff_version
         journal.start(stem, path, document.meta["input_sha256"], digest, list(paths.values()))
         write_outputs(document, sig, paths)
         check_written(document, paths)
@@ -172,7 +175,11 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
                 continue
             segment_block(block, options.max_chars)
             todo.append(block)
-        jobs = plan_jobs(todo, TermMatcher(glossary))
+        matcher = TermMatcher(glossary, memo=cache)
+        jobs = plan_jobs(todo, matcher)
+        for block in document.blocks:
+            if block.origin == "tm":  # a remembered translation is not re-translated, but it is checked
+                check_translation(block, matcher)
         progress = _progress(len(jobs), options.quiet)
         loader = load_engine or (lambda: engine_loader(options.engine))
         runner = EngineRunner(loader, cache, progress)
@@ -185,8 +192,11 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
         tm.close()
         if cache:
             cache.close()
+    forbidden = ForbiddenTerms(glossary.entries)
     for block in document.blocks:
-        check_block(block)
+        if block.origin != "tm":
+            check_block(block)
+        forbidden.check(block)
     check_invariants(document)
     document.meta["summary"] = {
         "blocks": len(document.blocks),
@@ -255,6 +265,12 @@ def write_outputs(document: Document, sig: dict, paths: dict[str, Path]) -> None
             atomic.write_text(path, target_markdown(document))
         elif kind == "json":
             atomic.write_text(path, document_json(document, sig, document.meta.get("terms", [])))
+        elif kind == "xliff":
+            from .writers.xliff import document_xliff
+            from .writers.xliff2 import document_xliff2
+
+            two = document.meta.get("xliff_version", "1.2").startswith("2")
+            atomic.write_text(path, (document_xliff2 if two else document_xliff)(document, sig))
 
 
 def check_written(document: Document, paths: dict[str, Path]) -> None:
@@ -287,6 +303,11 @@ def check_written(document: Document, paths: dict[str, Path]) -> None:
                         element.getparent().remove(previous)
         if found != expected:
             raise TranslateError("internal error: the bilingual DOCX lost or reordered blocks", str(paths["bilingual.docx"]))
+    if "xliff" in paths:
+        from .xliff_review import unit_ids
+
+        if unit_ids(paths["xliff"]) != expected:
+            raise TranslateError("internal error: the XLIFF lost or reordered blocks", str(paths["xliff"]))
 
 
 def translate_file(path: str, options: RunOptions | None = None, *, load_engine: Callable | None = None,
