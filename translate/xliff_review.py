@@ -18,13 +18,14 @@ _SUFFIXES = (".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".mxliff")
 _OUR_NOTES = ("translate-qa", "translate-glossary", "translate-repair", "translate-signature")
 
 
-def _parse(path: str):
+def _parse(path: str, own: bool = False):
+    """The XLIFF root. `own`: a file this run just wrote (its skeleton JSON may pass 10 MB, lxml's default cap)."""
     from lxml import etree
 
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file; check the path", path)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=own)
     try:
         root = etree.fromstring(p.read_bytes(), parser=parser)
     except etree.XMLSyntaxError as exc:
@@ -47,7 +48,7 @@ def _units(root):
 
 def unit_ids(path: str | Path) -> list[str]:
     """The trans-unit ids of an XLIFF file, in order."""
-    return [u.get("id") for u in _units(_parse(str(path)))]
+    return [u.get("id") for u in _units(_parse(str(path), own=True))]
 
 
 def xliff_stem(path: str) -> str:
