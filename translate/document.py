@@ -77,6 +77,7 @@ class Block:
     flags: list[Flag] = field(default_factory=list)
     terms: list[TermHit] = field(default_factory=list)
     markup: str = ""  # Markdown prefix kept out of translation ("## ", "> ", "- ")
+    engine: str = ""  # "engine:model" that made the translation, where an engine did
 
     @property
     def text(self) -> str:
@@ -99,6 +100,7 @@ class Block:
             "terms": [asdict(t) for t in self.terms],
             "repairs": [asdict(r) for r in self.repairs],
             **({"markup": self.markup} if self.markup else {}),
+            **({"engine": self.engine} if self.engine else {}),
         }
 
 

@@ -39,3 +39,7 @@ class RunFailed(TranslateError):
     """The run finished but some blocks failed; outputs were written."""
 
     exit_code = 1
+
+
+class ConfigError(TranslateError):
+    """A translate.toml config file is malformed."""

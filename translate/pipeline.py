@@ -93,14 +93,19 @@ def check_outputs_free(paths: list[Path], force: bool) -> None:
 def signature(options: RunOptions, glossary: Glossary) -> dict:
     """How a result was made; also the cache key, so it is built from settings, not a loaded model."""
     settings = options.engine
+    if settings.engine == "openai":  # the server's address and key are not part of how it was made
+        from .engines.prompt import load_prompt
+
+        engine = {"model": settings.api_model, "engine": "openai", "prompt": load_prompt().version,
+                  "context": settings.context}
+        if settings.fallback:
+            engine["fallback"] = f"{settings.fallback}:{settings.model}"
+    else:
+        engine = {"model": settings.model, "engine": settings.engine, "beams": settings.beams,
+                  "quantization": settings.quantization, "dtype": settings.dtype, "device": settings.device}
     return {
         "tool": f"translate {__version__}",
-        "model": settings.model,
-        "engine": settings.engine,
-        "beams": settings.beams,
-        "quantization": settings.quantization,
-        "dtype": settings.dtype,
-        "device": settings.device,
+        **engine,
         "glossary": glossary.digest,
         "repair": options.repair,
         "repair_table": default_table().digest,
@@ -109,7 +114,8 @@ def signature(options: RunOptions, glossary: Glossary) -> dict:
 
 
 def run_file(path: str, options: RunOptions, load_engine: Callable | None = None) -> RunResult:
-    """Translate one article and write its outputs. `load_engine` overrides the engine (tests)."""
+    """Translate one article and write its outputs. `load_engine` overrides the engine (tests);
+    with engine 'openai' it overrides the NMT fallback engine."""
     document = read_document(path, to_simplified=options.to_simplified)
     paths = output_paths(document.name, options)
     check_writable(options.out_dir)
@@ -145,15 +151,23 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
                 continue
             segment_block(block, options.max_chars)
             todo.append(block)
-        jobs = plan_jobs(todo, TermMatcher(glossary))
-        progress = _progress(len(jobs), options.quiet)
-        loader = load_engine or (lambda: engine_loader(options.engine))
-        runner = EngineRunner(loader, cache, progress)
-        try:
-            translate_jobs(jobs, runner)
-        finally:
-            if progress is not None:
-                progress.close()
+        if options.engine.engine == "openai":
+            stats = _translate_with_llm(document, todo, options, glossary, cache, load_engine)
+        else:
+            jobs = plan_jobs(todo, TermMatcher(glossary))
+            progress = _progress(len(jobs), options.quiet)
+            runner = EngineRunner(load_engine or (lambda: engine_loader(options.engine)), cache, progress)
+            try:
+                translate_jobs(jobs, runner)
+            finally:
+                if progress is not None:
+                    progress.close()
+            label = f"{runner.engine.name if runner.engine else options.engine.engine}:{options.engine.model}"
+            for block in todo:
+                block.engine = label
+            stats = {"segments": len(jobs), "translated_segments": runner.translated,
+                     "cached_segments": runner.from_cache, "model_load_seconds": runner.load_seconds,
+                     "engine_seconds": runner.engine_seconds}
     finally:
         tm.close()
         if cache:
@@ -161,19 +175,38 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
     for block in document.blocks:
         check_block(block)
     check_invariants(document)
+    stats["model_load_seconds"] = round(stats["model_load_seconds"], 3)
+    stats["engine_seconds"] = round(stats["engine_seconds"], 3)
     document.meta["summary"] = {
         "blocks": len(document.blocks),
-        "segments": len(jobs),
-        "translated_segments": runner.translated,
-        "cached_segments": runner.from_cache,
-        "model_load_seconds": round(runner.load_seconds, 3),
-        "engine_seconds": round(runner.engine_seconds, 3),
+        **stats,
         "from_tm": sum(1 for b in document.blocks if b.origin == "tm"),
         "flags": sum(len(b.flags) for b in document.blocks),
         "repairs": sum(len(b.repairs) for b in document.blocks),
         "failed_blocks": [b.id for b in document.blocks if any(f.code in FAULT_CODES for f in b.flags)],
     }
     document.meta["terms"] = terms_report(document.blocks)
+
+
+def _translate_with_llm(document: Document, todo: list, options: RunOptions, glossary: Glossary, cache,
+                        load_engine: Callable | None) -> dict:
+    """One request per block to an OpenAI-compatible server (see llm_translation)."""
+    from dataclasses import replace
+
+    from .llm_translation import run_llm_stage
+
+    settings = options.engine
+    progress = _progress(len(todo), options.quiet, unit="block")
+    fallback = None
+    if settings.fallback:
+        fallback = load_engine or (lambda: engine_loader(replace(settings, engine=settings.fallback)))
+    try:
+        stats = run_llm_stage(document, todo, TermMatcher(glossary), settings, cache, progress,
+                              lambda: engine_loader(settings), fallback, options.max_chars)
+    finally:
+        if progress is not None:
+            progress.close()
+    return {"segments": len(todo), **stats}
 
 
 def _cache_key(sig: dict) -> str:
@@ -188,12 +221,12 @@ def engine_loader(settings: EngineSettings):
     return load_engine(settings)
 
 
-def _progress(total: int, quiet: bool):
+def _progress(total: int, quiet: bool, unit: str = "seg"):
     if quiet or total == 0:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="seg", desc="translating", file=sys.stderr, leave=False, mininterval=0.2)
+    return tqdm(total=total, unit=unit, desc="translating", file=sys.stderr, leave=False, mininterval=0.2)
 
 
 def check_invariants(document: Document) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .document import Block
 from .numbers import english_number, source_values, target_values
@@ -37,15 +38,23 @@ def check_block(block: Block) -> None:
 
 
 def _check_numbers(block: Block, source: str, translation: str) -> None:
+    for text, value in missing_numbers(source, translation):
+        block.flag("number", "error", f"{text} (= {english_number(value)}) is missing or wrongly scaled", span=text)
+
+
+def missing_numbers(source: str, translation: str) -> list[tuple[str, Decimal]]:
+    """Numbers of the source (text, value) not found in the translation, in figures or small words."""
     found = target_values(translation)
     lowered = translation.lower()
+    absent = []
     for text, value in source_values(source):
         if value in found:
             continue
         word = _SMALL_NUMBER_WORDS.get(int(value)) if value == int(value) else None
         if word and re.search(rf"\b{word}\b", lowered):
             continue
-        block.flag("number", "error", f"{text} (= {english_number(value)}) is missing or wrongly scaled", span=text)
+        absent.append((text, value))
+    return absent
 
 
 def _check_latin(block: Block, source: str, translation: str) -> None:
