@@ -31,7 +31,7 @@ class Behaviour:
 
     models: list[str] = field(default_factory=lambda: ["test-model"])
     translate: Callable[[str], str] = drop_chinese
-    delay: float = 0.0  # seconds per request
+    delay: float | Callable[[str], float] = 0.0  # seconds per request, or a function of the text
     think: bool = False  # <think>...</think> before the answer
     reasoning_field: bool = False  # reasoning_content beside the answer
     chatter: bool = False  # 'Here is the translation:' and quotes around the answer
@@ -93,8 +93,9 @@ class LoopbackServer:
                 slow, self._slowed = not self._slowed, True
             if slow:
                 time.sleep(b.slow_seconds)
-        if b.delay:
-            time.sleep(b.delay)
+        delay = b.delay(text) if callable(b.delay) else b.delay
+        if delay:
+            time.sleep(delay)
         reask = len(messages) > 2
         renderings = sorted(_RENDERING.findall(user), key=lambda r: -len(r[0]))
         for source, target in renderings:

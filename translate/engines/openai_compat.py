@@ -29,9 +29,7 @@ class OpenAIEngine:
         self.model = settings.api_model
         self.cleaned: Counter = Counter()  # what reply hygiene removed: think, chatter, quotes
         self.retried = 0
-        self._client_options = dict(bases=list(settings.api_bases), api_key=os.environ.get(settings.api_key_env, ""),
-                                    timeout=settings.timeout, concurrency=settings.concurrency, rps=settings.rps)
-        ChatClient(**self._client_options)  # fails early on a missing --api-base
+        self._client()  # fails early on a missing --api-base
         if check:
             self.check_server()
 
@@ -77,12 +75,18 @@ class OpenAIEngine:
                 if progress:
                     progress(1)
 
-        async with ChatClient(**self._client_options) as client:
+        async with self._client() as client:
             try:
                 await asyncio.gather(*(worker(client) for _ in range(min(self.settings.concurrency, len(requests)))))
             finally:
                 self.retried += client.retried
         return results
+
+    def _client(self) -> ChatClient:
+        # The key is read from the environment here and kept nowhere else in this object.
+        settings = self.settings
+        return ChatClient(list(settings.api_bases), api_key=os.environ.get(settings.api_key_env, ""),
+                          timeout=settings.timeout, concurrency=settings.concurrency, rps=settings.rps)
 
     async def _one(self, client: ChatClient, request: TranslationRequest) -> str:
         # Rendered now, not when queued, so the context holds the translations finished by now.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import itertools
 import random
 import time
@@ -48,7 +49,7 @@ class ChatClient:
         import httpx
 
         limits = httpx.Limits(max_connections=self.concurrency * 2, max_keepalive_connections=self.concurrency)
-        self._http = httpx.AsyncClient(headers=self._headers, limits=limits,
+        self._http = httpx.AsyncClient(headers=self._headers, limits=limits, verify=_tls(self.bases),
                                        timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)))
         self._slot_lock = asyncio.Lock()
         return self
@@ -115,6 +116,20 @@ class ChatClient:
             self._next_slot = start + 1.0 / self.rps
         if start > now:
             await asyncio.sleep(start - now)
+
+
+def _tls(bases: list[str]):
+    """No certificate store to load for plain-http servers (local ones); a shared one otherwise."""
+    return _tls_context() if any(b.lower().startswith("https:") for b in bases) else False
+
+
+@functools.lru_cache(maxsize=1)
+def _tls_context():
+    import ssl
+
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def fatal(status: int, message: str) -> None:
