@@ -31,10 +31,15 @@ class BlockJob:
     replies: list[str] = field(default_factory=list)  # first answer, then the re-ask's
     error: str = ""
     fresh: bool = False  # a reply came from the engine, not the cache
+    key: str = ""  # cache key of the request in flight
 
 
 class BlockRunner:
-    """Runs requests through the cache and, for misses, the engine (loaded on first need)."""
+    """Runs block requests through the cache and, for misses, the engine (loaded on first need).
+
+    A reply that misses something is re-asked at once, by the same worker, so re-asks do not
+    wait for the slowest first answer.
+    """
 
     def __init__(self, load_engine: Callable, cache: SegmentCache | None, prompt: Prompt, progress=None):
         self._load = load_engine
@@ -43,42 +48,62 @@ class BlockRunner:
         self.translated = self.from_cache = self.reasked = 0
         self.load_seconds = self.engine_seconds = 0.0
 
-    def run(self, jobs: list[BlockJob], requests: list[TranslationRequest]) -> list[str | Exception]:
-        keys = [self.prompt.identity(r) for r in requests]
+    def run(self, jobs: list[BlockJob]) -> None:
+        keys = [self.prompt.identity(j.request) for j in jobs]
         cached = self.cache.get_many(keys) if self.cache else {}
-        results: list[str | Exception | None] = [cached.get(k) for k in keys]
-        self.from_cache += sum(r is not None for r in results)
-        for job, result in zip(jobs, results):
-            if result is not None:
-                job.context.translation = result
-            else:
+        todo: list[tuple[BlockJob, TranslationRequest]] = []
+        for job, key in zip(jobs, keys):
+            job.key = key
+            if key not in cached:
                 job.fresh = True
-        todo = [i for i, r in enumerate(results) if r is None]
+                todo.append((job, job.request))
+                continue
+            self.from_cache += 1
+            reask = self._accept(job, cached[key])
+            if reask is not None:
+                job.fresh = True
+                todo.append((job, reask))
         if self.progress is not None:
-            if self.progress.n:  # re-asks: grow the bar rather than overflow it
-                self.progress.total += len(jobs)
             self.progress.update(len(jobs) - len(todo))
         if not todo:
-            return results
+            return
         if self.engine is None:
             started = time.perf_counter()
             self.engine = self._load()
             self.load_seconds += time.perf_counter() - started
 
-        def finished(position: int, result: str | Exception) -> None:
-            index = todo[position]
-            if isinstance(result, str):
-                jobs[index].context.translation = result
-                if self.cache:  # at once, so that Ctrl-C keeps every finished block
-                    self.cache.put_many([(keys[index], result)])
+        def finished(position: int, result: str | Exception) -> TranslationRequest | None:
+            job = todo[position][0]
+            self.translated += 1
+            if isinstance(result, Exception):
+                job.error = f"{type(result).__name__}: {result}"
+                return None
+            if self.cache:  # at once, so that Ctrl-C keeps every finished block
+                self.cache.put_many([(job.key, result)])
+            return self._accept(job, result)
 
         started = time.perf_counter()
-        outputs = self.engine.translate([requests[i] for i in todo], progress=self._advance, on_result=finished)
+        self.engine.translate([r for _, r in todo], progress=self._advance, on_result=finished)
         self.engine_seconds += time.perf_counter() - started
-        self.translated += len(todo)
-        for index, output in zip(todo, outputs):
-            results[index] = output
-        return results
+
+    def _accept(self, job: BlockJob, reply: str) -> TranslationRequest | None:
+        """Record a reply; after a first answer that misses something, the re-ask to send (None
+        when nothing was missed, or the re-ask's answer is in the cache)."""
+        job.replies.append(reply)
+        job.context.translation = reply
+        lines = problems(job, reply, self.prompt) if len(job.replies) == 1 else []
+        if not lines:
+            return None
+        self.reasked += 1
+        reask = replace(job.request, previous_reply=reply, feedback=lines)
+        job.key = self.prompt.identity(reask)
+        hit = self.cache.get_many([job.key]).get(job.key) if self.cache else None
+        if hit is None:
+            return reask
+        self.from_cache += 1
+        job.replies.append(hit)
+        job.context.translation = hit
+        return None
 
     def _advance(self, count: int) -> None:
         if self.progress is not None:
@@ -131,31 +156,15 @@ def problems(job: BlockJob, reply: str, prompt: Prompt) -> list[str]:
 
 
 def translate_blocks(jobs: list[BlockJob], runner: BlockRunner, label: str) -> list[Block]:
-    """Ask, verify, re-ask once where something was missed, settle. The blocks that failed."""
-    prompt = runner.prompt
-    for job, result in zip(jobs, runner.run(jobs, [j.request for j in jobs])):
-        _record(job, result)
-    again = [(j, problems(j, j.replies[0], prompt)) for j in jobs if j.replies]
-    again = [(j, lines) for j, lines in again if lines]
-    if again:
-        requests = [replace(j.request, previous_reply=j.replies[0], feedback=lines) for j, lines in again]
-        runner.reasked += len(again)
-        for (job, _), result in zip(again, runner.run([j for j, _ in again], requests)):
-            _record(job, result)
+    """Ask (re-asking once where something was missed) and settle each block. The blocks that failed."""
+    runner.run(jobs)
     failed = []
     for job in jobs:
-        if job.error and not job.replies:
-            failed.append(job.block)
+        if job.replies:
+            _settle(job, runner.prompt, label)
         else:
-            _settle(job, prompt, label)
+            failed.append(job.block)
     return failed
-
-
-def _record(job: BlockJob, result: str | Exception) -> None:
-    if isinstance(result, Exception):
-        job.error = f"{type(result).__name__}: {result}"
-    else:
-        job.replies.append(result)
 
 
 def _settle(job: BlockJob, prompt: Prompt, label: str) -> None:

@@ -20,11 +20,15 @@ from .options import common
 @click.option("--pipeline", is_flag=True, help="Also measure the stages around the model, a warm re-run and --help.")
 @click.option("--align", "align_", is_flag=True, help="Measure the aligner instead (accuracy, 5,000 x 5,000 time).")
 @click.option("--repair", "repair_", is_flag=True, help="Measure source repair instead (recall, precision, speed).")
+@click.option("--llm", is_flag=True, help="Measure --engine openai concurrency against a loopback server that "
+              "takes --delay seconds per request, instead.")
+@click.option("--concurrency", type=click.IntRange(1), default=8, show_default=True, help="With --llm: requests in flight.")
+@click.option("--delay", type=click.FloatRange(0), default=0.5, show_default=True, help="With --llm: seconds per request.")
 @click.option("--scaling", is_flag=True, help="Measure RSS and time of 500 / 1,000 / 2,000-paragraph runs instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @common
-def bench(random_weights, model, article, paragraphs, only, list_only, pipeline, align_, repair_, scaling, as_json,
-          quiet, debug):
+def bench(random_weights, model, article, paragraphs, only, list_only, pipeline, align_, repair_, llm, concurrency,
+          delay, scaling, as_json, quiet, debug):
     """Measure output tokens/s, seconds per article and peak RSS for each engine setting.
 
     \b
@@ -32,6 +36,7 @@ def bench(random_weights, model, article, paragraphs, only, list_only, pipeline,
       translate bench --random-weights --json
       translate bench --random-weights --paragraphs 8 --only naive,ct2-beam4
       translate bench --repair
+      translate bench --llm --concurrency 8 --delay 0.5
     """
     from .. import bench as measures
 
@@ -41,6 +46,11 @@ def bench(random_weights, model, article, paragraphs, only, list_only, pipeline,
         return
     if align_:
         click.echo(json.dumps(measures.run_align_bench(), indent=1))
+        return
+    if llm:
+        from ..bench_llm import run_llm_bench
+
+        click.echo(json.dumps(run_llm_bench(concurrency, delay, article), indent=1))
         return
     if scaling:
         click.echo(json.dumps(measures.run_scaling_bench(), indent=1))

@@ -97,10 +97,11 @@ class LoopbackServer:
         if delay:
             time.sleep(delay)
         reask = len(messages) > 2
-        renderings = sorted(_RENDERING.findall(user), key=lambda r: -len(r[0]))
-        for source, target in renderings:
-            if reask or source not in b.ignore_terms_first:
-                text = text.replace(source, f" {target} ")
+        renderings = {source: target for source, target in _RENDERING.findall(user)
+                      if reask or source not in b.ignore_terms_first}
+        if renderings:  # one pass, longest first, as a model reading the glossary would
+            pattern = re.compile("|".join(re.escape(s) for s in sorted(renderings, key=len, reverse=True)))
+            text = pattern.sub(lambda m: f" {renderings[m.group()]} ", text)
         if b.refuse_on and b.refuse_on in text:
             return 200, {}, _completion(body, "I'm sorry, but I can't help with that.", "stop")
         content = b.translate(text)
@@ -165,3 +166,19 @@ def _handler(server: LoopbackServer):
                 pass
 
     return Handler
+
+
+def serve(delay: float = 0.0) -> None:
+    """Run a well-behaved server in this process until stdin closes; prints its base URL first.
+    (`translate bench --llm` runs it in its own process, so client and server share no GIL.)"""
+    import sys
+
+    with LoopbackServer(Behaviour(delay=delay)) as server:
+        print(server.base, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(float(sys.argv[1]) if len(sys.argv) > 1 else 0.0)

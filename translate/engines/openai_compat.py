@@ -52,10 +52,12 @@ class OpenAIEngine:
                                  "(choose one with --api-model)")
 
     def translate(self, requests: Sequence[TranslationRequest], progress: Callable[[int], None] | None = None,
-                  on_result: Callable[[int, str | Exception], None] | None = None) -> list[str | Exception]:
+                  on_result: Callable[[int, str | Exception], TranslationRequest | None] | None = None
+                  ) -> list[str | Exception]:
         """One translation per request, in request order; an Exception in place of a text where a
         request failed for good. `on_result(index, result)` is called as each one finishes (the
-        caller caches it there, so an interrupted run keeps what was finished)."""
+        caller caches it there, so an interrupted run keeps what was finished); it may return a
+        follow-up request for the same index (a re-ask), which the same worker sends at once."""
         if not requests:
             return []
         return asyncio.run(self._translate_all(list(requests), progress, on_result))
@@ -66,12 +68,13 @@ class OpenAIEngine:
 
         async def worker(client: ChatClient) -> None:
             for index in order:
-                try:
-                    results[index] = await self._one(client, requests[index])
-                except (RequestFailed, ReplyProblem) as exc:
-                    results[index] = exc
-                if on_result:
-                    on_result(index, results[index])
+                request = requests[index]
+                while request is not None:
+                    try:
+                        results[index] = await self._one(client, request)
+                    except (RequestFailed, ReplyProblem) as exc:
+                        results[index] = exc
+                    request = on_result(index, results[index]) if on_result else None
                 if progress:
                     progress(1)
 
