@@ -290,14 +290,19 @@ def test_the_api_key_is_sent_as_bearer_and_never_written(small_article, tmp_path
 
 
 def test_a_server_that_rejects_unknown_fields_is_asked_without_them_from_then_on(small_article, tmp_path, server):
-    llm = server(reject_unknown_fields=True)
-    result = run(small_article, tmp_path, settings_for(llm, concurrency=1))
-    with_extras = [b for b in llm.chat_bodies() if "chat_template_kwargs" in b]
-    assert len(with_extras) == 1 and len(llm.chat_bodies()) == 6
+    strict = server(rejected_fields=("chat_template_kwargs", "reasoning_effort"))
+    result = run(small_article, tmp_path, settings_for(strict, concurrency=1))
     assert all(b.translation for b in result.document.blocks)
-    obliging = server()
-    run(small_article, tmp_path / "b", settings_for(obliging))
-    assert all(b["chat_template_kwargs"] == {"enable_thinking": False} for b in obliging.chat_bodies())
+    bodies = strict.chat_bodies()
+    assert len(bodies) == 5 + 2  # the first block asked three times, fewer fields each time
+    assert [("chat_template_kwargs" in b, "reasoning_effort" in b) for b in bodies[:3]] == [
+        (True, True), (True, False), (False, False)]
+    assert not any("chat_template_kwargs" in b or "reasoning_effort" in b for b in bodies[3:])
+    # A server that only rejects reasoning_effort is still asked not to think through its template.
+    vllm_like = server(rejected_fields=("reasoning_effort",))
+    run(small_article, tmp_path / "b", settings_for(vllm_like, concurrency=1))
+    assert all(b["chat_template_kwargs"] == {"enable_thinking": False} for b in vllm_like.chat_bodies())
+    assert sum("reasoning_effort" in b for b in vllm_like.chat_bodies()) == 1
 
 
 def test_several_bases_share_the_requests_round_robin(small_article, tmp_path, server):

@@ -32,6 +32,7 @@ def run(inputs, out, formats, layout, force, glossaries, no_default_glossary, re
     Example:
       translate run ../shared/article/why-bat-did-not-build-deepseek.zh.txt -o out/
       translate run article.docx --model ./opus-mt-zh-en --beams 1 --format docx
+      translate run article.txt --engine openai --api-base http://localhost:11434/v1 --api-model qwen2.5:7b
     """
     from ..errors import RunFailed
     from ..pipeline import RunOptions, run_file
@@ -53,7 +54,9 @@ def run(inputs, out, formats, layout, force, glossaries, no_default_glossary, re
         if not quiet:
             click.echo(f"{path}: {summary['blocks']} blocks, {summary['translated_segments']} segments translated, "
                        f"{summary['cached_segments']} from cache, {summary['from_tm']} blocks from TM, "
-                       f"{summary['repairs']} repairs, {summary['flags']} flags", err=True)
+                       f"{summary['repairs']} repairs, {summary['flags']} flags"
+                       + (f", {summary['reasked_blocks']} blocks re-asked, {summary['fallback_blocks']} by the "
+                          "fallback engine" if "reasked_blocks" in summary else ""), err=True)
         for output in result.outputs:
             click.echo(str(output))
     if failures:

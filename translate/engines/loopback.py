@@ -41,7 +41,7 @@ class Behaviour:
     slow_seconds: float = 0.0
     truncate_on: str = ""  # finish_reason 'length' for texts containing this
     refuse_on: str = ""
-    reject_unknown_fields: bool = False  # 400 when chat_template_kwargs / reasoning_effort are sent
+    rejected_fields: tuple[str, ...] = ()  # 400 when a request carries one of these fields
 
 
 class LoopbackServer:
@@ -80,8 +80,9 @@ class LoopbackServer:
             return 404, {}, {"error": {"message": f"no route {path}"}}
         if scripted:
             return scripted[0], scripted[1], {"error": {"message": f"scripted {scripted[0]}"}}
-        if b.reject_unknown_fields and ("chat_template_kwargs" in body or "reasoning_effort" in body):
-            return 400, {}, {"error": {"message": "Unrecognized request argument supplied: chat_template_kwargs"}}
+        refused = [name for name in b.rejected_fields if name in body]
+        if refused:
+            return 400, {}, {"error": {"message": f"Unrecognized request argument supplied: {refused[0]}"}}
         if body.get("model") not in b.models:
             return 404, {}, {"error": {"message": f"model '{body.get('model')}' not found"}}
         messages = body.get("messages") or []

@@ -15,8 +15,11 @@ import time
 from ..errors import ModelError
 
 RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
-# Asked of servers that think before answering; a server that rejects them is asked again without.
-NO_THINKING = {"chat_template_kwargs": {"enable_thinking": False}, "reasoning_effort": "none"}
+# Asked of servers that think before answering, strongest first: vLLM and SGLang read
+# chat_template_kwargs, Ollama and hosted APIs reasoning_effort. A server that answers 400 is asked
+# again with the next (fewer fields), and the level that worked is remembered for that server.
+NO_THINKING = [{"chat_template_kwargs": {"enable_thinking": False}, "reasoning_effort": "none"},
+               {"chat_template_kwargs": {"enable_thinking": False}}, {}]
 MAX_RETRY_WAIT = 120.0  # seconds: a Retry-After longer than this is cut to it
 
 
@@ -36,7 +39,7 @@ class ChatClient:
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.timeout, self.concurrency, self.rps = timeout, concurrency, rps
         self.retries, self.backoff = retries, backoff
-        self.extras_refused: set[str] = set()  # bases that answered 400 to NO_THINKING
+        self.no_thinking_level: dict[str, int] = {}  # base -> index into NO_THINKING that it accepts
         self.retried = 0
         self._next_slot = 0.0
         self._slot_lock: asyncio.Lock | None = None
@@ -65,14 +68,15 @@ class ChatClient:
         for attempt in range(self.retries + 1):
             base = self.bases[next(self._turn)]
             await self._wait_for_slot()
-            send = body if base in self.extras_refused else {**body, **NO_THINKING}
+            level = self.no_thinking_level.get(base, 0)
             try:
-                response = await self._http.post(f"{base}/chat/completions", json=send)
-                if response.status_code == 400 and send is not body:
-                    # Some servers reject fields they do not know: ask once more without them.
-                    response = await self._http.post(f"{base}/chat/completions", json=body)
+                response = await self._http.post(f"{base}/chat/completions", json={**body, **NO_THINKING[level]})
+                while response.status_code == 400 and level < len(NO_THINKING) - 1:
+                    # Some servers reject fields they do not know: ask again with fewer.
+                    level += 1
+                    response = await self._http.post(f"{base}/chat/completions", json={**body, **NO_THINKING[level]})
                     if response.status_code < 400:
-                        self.extras_refused.add(base)
+                        self.no_thinking_level[base] = level
             except httpx.TimeoutException:
                 last, wait = f"{base}: no reply within {self.timeout:g} s", self._backoff(attempt)
             except httpx.TransportError as exc:
