@@ -68,10 +68,10 @@ def test_every_block_goes_through_the_server_with_only_its_own_glossary_entries(
     bodies = llm.chat_bodies()
     assert len(bodies) == len(result.document.blocks) == 5
     by_text = {re.search(r"<text>\n(.*?)\n</text>", user_message(b), re.S).group(1): user_message(b) for b in bodies}
-    assert "- 开源 = open-source" in by_text["DeepSeek发布了开源大模型,日活突破2000万。"]
-    assert "- 日活 = DAU (daily active users)" in by_text["DeepSeek发布了开源大模型,日活突破2000万。"]
+    assert "- 开源 = open-source (term" in by_text["DeepSeek发布了开源大模型,日活突破2000万。"]
+    assert "- 日活 = DAU (term; daily active users)" in by_text["DeepSeek发布了开源大模型,日活突破2000万。"]
     assert "- 2000万 = 20 million" in by_text["DeepSeek发布了开源大模型,日活突破2000万。"]
-    assert "- A100 = A100 (keep: copy unchanged" in by_text["公司使用了10000张A100芯片。"]
+    assert "- A100 = A100 (keep: copy unchanged; NVIDIA GPU model)" in by_text["公司使用了10000张A100芯片。"]
     assert "开源" not in by_text["公司使用了10000张A100芯片。"].split("<text>")[0].split("Glossary")[-1]
     assert "Glossary" not in by_text["这是一个新的开始。"]
     for block in blocks_json(tmp_path):

@@ -46,9 +46,9 @@ class Prompt:
         if terms:
             lines = [t["glossary_header"]]
             for entry in terms:
-                line = t["glossary_keep" if entry.kind == "keep" else "glossary_line"].format(
-                    source=entry.source, target=entry.target)
-                lines.append(line + (t["glossary_note"].format(note=entry.note) if entry.note else ""))
+                note = t["glossary_note"].format(note=entry.note) if entry.note else ""
+                lines.append(t["glossary_keep" if entry.kind == "keep" else "glossary_line"].format(
+                    source=entry.source, target=entry.target, kind=entry.kind, note=note))
             sections.append("\n".join(lines))
         numbers = [g for g in request.glossary if g.kind == "number"]
         if numbers:
