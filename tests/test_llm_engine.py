@@ -342,3 +342,12 @@ def test_ctrl_c_keeps_finished_blocks_for_the_next_run(tmp_path, server):
     result = run(article, tmp_path / "out", settings_for(llm, concurrency=8))
     assert result.summary["cached_segments"] >= 6
     assert len(llm.chat_bodies()) - sent == 30 - result.summary["cached_segments"]
+
+
+def test_bench_llm_sends_every_block_of_the_example_to_a_separate_server_process():
+    from translate.bench_llm import run_llm_bench
+
+    report = run_llm_bench(concurrency=8, delay=0.05)
+    assert report["blocks"] == 41 and report["requests"] >= 41
+    assert report["ideal_s"] == round(41 / 8 * 0.05, 3) and report["engine_s"] > 0
+    assert report["ratio_to_ideal"] == pytest.approx(report["engine_s"] / report["ideal_s"], rel=0.01)
