@@ -77,3 +77,27 @@ def test_mt_similarity_uses_the_engine_when_asked(tmp_path, rule_engine):
                          RunOptions(out_dir=str(tmp_path / "o"), formats=("json",), quiet=True), mt=True,
                          load_engine=lambda: engine)
     assert engine.calls and result.summary["links"] == 10
+
+
+def test_edit_sweep_finds_drops_and_warns_on_wrong_links_not_right_ones():
+    from translate.align_eval import calibration, edit_variants
+
+    drops = edit_variants("drop")
+    assert len(drops) == 41 and all(((k,), ()) in gold for k, (_, _, gold) in enumerate(drops))
+    sweep = calibration()
+    assert sweep["drops_detected"] >= 0.85  # was 24 of 41 when a drop cost its length twice
+    assert sweep["edits"]["merge"]["fully_right"] >= 0.8 * sweep["edits"]["merge"]["variants"]
+    assert sweep["edits"]["split"]["fully_right"] == sweep["edits"]["split"]["variants"]
+    assert sweep["wrong_links_warned"] >= 0.75 and sweep["right_links_warned"] <= 0.1
+
+
+def test_a_drop_is_a_1_0_link_not_a_merge_unless_length_says_merge():
+    pairs = parallel_paragraphs()
+    source = [zh for zh, _ in pairs]
+    for dropped in (4, 24, 38):  # 24 was reported as a merge [23, 24] -> [23]
+        target = [en for k, (_, en) in enumerate(pairs) if k != dropped]
+        links = Aligner(*sides(source, target)).align()
+        assert ([dropped], []) in [(link.source, link.target) for link in links]
+    merged = [en for _, en in pairs[:27]] + [pairs[27][1] + " " + pairs[28][1]] + [en for _, en in pairs[29:]]
+    links = Aligner(*sides(source, merged)).align()
+    assert ([27, 28], [27]) in [(link.source, link.target) for link in links]

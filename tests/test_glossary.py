@@ -5,8 +5,8 @@ from click.testing import CliRunner
 
 from translate.cli import cli
 from translate.errors import GlossaryError
-from translate.glossary import (add_entry, default_glossary_path, from_tbx, lint, load_glossaries, parse_csv,
-                                remove_entry, to_tbx)
+from translate.glossary import add_entry, default_glossary_path, lint, load_glossaries, parse_csv, remove_entry
+from translate.tbx import from_tbx, to_tbx
 from translate.suggest import suggest_terms
 
 
@@ -122,3 +122,33 @@ def test_suggest_ranks_article_names_near_the_top(article_path, tmp_path):
     assert "DeepSeek" in top[:5]
     # Terms the glossary has are not suggested.
     assert "梁文锋" not in [c.text for c in suggest_terms(str(article_path), load_glossaries([]), 30)]
+
+
+def test_context_column_is_read_and_a_bad_one_names_file_and_line(tmp_path):
+    path = write(tmp_path, "source,target,kind,note,context\n字节,ByteDance,name,,跳动|@list;!re:\\d字节\n"
+                           "腾讯,Tencent,name,,\n")
+    entries = parse_csv(open(path, "rb").read(), path)
+    assert [(e.key, e.context) for e in entries] == [("字节", "跳动|@list;!re:\\d字节"), ("腾讯", "")]
+    for context, problem in [("re:(", "line 2: bad regular expression"), ("跳动|@near", "line 2: unknown context"),
+                             ("跳动;!", "line 2: empty context condition")]:
+        bad = write(tmp_path, f"source,target,kind,note,context\n字节,ByteDance,name,,{context}\n", name="bad.csv")
+        with pytest.raises(GlossaryError) as error:
+            parse_csv(open(bad, "rb").read(), bad)
+        assert problem in str(error.value) and str(error.value).startswith(bad)
+        assert any(p.startswith(f"{bad}:2: ") for p in lint(bad))
+
+
+def test_lint_warns_about_short_entries_without_context_inside_common_words(tmp_path):
+    path = write(tmp_path, "source,target,kind,note,context\n阿里,Alibaba,name,,\n开源,open source,term,,\n"
+                           "腾讯,Tencent,name,,\n阿里巴巴,Alibaba,name,,\n字节,ByteDance,name,,公司|@list\n"
+                           "BAT,BAT,keep,,\n")
+    warnings = [p for p in lint(path) if "warning" in p]
+    assert [w.split(": warning")[0] for w in warnings] == [f"{path}:2", f"{path}:3"]
+    assert "阿里山" in warnings[0] and "阿里巴巴" not in warnings[0] and "开源节流" in warnings[1]
+
+
+def test_the_shipped_glossary_file_in_the_tree_lints_clean():
+    # The tree's own file, whatever the installed package data points at.
+    from pathlib import Path
+
+    assert lint(str(Path(__file__).resolve().parent.parent / "glossary" / "tech-zh-en.csv")) == []

@@ -133,3 +133,195 @@ def test_interleaved_layout_round_trips(tmp_path, article_path, rule_engine):
     document.save(str(tmp_path / "edited.docx"))
     report = import_review(str(tmp_path / "edited.docx"), str(tmp_path / "out"))
     assert report["changed"] == 1 and report["warnings"] == [] and len(report["blocks"]) == 41
+
+
+def _edited_copy(document, tmp_path, name="edited.docx"):
+    path = tmp_path / name
+    document.save(str(path))
+    return path
+
+
+def test_swapped_ids_are_reported_and_not_stored(translated, tmp_path):
+    document = docx.Document(str(translated / f"{STEM}.bilingual.docx"))
+    rows = document.tables[0].rows
+    first, second = (next(r.cells[0]._tc.iter(qn("w:bookmarkStart"))) for r in (rows[3], rows[4]))
+    names = first.get(qn("w:name")), second.get(qn("w:name"))
+    first.set(qn("w:name"), names[1])
+    second.set(qn("w:name"), names[0])
+    rows[3].cells[1].paragraphs[0].text = "An edit under a swapped id."
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated))
+    swapped = [name[len("_tr_"):] for name in names]
+    assert report["conflicts"] == sorted(swapped)
+    assert sum("ids swapped" in w for w in report["warnings"]) == 2
+    assert swapped[0] not in {r["id"] for r in report["blocks"]} and len(report["blocks"]) == 39
+    tm = TranslationMemory(translated / "tm.sqlite")
+    assert tm.lookup(rows[3].cells[0].text) != "An edit under a swapped id."
+
+
+def test_rows_without_ids_are_matched_by_source_with_a_warning_each(translated, tmp_path):
+    document = docx.Document(str(translated / f"{STEM}.bilingual.docx"))
+    for bookmark in list(document.element.body.iter(qn("w:bookmarkStart"))):
+        bookmark.getparent().remove(bookmark)
+    document.tables[0].rows[5].cells[1].paragraphs[0].text = "Edited without ids."
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated))
+    assert sum("matched by its source text" in w for w in report["warnings"]) == 41
+    assert report["changed"] == 1 and len(report["blocks"]) == 41
+
+
+def _without_embedded_run(document):
+    from translate.writers.docx_xml import BLOCKS_RELTYPE
+
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype == BLOCKS_RELTYPE:
+            del document.part.rels[rel_id]
+
+
+def test_no_ids_and_no_run_data_exits_2_with_one_line(translated, tmp_path):
+    document = docx.Document(str(translated / f"{STEM}.bilingual.docx"))
+    for bookmark in list(document.element.body.iter(qn("w:bookmarkStart"))):
+        bookmark.getparent().remove(bookmark)
+    _without_embedded_run(document)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    edited = _edited_copy(document, elsewhere)  # no STEM.json beside it, none in -o
+    result = CliRunner().invoke(cli, ["review", "import", str(edited), "-o", str(tmp_path / "new-out")])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1
+    assert "no block ids and no run data" in result.output and "--run" in result.output
+    # With the run's JSON named, the same file is matched by source text.
+    result = CliRunner().invoke(cli, ["review", "import", str(edited), "-o", str(tmp_path / "new-out"),
+                                      "--run", str(translated / f"{STEM}.json")])
+    assert result.exit_code == 0 and result.output.count("matched by its source text") == 41
+
+
+def test_a_table_matching_no_block_exits_2(translated, tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "别的文章。", "Another article."
+    result = CliRunner().invoke(cli, ["review", "import", str(_edited_copy(document, tmp_path)), "-o", str(translated),
+                                      "--run", str(translated / f"{STEM}.json")])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and "nothing to import" in result.output
+
+
+@pytest.fixture
+def with_failures(tmp_path, article_path, rule_engine):
+    """A run in which the engine looped on the two blocks mentioning 横空出世: repetition errors."""
+    from translate.errors import RunFailed
+
+    with pytest.raises(RunFailed):
+        run_file(str(article_path), RunOptions(out_dir=str(tmp_path / "out"), quiet=True),
+                 load_engine=lambda: rule_engine(loop_on="横空出世"))
+    blocks = json.loads((tmp_path / "out" / f"{STEM}.json").read_text(encoding="utf-8"))["blocks"]
+    failed = [i for i, b in enumerate(blocks) if any(f["severity"] == "error" for f in b["flags"])]
+    assert len(failed) == 2
+    return tmp_path / "out", blocks, failed
+
+
+def test_unedited_failures_are_reported_not_approved(with_failures, tmp_path):
+    out, blocks, failed = with_failures
+    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
+    rows = document.tables[0].rows
+    rows[failed[0]].cells[1].paragraphs[0].text = "Fixed by the editor."
+    report = import_review(str(_edited_copy(document, tmp_path)), str(out))
+    untouched = [blocks[i]["id"] for i in failed[1:]]
+    assert report["unreviewed_failures"] == untouched
+    assert report["stored_edited"] == 1 and report["stored_unedited"] == 41 - len(failed)
+    assert report["stored"] == 41 - len(untouched)
+    tm = TranslationMemory(out / "tm.sqlite")
+    assert tm.lookup(blocks[failed[0]]["repaired"]) == "Fixed by the editor."
+    assert all(tm.lookup(blocks[i]["repaired"]) is None for i in failed[1:])
+    assert tm.lookup(blocks[0]["repaired"]) == blocks[0]["translation"]  # unflagged and unedited: approved
+
+
+def test_deleting_the_qa_comment_approves_a_flagged_translation(with_failures, tmp_path):
+    out, blocks, failed = with_failures
+    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
+    cell = document.tables[0].rows[failed[1]].cells[1]._tc
+    for tag in ("w:commentRangeStart", "w:commentRangeEnd", "w:commentReference"):
+        for node in list(cell.iter(qn(tag))):
+            (node.getparent().getparent() if tag == "w:commentReference" else node.getparent()).remove(
+                node.getparent() if tag == "w:commentReference" else node)
+    report = import_review(str(_edited_copy(document, tmp_path)), str(out))
+    assert report["unreviewed_failures"] == [blocks[failed[0]]["id"]] and report["stored"] == 40
+
+
+def test_enter_above_the_translation_and_extra_paragraphs_are_read_whole(translated, tmp_path):
+    document = docx.Document(str(translated / f"{STEM}.bilingual.docx"))
+    rows = document.tables[0].rows
+    original = rows[6].cells[1].paragraphs[0].text
+    rows[6].cells[1].paragraphs[0].insert_paragraph_before("")  # Enter pressed above the translation
+    cell = rows[7].cells[1]
+    cell.paragraphs[0].text = "First half of the edit."
+    cell.add_paragraph("")
+    cell.add_paragraph("Second half of the edit.")
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated))
+    changed = [r for r in report["blocks"] if r["changed"]]
+    assert len(changed) == 1 and report["warnings"] == []
+    tm = TranslationMemory(translated / "tm.sqlite")
+    data = json.loads((translated / f"{STEM}.json").read_text(encoding="utf-8"))["blocks"]
+    assert tm.lookup(data[6]["repaired"]) == original
+    assert tm.lookup(data[7]["repaired"]) == "First half of the edit.\nSecond half of the edit."
+
+
+def test_interleaved_split_edit_and_enter_above_keep_every_paragraph(tmp_path, article_path, rule_engine):
+    options = RunOptions(out_dir=str(tmp_path / "out"), quiet=True, layout="interleaved", formats=("docx", "json"))
+    run_file(str(article_path), options, load_engine=lambda: rule_engine())
+    document = docx.Document(str(tmp_path / "out" / f"{STEM}.bilingual.docx"))
+    paragraphs = document.paragraphs
+    sources = [i for i, p in enumerate(paragraphs) if p._p.xpath(".//w:bookmarkStart")]
+    translation = paragraphs[sources[3] + 1]
+    translation.insert_paragraph_before("")  # Enter above the translation
+    translation.text = "First half."
+    paragraphs[sources[4]].insert_paragraph_before("Second half.")  # the edit split into two paragraphs
+    report = import_review(str(_edited_copy(document, tmp_path)), str(tmp_path / "out"))
+    assert report["changed"] == 1 and report["warnings"] == []
+    blocks = json.loads((tmp_path / "out" / f"{STEM}.json").read_text(encoding="utf-8"))["blocks"]
+    tm = TranslationMemory(tmp_path / "out" / "tm.sqlite")
+    assert tm.lookup(blocks[3]["repaired"]) == "First half.\nSecond half."
+    assert tm.lookup(blocks[4]["repaired"]) == blocks[4]["translation"]
+
+
+def test_a_source_whose_bookmark_moved_to_an_empty_paragraph_above_keeps_its_id(tmp_path, article_path, rule_engine):
+    options = RunOptions(out_dir=str(tmp_path / "out"), quiet=True, layout="interleaved", formats=("docx", "json"))
+    run_file(str(article_path), options, load_engine=lambda: rule_engine())
+    document = docx.Document(str(tmp_path / "out" / f"{STEM}.bilingual.docx"))
+    paragraphs = document.paragraphs
+    source = next(p for p in paragraphs if p._p.xpath(".//w:bookmarkStart") and "DeepSeek" in p.text)
+    above = source.insert_paragraph_before("")  # Enter at the start of the source: Word may move the bookmark up
+    for node in source._p.xpath("./w:bookmarkStart | ./w:bookmarkEnd"):
+        above._p.append(node)
+    report = import_review(str(_edited_copy(document, tmp_path)), str(tmp_path / "out"))
+    assert report["warnings"] == [] and report["changed"] == 0 and report["stored"] == 41
+
+
+def test_tracked_moves_read_as_accepted():
+    from docx.oxml import parse_xml
+
+    from translate.writers.docx_xml import accepted_text, original_text, tracked_change_count
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    p = parse_xml(f'<w:p {w}><w:moveFrom w:id="1" w:author="E"><w:r><w:t>moved </w:t></w:r></w:moveFrom>'
+                  f'<w:r><w:t>kept</w:t></w:r><w:moveTo w:id="2" w:author="E"><w:r><w:t> moved</w:t></w:r></w:moveTo>'
+                  '</w:p>')
+    assert accepted_text(p) == "kept moved" and original_text(p) == "moved kept" and tracked_change_count(p) == 2
+
+
+def test_a_source_edited_slightly_is_kept_under_its_id_with_a_warning(translated, tmp_path):
+    document = docx.Document(str(translated / f"{STEM}.bilingual.docx"))
+    longest = max((t for row in document.tables[0].rows for t in row.cells[0]._tc.iter(qn("w:t"))),
+                  key=lambda t: len(t.text or ""))
+    longest.text = longest.text[:-2] + "。"  # the editor touched the Chinese
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated))
+    assert len(report["warnings"]) == 1 and "differs slightly" in report["warnings"][0]
+    assert report["stored"] == 41 and report["conflicts"] == []
+
+
+def test_a_deleted_paragraph_mark_joins_the_paragraphs():
+    from docx.oxml import parse_xml
+
+    from translate.docx_review import _joined_text
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    cell = parse_xml(f'<w:tc {w}><w:p><w:pPr><w:rPr><w:del w:id="1" w:author="E"/></w:rPr></w:pPr>'
+                     '<w:r><w:t>One sentence </w:t></w:r></w:p><w:p><w:r><w:t>continued.</w:t></w:r></w:p>'
+                     '<w:p/><w:p><w:r><w:t>Another line.</w:t></w:r></w:p></w:tc>')
+    assert _joined_text([cell]) == "One sentence continued.\nAnother line."

@@ -3,6 +3,8 @@
 import json
 import re
 
+import pytest
+
 from translate.glossary import Entry, Glossary
 from translate.pipeline import RunOptions, run_file
 from translate.terms import TermMatcher, present, protect, restore
@@ -122,3 +124,82 @@ def test_example_article_numbers_are_right_in_the_output(tmp_path, article_path,
         assert english in text, english
     assert not re.search(r"\d\s*(ten-thousand|hundred-million)", text)
     assert not [f for b in data["blocks"] for f in b["flags"] if f["code"] == "number"]
+
+
+def contextual(*rows):
+    return Glossary([Entry(list(s.split("|")), t, k, context=c) for s, t, k, c in rows], digest="test")
+
+
+def found(matcher, text):
+    result = matcher.analyse(text)
+    return [s.source for s in result.enforce], [s.source for s in result.ambiguous]
+
+
+def test_chinese_terms_match_only_where_they_are_whole_words():
+    matcher = TermMatcher(glossary(("阿里", "Alibaba", "name"), ("开源", "open source", "term"),
+                                   ("日活", "DAU", "term"), ("百度", "Baidu", "name")))
+    assert found(matcher, "阿里山的风景很美,阿里的股价涨了。") == (["阿里"], [])
+    assert [s.start for s in matcher.find("阿里山的风景很美,阿里的股价涨了。")] == [9]
+    assert found(matcher, "开源节流是持家之道。节日活动很多。") == ([], [])
+    assert found(matcher, "百度百科和腾讯、阿里、百度") == (["百度", "阿里", "百度"], [])
+
+
+def test_a_company_list_satisfies_a_list_context():
+    matcher = TermMatcher(contextual(("字节", "ByteDance", "name", "跳动|抖音|@list"),
+                                     ("阿里", "Alibaba", "name", ""), ("腾讯", "Tencent", "name", "")))
+    assert found(matcher, "字节、阿里、腾讯都在做大模型。") == (["字节", "阿里", "腾讯"], [])
+    assert found(matcher, "字节和阿里都在做大模型。") == (["字节", "阿里"], [])
+    assert found(matcher, "字节最近很忙,阿里也是。") == (["阿里"], ["字节"])  # near, but not a list
+
+
+def test_negative_context_is_another_sense_and_a_failed_positive_one_is_ambiguous():
+    matcher = TermMatcher(contextual(("字节", "ByteDance", "name", r"跳动|公司;!re:\d\s*字节;!比特")))
+    assert found(matcher, "该文件大小为1024字节。") == ([], [])
+    assert found(matcher, "一个字节等于8比特。") == ([], [])
+    assert found(matcher, "字节公司很年轻。") == (["字节"], [])
+    assert found(matcher, "字节最近很忙。") == ([], ["字节"])
+
+
+def test_regex_conditions_apply_only_around_the_match():
+    matcher = TermMatcher(contextual(("百度", "Baidu", "name", r"!re:[0-9两数]\s*百度")))
+    assert [s.start for s in matcher.find("水温达到两百度,百度地图显示附近有温泉。")] == [8]
+
+
+def test_nearby_means_the_same_sentence_within_twenty_characters():
+    matcher = TermMatcher(contextual(("字节", "ByteDance", "name", "公司")))
+    assert found(matcher, "这家公司很好。字节很忙。") == ([], ["字节"])
+    assert found(matcher, "字节" + "很" * 25 + "公司") == ([], ["字节"])
+    assert found(matcher, "字节" + "很" * 10 + "公司") == (["字节"], [])
+
+
+def test_all_capital_latin_entries_are_case_sensitive_others_are_not():
+    matcher = TermMatcher(contextual(("BAT", "BAT", "keep", ""), ("AI", "AI", "keep", ""),
+                                     ("DeepSeek", "DeepSeek", "name", ""), ("Kimi", "Kimi", "keep", "@case"),
+                                     ("GPU", "GPU", "keep", "@anycase")))
+    assert found(matcher, "BAT和bat,BATTERY,MAIL与AI,Ai")[0] == ["BAT", "AI"]
+    spans = matcher.find("deepseek和DEEPSEEK,kimi和Kimi,gpu")
+    assert [(s.source, s.targets[0]) for s in spans] == [("deepseek", "DeepSeek"), ("DEEPSEEK", "DeepSeek"),
+                                                         ("Kimi", "Kimi"), ("gpu", "GPU")]
+
+
+def test_word_bounds_are_memoised_so_a_rerun_need_not_segment(monkeypatch):
+    import translate.word_bounds as word_bounds
+
+    memo = {}
+
+    class Memo:
+        get, put = staticmethod(memo.get), staticmethod(memo.__setitem__)
+
+    text = "阿里山的风景很美,阿里的股价涨了。"
+    first = TermMatcher(glossary(("阿里", "Alibaba", "name")), memo=Memo()).find(text)
+    monkeypatch.setattr(word_bounds, "tokenizer_for", lambda words: pytest.fail("segmented again"))
+    again = TermMatcher(glossary(("阿里", "Alibaba", "name")), memo=Memo()).find(text)
+    assert [s.start for s in again] == [s.start for s in first] == [9] and len(memo) == 1
+
+
+def test_glossary_words_never_reach_the_global_jieba_dictionary():
+    import jieba
+
+    TermMatcher(glossary(("蓝鲸智算云", "Blue Whale Cloud", "name"))).find("蓝鲸智算云发布了新模型")
+    jieba.dt.check_initialized()
+    assert "蓝鲸智算云" not in jieba.dt.FREQ

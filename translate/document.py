@@ -51,6 +51,7 @@ class TermHit:
     enforced: bool = False
     strategy: str = ""
     key: str = ""  # the glossary entry (its first source variant)
+    ambiguous: bool = False  # the sense is uncertain: left to the engine, flagged term-ambiguous
 
 
 @dataclass

@@ -1,19 +1,22 @@
-"""Glossary files: CSV model, loading with file:line errors, lint, safe edits, TBX exchange."""
+"""Glossary model and loading: CSV files with file:line errors, lint, and row edits that keep the file as saved.
+
+File handling is in glossary_csv.py; TBX exchange in tbx.py."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+import os
 import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .atomic import write_text
+from . import glossary_csv
 from .errors import GlossaryError
+from .senses import parse_context
 
 COLUMNS = ("source", "target", "kind", "note")
+OPTIONAL_COLUMNS = ("kind", "note", "avoid")
 KINDS = ("term", "name", "keep")
 DEFAULT_GLOSSARY = "tech-zh-en.csv"
 
@@ -25,12 +28,15 @@ class Entry:
     kind: str = "term"
     note: str = ""
     origin: str = ""  # file:line
+    context: str = ""  # when the entry applies: see translate/senses.py for the syntax
+    avoid: list[str] = field(default_factory=list)  # forbidden English renderings (TBX deprecated/forbidden)
 
     @property
     def targets(self) -> list[str]:
-        if self.kind == "keep":
-            return [self.sources[0]]
-        return [t.strip() for t in self.target.split("|") if t.strip()]
+        alternatives = [t.strip() for t in self.target.split("|") if t.strip()]
+        if self.kind == "keep":  # copied as is; other renderings a translator may use are accepted by QA
+            return [self.sources[0]] + [t for t in alternatives if t != self.sources[0]]
+        return alternatives
 
     @property
     def key(self) -> str:
@@ -42,6 +48,7 @@ class Glossary:
     entries: list[Entry] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     digest: str = ""
+    notices: list[str] = field(default_factory=list)  # files read in another encoding than UTF-8
 
     def by_source(self) -> dict[str, Entry]:
         """Variant -> entry; later entries (later -g files) override earlier ones."""
@@ -56,6 +63,17 @@ def default_glossary_path() -> Path:
     return Path(str(resources.files("translate.glossary_data").joinpath(DEFAULT_GLOSSARY)))
 
 
+def editable_glossary(path: str | None) -> str:
+    """The glossary an edit command may change: -g, else $TRANSLATE_GLOSSARY; never the shipped one."""
+    chosen = path or os.environ.get("TRANSLATE_GLOSSARY", "")
+    if not chosen:
+        raise GlossaryError("no glossary to edit: give -g FILE.csv (or set TRANSLATE_GLOSSARY); "
+                            "the shipped glossary is read-only")
+    if Path(chosen).resolve() == default_glossary_path().resolve():
+        raise GlossaryError("is the shipped glossary, read-only from the CLI; copy it and edit the copy with -g", chosen)
+    return chosen
+
+
 def load_glossaries(paths: list[str], *, use_default: bool = True) -> Glossary:
     files = ([str(default_glossary_path())] if use_default else []) + list(paths)
     glossary = Glossary(files=files)
@@ -63,7 +81,7 @@ def load_glossaries(paths: list[str], *, use_default: bool = True) -> Glossary:
     for path in files:
         data = _read(path)
         digest.update(data)
-        glossary.entries.extend(parse_csv(data, path))
+        glossary.entries.extend(parse_csv(data, path, glossary.notices))
     glossary.digest = digest.hexdigest()[:12] if files else "none"
     return glossary
 
@@ -77,35 +95,33 @@ def _read(path: str) -> bytes:
         raise GlossaryError("is a folder; give a glossary .csv file", path) from exc
 
 
-def _rows(data: bytes, path: str):
+def _rows(data: bytes, path: str, notices: list[str] | None = None):
     """Yield (line number, row dict, row longer than the header) of a glossary CSV, skipping comments."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise GlossaryError(f"line {line} is not UTF-8; re-save the glossary as UTF-8", path) from exc
-    lines = text.splitlines()
-    reader = csv.reader(lines)
-    header = None
-    for number, row in enumerate(reader, start=1):
-        if not row or not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
-            continue
-        if header is None:
-            header = [cell.strip().lower() for cell in row]
-            missing = [c for c in ("source", "target") if c not in header]
-            if missing:
-                raise GlossaryError(f"line {number}: header lacks column {', '.join(missing)}; "
-                                    "the header must be source,target,kind,note", path)
-            dupes = sorted({c for c in header if c and header.count(c) > 1})
-            if dupes:
-                raise GlossaryError(f"line {number}: duplicate header column {', '.join(dupes)}", path)
-            continue
-        yield number, dict(zip(header, (cell for cell in row))), len(row) > len(header)
+    table = glossary_csv.read_table(data, path)
+    if notices is not None:
+        notices.extend(table.layout.notices)
+    header = table.header
+    if header is None:
+        return
+    line = table.records[table.header_index].line
+    missing = [c for c in ("source", "target") if c not in header]
+    if missing:
+        raise GlossaryError(f"line {line}: header lacks column {', '.join(missing)}; "
+                            "the header must be source,target,kind,note", path)
+    dupes = sorted({c for c in header if c and header.count(c) > 1})
+    if dupes:
+        raise GlossaryError(f"line {line}: duplicate header column {', '.join(dupes)}", path)
+    for record in table.records[table.header_index + 1 :]:
+        if not record.skipped:
+            yield record.line, dict(zip(header, record.cells)), len(record.cells) > len(header)
 
 
-def parse_csv(data: bytes, path: str) -> list[Entry]:
+def parse_csv(data: bytes, path: str, notices: list[str] | None = None, *, exported: bool = False) -> list[Entry]:
+    """Entries of a glossary CSV; `exported`: a CSV from `glossary export`, whose formula-leading cells carry a '."""
     entries = []
-    for number, row, too_long in _rows(data, path):
+    for number, row, too_long in _rows(data, path, notices):
+        if exported:
+            row = {column: glossary_csv.unneutralise(cell) for column, cell in row.items()}
         source, target = (row.get("source") or "").strip(), (row.get("target") or "").strip()
         kind = (row.get("kind") or "term").strip() or "term"
         if too_long:
@@ -115,22 +131,40 @@ def parse_csv(data: bytes, path: str) -> list[Entry]:
         if kind not in KINDS:
             raise GlossaryError(f"line {number}: kind '{kind}' is not one of {', '.join(KINDS)}", path)
         variants = [v.strip() for v in source.split("|") if v.strip()]
-        entries.append(Entry(variants, target or variants[0], kind, (row.get("note") or "").strip(), f"{path}:{number}"))
+        context = (row.get("context") or "").strip()
+        _check_context(context, number, path)
+        entries.append(Entry(variants, target or variants[0], kind, (row.get("note") or "").strip(), f"{path}:{number}",
+                             context, avoid=split_variants(row.get("avoid") or "")))
     return entries
+
+
+def _check_context(context: str, number: int, path: str) -> None:
+    try:
+        parse_context(context)
+    except ValueError as exc:
+        raise GlossaryError(f"line {number}: {exc}", path) from exc
 
 
 def lint(path: str) -> list[str]:
     """Problems as 'file:line: problem'. An empty list means clean."""
     data = _read(path)
     problems: list[str] = []
+    notices: list[str] = []
     try:
-        rows = list(_rows(data, path))
+        rows = list(_rows(data, path, notices))
     except GlossaryError as exc:
         found = re.match(r"line (\d+):? (.*)", exc.args[0])
         return [f"{path}:{found[1]}: {found[2]}" if found else f"{path}:1: {exc.args[0]}"]
+    problems.extend(notices_as_problems(notices, path))
     seen: dict[str, tuple[int, str]] = {}
+    without_context: list[tuple[str, str]] = []  # (where, variant)
     for number, row, too_long in rows:
         where = f"{path}:{number}"
+        context = (row.get("context") or "").strip()
+        try:
+            parse_context(context)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
         for column in COLUMNS:
             value = row.get(column) or ""
             if value != value.strip():
@@ -146,6 +180,9 @@ def lint(path: str) -> list[str]:
             problems.append(f"{where}: empty target")
         if kind not in KINDS:
             problems.append(f"{where}: unknown kind '{kind}'")
+        clash = {a.lower() for a in split_variants(row.get("avoid") or "")} & {t.lower() for t in split_variants(target)}
+        if clash:
+            problems.append(f"{where}: '{sorted(clash)[0]}' is both a target and a forbidden rendering (avoid)")
         for variant in (v.strip() for v in source.split("|")):
             if variant in seen:
                 first_line, first_target = seen[variant]
@@ -153,8 +190,25 @@ def lint(path: str) -> list[str]:
                 problems.append(f"{where}: '{variant}' is a {what} line {first_line}")
             else:
                 seen[variant] = (number, target)
+            if not context:
+                without_context.append((where, variant))
     problems.extend(_nested_conflicts(seen, path))
+    problems.extend(_short_entries_inside_words(without_context, set(seen)))
     return problems
+
+
+def _short_entries_inside_words(variants: list[tuple[str, str]], sources: set[str]) -> list[str]:
+    """Short sources without a context that common words contain: the matcher skips those words,
+    but a short name that is part of everyday words usually has other senses too (字节: byte)."""
+    from .word_bounds import short_source_traps
+
+    warnings = []
+    for where, variant in variants:
+        words = short_source_traps(variant, exclude=sources)
+        if words:
+            warnings.append(f"{where}: warning: short entry '{variant}' has no context and occurs inside common "
+                            f"words ({', '.join(words[:4])}); add a context condition for its sense")
+    return warnings
 
 
 def _nested_conflicts(seen: dict[str, tuple[int, str]], path: str) -> list[str]:
@@ -174,7 +228,17 @@ def _contains_any(text: str, targets: str) -> bool:
     return any(t.strip().lower() in lowered for t in targets.split("|"))
 
 
-# --- edits: atomic, order- and comment-preserving, serialised by a file lock ---------------
+def split_variants(cell: str) -> list[str]:
+    return [v.strip() for v in cell.split("|") if v.strip()]
+
+
+def notices_as_problems(notices: list[str], path: str) -> list[str]:
+    """Encoding notices in lint's file:line form (a file read as GB18030 should be re-saved as UTF-8)."""
+    return [n if n.startswith(f"{path}:") and n[len(path) + 1 : len(path) + 2].isdigit() else f"{path}:1: {n}"
+            for n in notices if "UTF-8" in n]
+
+
+# --- edits: atomic, serialised by a file lock; only the changed row is rewritten -------------
 
 
 def _lock(path: Path):
@@ -183,25 +247,76 @@ def _lock(path: Path):
     return FileLock(str(path) + ".lock", timeout=30)
 
 
-def add_entry(path: str, source: str, target: str, kind: str = "term", note: str = "") -> str:
-    """Add or replace the row for `source`. Returns 'added' or 'updated'."""
-    if kind not in KINDS:
-        raise GlossaryError(f"kind '{kind}' is not one of {', '.join(KINDS)}", path)
-    if not source.strip() or (not target.strip() and kind != "keep"):
-        raise GlossaryError("source and target must not be empty", path)
+def add_entry(path: str, source: str, target: str, kind: str = "term", note: str | None = None,
+              avoid: list[str] | None = None) -> str:
+    """Add the row for `source`, or update the row sharing a variant with it: 'added', 'updated' or 'unchanged'.
+
+    None for `note`/`avoid` keeps what an updated row has. Every other row keeps its bytes.
+    """
+    return upsert_entries(path, [Entry(split_variants(source), target.strip(), kind, note or "", avoid=avoid or [])],
+                          keep_empty={"note": note is None, "avoid": avoid is None})[0]
+
+
+def upsert_entries(path: str, entries: list[Entry], keep_empty: dict[str, bool] | None = None) -> list[str]:
+    """Add or update many entries in one locked rewrite; 'added', 'updated' or 'unchanged' for each.
+
+    An entry updates the row whose variants equal or overlap its own (variants are merged), so
+    importing a file twice, or our own export, never duplicates rows. Empty note/avoid values keep
+    the row's own when `keep_empty` says so (the default for imports).
+    """
+    keep_empty = keep_empty if keep_empty is not None else {"note": True, "avoid": True}
+    for entry in entries:
+        _validate(entry, path)
     p = Path(path)
     with _lock(p):
-        lines = p.read_text(encoding="utf-8-sig").splitlines() if p.exists() else [",".join(COLUMNS)]
-        row = _csv_line([source.strip(), target.strip(), kind, note.strip()])
-        index = _find_row(lines, source.strip())
-        if index is None:
-            lines.append(row)
-            status = "added"
-        else:
-            lines[index] = row
-            status = "updated"
-        write_text(p, "\n".join(lines) + "\n")
-    return status
+        table = _open_table(p, path, any(e.avoid for e in entries))
+        statuses = [_upsert(table, entry, keep_empty, path) for entry in entries]
+        glossary_csv.rewrite(table, p)
+    return statuses
+
+
+def _validate(entry: Entry, path: str) -> None:
+    if entry.kind not in KINDS:
+        raise GlossaryError(f"kind '{entry.kind}' is not one of {', '.join(KINDS)}", path)
+    if not entry.sources or (not entry.target.strip() and entry.kind != "keep"):
+        raise GlossaryError("source and target must not be empty", path)
+
+
+def _open_table(p: Path, path: str, with_avoid: bool) -> glossary_csv.CsvTable:
+    if p.exists():
+        table = glossary_csv.read_table(p.read_bytes(), path)
+        list(_rows(p.read_bytes(), path))  # a file that does not load is not edited
+        if table.header is not None:
+            return table
+    columns = list(COLUMNS) + (["avoid"] if with_avoid else [])
+    table = glossary_csv.read_table(b"", path)
+    table.header, table.header_index = columns, 0
+    table.records.append(glossary_csv.Record(glossary_csv.format_row(columns, table.layout), 1, columns))
+    return table
+
+
+def _upsert(table: glossary_csv.CsvTable, entry: Entry, keep_empty: dict[str, bool], path: str) -> str:
+    values = {"source": entry.sources, "target": entry.target.strip(), "kind": entry.kind,
+              "note": entry.note.strip(), "avoid": "|".join(entry.avoid)}
+    index = _find_row(table, entry.sources)
+    old = table.records[index].cells if index is not None else []
+    old_row = dict(zip(table.header, old))
+    for column in ("note", "avoid"):
+        if keep_empty.get(column) and not values[column]:
+            values[column] = (old_row.get(column) or "").strip()
+    variants = split_variants(old_row.get("source") or "")
+    values["source"] = "|".join(variants + [v for v in entry.sources if v not in variants])
+    for column in OPTIONAL_COLUMNS:
+        if column not in table.header and values[column] not in ("", "term" if column == "kind" else ""):
+            glossary_csv.add_column(table, column)  # rows stay valid: a short row reads as empty cells
+    cells = glossary_csv.row_cells(table, values, old)
+    if index is None:
+        glossary_csv.append_record(table, cells)
+        return "added"
+    if cells == old + [""] * (len(cells) - len(old)):
+        return "unchanged"  # the row keeps its bytes (its own quoting, its short length)
+    glossary_csv.replace_record(table, index, cells)
+    return "updated"
 
 
 def remove_entry(path: str, source: str) -> bool:
@@ -209,95 +324,39 @@ def remove_entry(path: str, source: str) -> bool:
     if not p.exists():
         raise GlossaryError("no such glossary file", path)
     with _lock(p):
-        lines = p.read_text(encoding="utf-8-sig").splitlines()
-        index = _find_row(lines, source.strip())
+        table = glossary_csv.read_table(p.read_bytes(), path)
+        index = _find_row(table, [source.strip()])
         if index is None:
             return False
-        del lines[index]
-        write_text(p, "\n".join(lines) + "\n")
+        del table.records[index]
+        glossary_csv.rewrite(table, p)
     return True
 
 
-def _find_row(lines: list[str], source: str) -> int | None:
-    for index, line in enumerate(lines[1:], start=1):
-        if line.lstrip().startswith("#") or not line.strip():
+def _find_row(table: glossary_csv.CsvTable, sources: list[str]) -> int | None:
+    if table.header is None or "source" not in table.header:
+        return None
+    column = table.header.index("source")
+    wanted = set(sources)
+    for index in range(table.header_index + 1, len(table.records)):
+        record = table.records[index]
+        if record.skipped or column >= len(record.cells):
             continue
-        cells = next(csv.reader([line]), [])
-        if cells and source in [v.strip() for v in cells[0].split("|")]:
+        if wanted & set(split_variants(record.cells[column])):
             return index
     return None
 
 
-def _csv_line(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    return buffer.getvalue()
-
-
 def to_csv(entries: list[Entry]) -> str:
-    lines = [",".join(COLUMNS)] + [_csv_line(["|".join(e.sources), e.target, e.kind, e.note]) for e in entries]
-    return "\n".join(lines) + "\n"
-
-
-# --- TBX-Basic ------------------------------------------------------------------------------
-
-_TBX_NS = "urn:iso:std:iso:30042:ed-2"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_KIND_TO_POS = {"name": "properNoun", "term": "noun", "keep": "other"}
-
-
-def to_tbx(entries: list[Entry]) -> str:
-    from lxml import etree
-
-    root = etree.Element("tbx", nsmap={None: _TBX_NS}, type="TBX-Basic", style="dca")
-    root.set(_XML_LANG, "en")
-    header = etree.SubElement(etree.SubElement(root, "tbxHeader"), "fileDesc")
-    etree.SubElement(etree.SubElement(header, "sourceDesc"), "p").text = "Exported by translate"
-    body = etree.SubElement(etree.SubElement(root, "text"), "body")
-    for number, entry in enumerate(entries, start=1):
-        concept = etree.SubElement(body, "conceptEntry", id=f"c{number}")
-        if entry.note:
-            etree.SubElement(concept, "descrip", type="definition").text = entry.note
-        for lang, terms in (("zh", entry.sources), ("en", entry.targets)):
-            lang_sec = etree.SubElement(concept, "langSec")
-            lang_sec.set(_XML_LANG, lang)
-            for term in terms:
-                term_sec = etree.SubElement(lang_sec, "termSec")
-                etree.SubElement(term_sec, "term").text = term
-                etree.SubElement(term_sec, "termNote", type="partOfSpeech").text = _KIND_TO_POS[entry.kind]
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
-
-
-def from_tbx(data: bytes, path: str) -> list[Entry]:
-    """TBX-Basic (ISO 30042:2019 conceptEntry/langSec) and older martif (termEntry/langSet)."""
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as exc:
-        raise GlossaryError(f"line {exc.lineno}: not valid TBX XML ({exc.msg})", path) from exc
-    entries = []
-    for concept in root.iter("{*}conceptEntry", "{*}termEntry"):
-        langs: dict[str, list[str]] = {}
-        pos = ""
-        for lang_sec in concept.iter("{*}langSec", "{*}langSet"):
-            lang = (lang_sec.get(_XML_LANG) or "").lower().split("-")[0]
-            langs.setdefault(lang, []).extend(t.text.strip() for t in lang_sec.iter("{*}term") if t.text and t.text.strip())
-            pos = pos or next((n.text for n in lang_sec.iter("{*}termNote") if n.get("type") == "partOfSpeech"), "") or ""
-        note = next((d.text or "" for d in concept.iter("{*}descrip") if d.get("type") == "definition"), "")
-        if langs.get("zh") and langs.get("en"):
-            kind = {v: k for k, v in _KIND_TO_POS.items()}.get(pos, "term")
-            entries.append(Entry(langs["zh"], "|".join(langs["en"]), kind, note, f"{path}:{concept.sourceline}"))
-    return entries
-
-
-def import_file(path: str, into: str) -> int:
-    """Add every entry of a .tbx or .csv file to the glossary `into`. Returns the count."""
-    data = _read(path)
-    entries = from_tbx(data, path) if path.lower().endswith(".tbx") else parse_csv(data, path)
-    for entry in entries:
-        add_entry(into, "|".join(entry.sources), entry.target, entry.kind, entry.note)
-    return len(entries)
+    """Entries as CSV for spreadsheets: formula-leading cells are neutralised with a leading '."""
+    layout = glossary_csv.CsvLayout()
+    columns = list(COLUMNS) + [c for c in ("context", "avoid") if any(getattr(e, c) for e in entries)]
+    lines = [glossary_csv.format_row(columns, layout)]
+    for e in entries:
+        optional = {"context": e.context, "avoid": "|".join(e.avoid)}
+        cells = ["|".join(e.sources), e.target, e.kind, e.note] + [optional[c] for c in columns[len(COLUMNS):]]
+        lines.append(glossary_csv.format_row([glossary_csv.neutralise(c) for c in cells], layout))
+    return "".join(lines)
 
 
 def grep(glossary: Glossary, text: str = "") -> list[Entry]:

@@ -19,7 +19,7 @@ from .engines.reply import leftover_chinese
 from .memory import SegmentCache
 from .numbers import english_number
 from .qa import missing_numbers
-from .terms import Span, TermMatcher, markup_spans, merge_spans, missing, number_spans
+from .terms import Span, TermMatcher, TermMatches, markup_spans, merge_spans, missing, number_spans
 
 
 @dataclass
@@ -132,13 +132,20 @@ def plan_block_jobs(document: Document, blocks: list[Block], matcher: TermMatche
 def _job(block: Block, title: str, context: list[ContextBlock], here: ContextBlock, matcher) -> BlockJob:
     text = block.text
     markup = markup_spans(text)
-    terms = [s for s in merge_spans(markup, matcher.find(text) if matcher else []) if s.kind != "markup"]
-    block.terms = [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in terms]
+    matches = matcher.analyse(text) if matcher else TermMatches([], [])
+    terms = [s for s in merge_spans(markup, matches.enforce) if s.kind != "markup"]
+    uncertain = [s for s in merge_spans(markup, matches.ambiguous) if s.kind != "markup"]
+    block.terms = sorted([TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in terms]
+                         + [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key, ambiguous=True)
+                            for s in uncertain], key=lambda hit: hit.start)
+    for span in uncertain:  # as on the NMT path: not in the prompt, flagged for the editor
+        block.flag("term-ambiguous", "info", f"{span.source} may not mean {span.targets[0]} here (glossary entry "
+                   f"{span.key}), so it was left to the engine: check the sense", span=span.source)
     notes, listed = [], set()
     for span in terms:
         if (span.source, span.targets[0]) not in listed:
             listed.add((span.source, span.targets[0]))
-            entry = matcher.entries.get(span.source) if matcher else None
+            entry = (matcher.entries.get(span.source) or matcher.entries.get(span.source.lower())) if matcher else None
             notes.append(GlossaryNote(span.source, span.targets[0], span.kind, entry.note if entry else ""))
     notes += [GlossaryNote(n.source, n.targets[0], "number") for n in number_spans(text)]
     block.segments = [Segment(0, len(text), text)]  # the whole block is one request
@@ -180,7 +187,7 @@ def _settle(job: BlockJob, prompt: Prompt, label: str) -> None:
             if id(span) in absent:
                 block.flag("markup-missing", "warning", f"{span.source} did not survive translation", span=span.source)
             continue
-        hit = next((h for h in block.terms if h.start == span.start), None)
+        hit = next((h for h in block.terms if h.start == span.start and not h.ambiguous), None)
         if hit is None:
             continue
         hit.enforced = id(span) not in absent

@@ -9,6 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 from .document import normalise
+from .tmx import export_tmx, import_tmx  # noqa: F401 - the TMX side of the memory, public here too
 
 
 def _connect(path: str | Path) -> sqlite3.Connection:
@@ -69,77 +70,45 @@ class TranslationMemory:
         self.db = _connect(self.path)
         self.db.execute("CREATE TABLE IF NOT EXISTS tm (key TEXT PRIMARY KEY, source TEXT, target TEXT, "
                         "origin TEXT, updated REAL)")
+        # The <seg> XML a TMX import came with (inline codes), for re-export; added to older files.
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(tm)")}
+        for column in ("source_seg", "target_seg"):
+            if column not in columns:
+                self.db.execute(f"ALTER TABLE tm ADD COLUMN {column} TEXT")
 
     def lookup(self, source: str) -> str | None:
         row = self.db.execute("SELECT target FROM tm WHERE key=?", (normalise(source),)).fetchone()
         return row[0] if row else None
 
-    def add(self, source: str, target: str, origin: str = "review") -> None:
+    def add(self, source: str, target: str, origin: str = "review", *, source_seg: str | None = None,
+            target_seg: str | None = None) -> None:
+        """Store an approved pair; `*_seg` keep a TMX import's <seg> markup (dropped when the pair changes)."""
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO tm VALUES (?,?,?,?,?)",
-                            (normalise(source), source, target, origin, time.time()))
+            self.db.execute("INSERT OR REPLACE INTO tm (key, source, target, origin, updated, source_seg, target_seg) "
+                            "VALUES (?,?,?,?,?,?,?)",
+                            (normalise(source), source, target, origin, time.time(), source_seg, target_seg))
 
     def entries(self) -> list[tuple[str, str, str]]:
         return [tuple(r) for r in self.db.execute("SELECT source, target, origin FROM tm ORDER BY updated")]
 
+    def entries_with_markup(self) -> list[tuple[str, str, str, str | None, str | None]]:
+        return [tuple(r) for r in self.db.execute("SELECT source, target, origin, source_seg, target_seg FROM tm "
+                                                  "ORDER BY updated")]
+
     def close(self) -> None:
         self.db.close()
-
-
-def export_tmx(tm: TranslationMemory, source_lang: str = "zh-CN", target_lang: str = "en") -> str:
-    """TMX 1.4 with one <tu> per approved pair."""
-    from lxml import etree
-
-    from . import __version__
-
-    root = etree.Element("tmx", version="1.4")
-    etree.SubElement(root, "header", creationtool="translate", creationtoolversion=__version__, segtype="paragraph",
-                     adminlang="en", srclang=source_lang, datatype="plaintext", **{"o-tmf": "translate-sqlite"})
-    body = etree.SubElement(root, "body")
-    lang_attr = "{http://www.w3.org/XML/1998/namespace}lang"
-    for source, target, origin in tm.entries():
-        unit = etree.SubElement(body, "tu")
-        etree.SubElement(unit, "prop", type="x-origin").text = origin
-        for lang, text in ((source_lang, source), (target_lang, target)):
-            variant = etree.SubElement(unit, "tuv")
-            variant.set(lang_attr, lang)
-            etree.SubElement(variant, "seg").text = text
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
-
-
-def import_tmx(tm: TranslationMemory, data: bytes, path: str) -> int:
-    from lxml import etree
-
-    from .errors import InputError
-
-    try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"line {exc.lineno}: not valid TMX XML ({exc.msg})", path) from exc
-    lang_attr = "{http://www.w3.org/XML/1998/namespace}lang"
-    count = 0
-    for unit in root.iter("tu"):
-        texts = {}
-        for variant in unit.iter("tuv"):
-            lang = (variant.get(lang_attr) or variant.get("lang") or "").lower()
-            seg = variant.find("seg")
-            if seg is not None:
-                texts[lang.split("-")[0]] = "".join(seg.itertext())
-        if texts.get("zh") and texts.get("en"):
-            tm.add(texts["zh"], texts["en"], origin="tmx")
-            count += 1
-    return count
 
 
 def with_tm(path: str | Path):
     return closing(TranslationMemory(path))
 
 
-def import_tmx_file(file: str, tm_path: str | Path) -> int:
-    """Import a TMX file into the memory at `tm_path`; the number of pairs stored."""
+def import_tmx_file(file: str, tm_path: str | Path, *, to_simplified: bool = False):
+    """Import a TMX file into the memory at `tm_path`; a TmxImport report (stored, left out, problems)."""
     from .errors import InputError
+    from .tmx import import_tmx_report
 
     if not Path(file).is_file():
         raise InputError("no such file; check the path", file)
     with with_tm(tm_path) as tm:
-        return import_tmx(tm, Path(file).read_bytes(), file)
+        return import_tmx_report(tm, Path(file).read_bytes(), file, to_simplified=to_simplified)

@@ -13,14 +13,21 @@ from .engines.base import EngineSettings
 from .errors import OutputError, RunFailed, TranslateError
 from .glossary import Glossary, load_glossaries
 from .memory import SegmentCache, TranslationMemory
-from .qa import check_block
+from .qa import ForbiddenTerms, check_block, check_translation
 from .readers import read_document
 from .repair import default_table, repair_document
 from .segment import DEFAULT_MAX_CHARS, reassemble, segment_block
 from .terms import TermMatcher
 from .translation import FAULT_CODES, EngineRunner, plan_jobs, terms_report, translate_jobs
 
-FORMATS = ("docx", "md", "json")
+FORMATS = ("docx", "md", "json", "xliff")
+# Format -> (output kind, file suffix) for each file it writes.
+FORMAT_OUTPUTS = {
+    "docx": (("bilingual.docx", ".bilingual.docx"), ("en.docx", ".en.docx")),
+    "md": (("bilingual.md", ".bilingual.md"), ("en.md", ".en.md")),
+    "json": (("json", ".json"),),
+    "xliff": (("xliff", ".xlf"),),
+}
 
 
 @dataclass
@@ -28,6 +35,7 @@ class RunOptions:
     out_dir: str = "out"
     formats: tuple[str, ...] = FORMATS
     layout: str = "table"
+    xliff_version: str = "1.2"  # "1.2" or "2.1" for --format xliff
     glossaries: list[str] = field(default_factory=list)
     default_glossary: bool = True
     repair: str = "auto"  # auto | on | off
@@ -59,16 +67,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def output_paths(stem: str, options: RunOptions) -> dict[str, Path]:
     out = Path(options.out_dir)
-    paths = {}
-    if "docx" in options.formats:
-        paths["bilingual.docx"] = out / f"{stem}.bilingual.docx"
-        paths["en.docx"] = out / f"{stem}.en.docx"
-    if "md" in options.formats:
-        paths["bilingual.md"] = out / f"{stem}.bilingual.md"
-        paths["en.md"] = out / f"{stem}.en.md"
-    if "json" in options.formats:
-        paths["json"] = out / f"{stem}.json"
-    return paths
+    return {kind: out / f"{stem}{suffix}" for fmt in FORMATS if fmt in options.formats
+            for kind, suffix in FORMAT_OUTPUTS[fmt]}
 
 
 def check_writable(folder: str | Path) -> None:
@@ -121,9 +121,12 @@ def run_file(path: str, options: RunOptions, load_engine: Callable | None = None
     check_writable(options.out_dir)
     check_outputs_free(list(paths.values()), options.force)
     glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
+    for notice in [] if options.quiet else glossary.notices:  # e.g. a GBK glossary read with a re-save hint
+        print(f"notice: {notice}", file=sys.stderr)
     sig = signature(options, glossary)
     translate_document(document, options, glossary, sig, load_engine)
     document.meta["layout"] = options.layout
+    document.meta["xliff_version"] = options.xliff_version
     write_outputs(document, sig, paths)
     check_written(document, paths)
     failed = document.meta["summary"]["failed_blocks"]
@@ -151,10 +154,14 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
                 continue
             segment_block(block, options.max_chars)
             todo.append(block)
+        matcher = TermMatcher(glossary, memo=cache)
+        for block in document.blocks:
+            if block.origin == "tm":  # a remembered translation is not re-translated, but it is checked
+                check_translation(block, matcher)
         if options.engine.engine == "openai":
-            stats = _translate_with_llm(document, todo, options, glossary, cache, load_engine)
+            stats = _translate_with_llm(document, todo, options, matcher, cache, load_engine)
         else:
-            jobs = plan_jobs(todo, TermMatcher(glossary))
+            jobs = plan_jobs(todo, matcher)
             progress = _progress(len(jobs), options.quiet)
             runner = EngineRunner(load_engine or (lambda: engine_loader(options.engine)), cache, progress)
             try:
@@ -172,8 +179,11 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
         tm.close()
         if cache:
             cache.close()
+    forbidden = ForbiddenTerms(glossary.entries)
     for block in document.blocks:
-        check_block(block)
+        if block.origin != "tm":
+            check_block(block)
+        forbidden.check(block)
     check_invariants(document)
     stats["model_load_seconds"] = round(stats["model_load_seconds"], 3)
     stats["engine_seconds"] = round(stats["engine_seconds"], 3)
@@ -188,7 +198,7 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
     document.meta["terms"] = terms_report(document.blocks)
 
 
-def _translate_with_llm(document: Document, todo: list, options: RunOptions, glossary: Glossary, cache,
+def _translate_with_llm(document: Document, todo: list, options: RunOptions, matcher: TermMatcher, cache,
                         load_engine: Callable | None) -> dict:
     """One request per block to an OpenAI-compatible server (see llm_translation)."""
     from dataclasses import replace
@@ -201,7 +211,7 @@ def _translate_with_llm(document: Document, todo: list, options: RunOptions, glo
     if settings.fallback:
         fallback = load_engine or (lambda: engine_loader(replace(settings, engine=settings.fallback)))
     try:
-        stats = run_llm_stage(document, todo, TermMatcher(glossary), settings, cache, progress,
+        stats = run_llm_stage(document, todo, matcher, settings, cache, progress,
                               lambda: engine_loader(settings), fallback, options.max_chars)
     finally:
         if progress is not None:
@@ -259,6 +269,12 @@ def write_outputs(document: Document, sig: dict, paths: dict[str, Path]) -> None
             atomic.write_text(path, target_markdown(document))
         elif kind == "json":
             atomic.write_text(path, document_json(document, sig, document.meta.get("terms", [])))
+        elif kind == "xliff":
+            from .writers.xliff import document_xliff
+            from .writers.xliff2 import document_xliff2
+
+            two = document.meta.get("xliff_version", "1.2").startswith("2")
+            atomic.write_text(path, (document_xliff2 if two else document_xliff)(document, sig))
 
 
 def check_written(document: Document, paths: dict[str, Path]) -> None:
@@ -278,6 +294,11 @@ def check_written(document: Document, paths: dict[str, Path]) -> None:
         found = hidden_ids(docx.Document(str(paths["bilingual.docx"])).element.body)
         if found != expected:
             raise TranslateError("internal error: the bilingual DOCX lost or reordered blocks", str(paths["bilingual.docx"]))
+    if "xliff" in paths:
+        from .xliff_review import unit_ids
+
+        if unit_ids(paths["xliff"]) != expected:
+            raise TranslateError("internal error: the XLIFF lost or reordered blocks", str(paths["xliff"]))
 
 
 def translate_file(path: str, options: RunOptions | None = None, *, load_engine: Callable | None = None,

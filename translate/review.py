@@ -1,158 +1,169 @@
-"""Import an editor's corrected bilingual DOCX: map rows to blocks, report edits, learn, publish."""
+"""Import an editor's corrected review file: map rows to blocks, report edits, learn approved pairs, publish.
+
+Format readers (docx_review, xliff_review) hand over an `EditedFile`; `apply_edits` does the rest.
+"""
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .document import Block, BlockKind, Document, normalise
-from .errors import InputError, ReviewError
+from .edits import EditedBlock, EditedFile
+from .errors import ReviewError
 from .memory import TranslationMemory
-from .writers import docx_xml
-from .writers.docx_writer import QA_AUTHOR
 
-OUR_AUTHORS = {QA_AUTHOR, docx_xml.REPAIR_AUTHOR}
+__all__ = ["EditedBlock", "EditedFile", "apply_edits", "import_review"]
 
 
-@dataclass
-class EditedBlock:
-    """One block as an edited file gives it back: what a format reader hands to `apply_edits`."""
+def import_review(edited: str, out_dir: str = "out", tm_path: str | None = None, run_path: str | None = None) -> dict:
+    """Read an edited review file (bilingual DOCX, or XLIFF), report, learn approved pairs, publish.
 
-    block_id: str  # the id the file carries ("" when it lost it)
-    source: str  # the source text as the file shows it (for matching when the id is missing)
-    translation: str  # the editor's translation, tracked changes accepted
-    tracked_changes: int = 0
-    state: str = ""  # the CAT tool's state (XLIFF), "" for DOCX
-    where: str = ""  # "row 3", "unit b12ab": named in warnings
-
-
-@dataclass
-class EditedFile:
-    """What a format reader found in an edited file."""
-
-    path: str
-    run: dict | None  # the run's JSON as embedded in (or next to) the file: signature, blocks
-    edits: list[EditedBlock]
-    stem: str  # output name, from the file name (never unchecked metadata)
-    warnings: list[str] = field(default_factory=list)
-    comments: list[dict] = field(default_factory=list)
-
-
-def import_review(edited: str, out_dir: str = "out", tm_path: str | None = None) -> dict:
-    """Read an edited review file (bilingual DOCX, or XLIFF), report, learn approved pairs, publish."""
+    `run_path` names the run's STEM.json for a DOCX that lost its embedded data (see docx_review)."""
     if Path(edited).suffix.lower() in (".xlf", ".xliff"):
         from .xliff_review import read_xliff_edits
 
         found = read_xliff_edits(edited)
     else:
-        found = read_docx_edits(edited)
+        from .docx_review import read_docx_edits
+
+        found = read_docx_edits(edited, run_path=run_path, out_dir=out_dir)
     return apply_edits(found, out_dir, tm_path)
 
 
-def read_docx_edits(edited: str) -> EditedFile:
-    document = _open(edited)
-    rows, warnings = _rows(document)
-    edits = []
-    for number, (source_element, target_element) in enumerate(rows, start=1):
-        ids = docx_xml.hidden_ids(source_element)
-        edits.append(EditedBlock(block_id=ids[0] if len(ids) == 1 else "",
-                                 source=docx_xml.accepted_text(source_element),
-                                 translation=docx_xml.accepted_text(target_element),
-                                 tracked_changes=docx_xml.tracked_change_count(target_element),
-                                 where=f"row {number}"))
-    return EditedFile(path=edited, run=docx_xml.embedded_run(document), edits=edits,
-                      stem=document.core_properties.title or Path(edited).name.split(".")[0],
-                      warnings=warnings, comments=_editor_comments(document))
-
-
 def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = None) -> dict:
-    """Map edits onto the run's blocks, report the changes, store approved pairs, write the publication files."""
+    """Map edits onto the run's blocks, report the changes, store approved pairs, write the publication files.
+
+    Never maps silently: a row without a known id is matched by its source text, with a warning; a row whose
+    id and source text disagree is reported and not stored. A block with an error flag is stored only when
+    the editor edited it (or deleted its QA comment); otherwise it is an "unreviewed failure"."""
     run = found.run
     if run is None:
         raise ReviewError("carries no block data: it is not a bilingual DOCX written by 'translate run' "
                           "(give the STEM.bilingual.docx)", found.path)
     blocks = run["blocks"]
+    mapping = _map_rows(found, blocks)
+    if not mapping.rows and not mapping.conflicts:
+        raise ReviewError("no row could be matched to the run's blocks (no block ids, no source text in common): "
+                          "nothing imported; give the STEM.bilingual.docx of this run, or --run STEM.json", found.path)
+    warnings = list(found.warnings) + mapping.warnings
     by_id = {b["id"]: b for b in blocks}
-    by_source = {}
-    for b in blocks:
-        by_source.setdefault(normalise(b["source"]), b)
-        by_source.setdefault(normalise(b["repaired"]), b)
-    warnings = list(found.warnings)
-    edited_text: dict[str, str] = {}
-    report_rows = []
-    for edit in found.edits:
-        block = by_id.get(edit.block_id)
-        if block is None:
-            block = by_source.get(normalise(edit.source))
-            if block is None:
-                warnings.append(f"{edit.where}: no block id and its source matches no block; skipped")
-                continue
-            warnings.append(f"{edit.where}: block id missing, matched by its source text to {block['id']}")
-        if block["id"] in edited_text:
-            warnings.append(f"{edit.where}: block {block['id']} appears twice; the first is kept")
-            continue
-        edited_text[block["id"]] = edit.translation
-        report_rows.append(_row_report(block, edit.translation, edit.tracked_changes))
-    missing = [b["id"] for b in blocks if b["id"] not in edited_text]
+    edited_text = {block_id: edit.translation for block_id, edit in mapping.rows.items()}
+    report_rows, approved, unreviewed = [], [], []
+    for block_id, edit in mapping.rows.items():
+        block = by_id[block_id]
+        row = _row_report(block, edit.translation, edit.tracked_changes)
+        report_rows.append(row)
+        errors = [f["code"] for f in block.get("flags", []) if f.get("severity") == "error"]
+        if not errors or row["changed"] or _approved_as_is(edit):
+            approved.append(block_id)
+        else:
+            unreviewed.append(block_id)
+            row["unreviewed_failure"] = errors
+    missing = [b["id"] for b in blocks if b["id"] not in edited_text and b["id"] not in mapping.conflicts]
     if missing:
         warnings.append(f"{len(missing)} block(s) not found in the edited file (kept as machine translation): "
                         + ", ".join(missing[:5]))
-    stem = found.stem
+    if unreviewed:
+        warnings.append(f"{len(unreviewed)} unreviewed failure(s) not stored (error flag, translation untouched; "
+                        "edit it, or delete its QA comment to approve it): " + ", ".join(unreviewed[:5]))
     out = Path(out_dir)
-    stored = _learn(blocks, edited_text, tm_path or str(out / "tm.sqlite"))
-    outputs = _publish(stem, blocks, edited_text, out, dict(run.get("signature", {})))
+    tm_file = tm_path or str(out / "tm.sqlite")
+    stored = _learn(blocks, {i: edited_text[i] for i in approved}, tm_file)
+    outputs = _publish(found.stem, blocks, edited_text, out, dict(run.get("signature", {})))
     total = sum(len(b["translation"]) for b in blocks) or 1
     report = {
         "file": found.path,
+        "run_data": found.run_from or "embedded",
         "blocks": report_rows,
         "changed": sum(1 for r in report_rows if r["changed"]),
         "effort": sum(r["edit_distance"] for r in report_rows) / total,
         "comments": found.comments,
         "warnings": warnings,
         "stored": stored,
-        "tm": tm_path or str(out / "tm.sqlite"),
+        "stored_edited": sum(1 for r in report_rows if r["changed"] and r["id"] in approved),
+        "stored_unedited": sum(1 for r in report_rows if not r["changed"] and r["id"] in approved),
+        "unreviewed_failures": unreviewed,
+        "conflicts": sorted(mapping.conflicts),
+        "tm": tm_file,
         "outputs": outputs,
     }
     from .atomic import write_text
 
-    write_text(out / f"{stem}.review.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
-    report["outputs"].append(str(out / f"{stem}.review.json"))
+    write_text(out / f"{found.stem}.review.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    report["outputs"].append(str(out / f"{found.stem}.review.json"))
     return report
 
 
-def _open(path: str):
-    import docx
-
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("no such file; check the path", path)
-    data = p.read_bytes()
-    try:
-        return docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReviewError("is not a valid .docx (corrupt, or not a Word file); give the edited STEM.bilingual.docx",
-                          path) from exc
+@dataclass
+class _Mapping:
+    rows: dict[str, EditedBlock] = field(default_factory=dict)  # block id -> its row, in file order
+    conflicts: set[str] = field(default_factory=set)  # ids carried by rows that show another source
+    warnings: list[str] = field(default_factory=list)
 
 
-def _rows(document) -> tuple[list[tuple], list[str]]:
-    """(source element, translation element) pairs, from the table or the interleaved layout."""
-    warnings = []
-    for table in document.tables:
-        rows = []
-        for row in table.rows:
-            cells = row.cells
-            if len(cells) < 2:
-                warnings.append("a table row has fewer than 2 cells (table restructured); row skipped")
+def _map_rows(found: EditedFile, blocks: list[dict]) -> _Mapping:
+    by_id = {b["id"]: b for b in blocks}
+    by_text: dict[str, list[str]] = {}
+    for b in blocks:
+        for text in {normalise(b["source"]), normalise(b.get("repaired") or b["source"])} - {""}:
+            by_text.setdefault(text, []).append(b["id"])
+    result = _Mapping()
+
+    def by_source(edit: EditedBlock, taken=()) -> dict | None:
+        for text in (normalise(edit.source), normalise(edit.source_original)):
+            for block_id in by_text.get(text, []):
+                if block_id not in result.rows and block_id not in taken:
+                    return by_id[block_id]
+        return None
+
+    for edit in found.edits:
+        block = by_id.get(edit.block_id)
+        if block is not None:
+            agreement = _agreement(block, edit)
+            if agreement == "differs":
+                other = by_source(edit, taken=(block["id"],))
+                whose = f"the source of block {other['id']}" if other else "another source text"
+                result.warnings.append(f"{edit.where}: carries the id {block['id']} but shows {whose} "
+                                       "(ids swapped, or the source edited?); not stored")
+                result.conflicts.add(block["id"])
                 continue
-            rows.append((cells[0]._tc, cells[-1]._tc))
-        if any(docx_xml.hidden_ids(s) for s, _ in rows):
-            return rows, warnings
-    paragraphs = list(document.paragraphs)
-    rows = [(p._p, paragraphs[i + 1]._p) for i, p in enumerate(paragraphs[:-1]) if docx_xml.hidden_ids(p._p)]
-    return rows, warnings
+            if agreement == "close":
+                result.warnings.append(f"{edit.where}: its source differs slightly from block {block['id']}'s "
+                                       "(a repair accepted in part, or the source edited?); kept under that id")
+        else:
+            block = by_source(edit)
+            if block is None:
+                result.warnings.append(f"{edit.where}: no known block id and its source matches no block; skipped")
+                continue
+            lost = "block id missing" if not edit.block_id else f"block id {edit.block_id} unknown to the run"
+            result.warnings.append(f"{edit.where}: {lost}, matched by its source text to {block['id']}")
+        if block["id"] in result.rows:
+            result.warnings.append(f"{edit.where}: block {block['id']} appears twice; the first is kept")
+            continue
+        result.rows[block["id"]] = edit
+    for block_id in result.conflicts & result.rows.keys():  # an id shown over the wrong source is trusted nowhere
+        del result.rows[block_id]
+    return result
+
+
+def _agreement(block: dict, edit: EditedBlock) -> str:
+    """'same' when the row shows the block's source (or its repaired form), 'close' when nearly, else 'differs'."""
+    from rapidfuzz.fuzz import ratio
+
+    shown = {normalise(edit.source), normalise(edit.source_original)} - {""}
+    expected = {normalise(block["source"]), normalise(block.get("repaired") or block["source"])} - {""}
+    if shown & expected:
+        return "same"
+    if not shown or not expected:
+        return "differs"
+    return "close" if max(ratio(a, b) for a in shown for b in expected) >= 90 else "differs"
+
+
+def _approved_as_is(edit: EditedBlock) -> bool:
+    """The editor approved a flagged translation unchanged: deleted its QA comment, or signed it off (XLIFF)."""
+    return edit.qa_notes == [] or edit.state in ("final", "signed-off")
 
 
 def _row_report(block: dict, translation: str, tracked: int) -> dict:
@@ -163,12 +174,12 @@ def _row_report(block: dict, translation: str, tracked: int) -> dict:
             "tracked_changes": tracked}
 
 
-def _learn(blocks: list[dict], edited: dict[str, str], tm_path: str) -> int:
+def _learn(blocks: list[dict], approved: dict[str, str], tm_path: str) -> int:
     tm = TranslationMemory(tm_path)
     stored = 0
     try:
         for block in blocks:
-            text = edited.get(block["id"])
+            text = approved.get(block["id"])
             if block["kind"] == BlockKind.CODE.value or not text or not text.strip():
                 continue
             tm.add(block["repaired"], text, origin="review" if text != block["translation"] else "approved")
@@ -193,13 +204,3 @@ def _publish(stem: str, blocks: list[dict], edited: dict[str, str], out: Path, s
     return [str(p) for p in paths]
 
 
-def _editor_comments(document) -> list[dict]:
-    comments = []
-    try:
-        items = list(document.comments)
-    except Exception:  # noqa: BLE001 - a file without a comments part has none
-        return comments
-    for comment in items:
-        if comment.author not in OUR_AUTHORS:
-            comments.append({"author": comment.author, "text": comment.text})
-    return comments

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from .glossary import Entry, Glossary
 from .numbers import large_numbers
+from .senses import AMBIGUOUS, ENFORCE, OTHER_SENSE, Context, case_sensitive, joined_as_list, nearby, parse_context
+from .word_bounds import WordBoundaries, has_han
 
 STRATEGIES = ("inline", "placeholder")
 _PLACEHOLDER = "ZX{}"
@@ -34,24 +36,88 @@ class Span:
     key: str  # glossary entry key (first source variant) or the number text
 
 
+@dataclass
+class TermMatches:
+    """Glossary matches of one text: spans to enforce, and spans whose sense is uncertain."""
+
+    enforce: list[Span]
+    ambiguous: list[Span]
+
+
+@dataclass
+class _Candidate:
+    span: Span
+    entry: Entry
+    context: Context
+    verdict: str = ENFORCE
+
+
 class TermMatcher:
-    def __init__(self, glossary: Glossary):
-        self.entries = glossary.by_source()
-        variants = sorted(self.entries, key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(v) for v in variants)) if variants else None
+    """Finds glossary terms where they are whole words and, for entries with a context, in their sense.
+
+    `memo` (get/put of strings, such as the run's SegmentCache) keeps word boundaries between runs.
+    """
+
+    def __init__(self, glossary: Glossary, memo=None):
+        self.entries: dict[str, Entry] = {}
+        alternatives = []
+        for variant, entry in sorted(glossary.by_source().items(), key=lambda item: -len(item[0])):
+            if case_sensitive(variant, parse_context(entry.context)):
+                self.entries[variant] = entry
+                alternatives.append(re.escape(variant))
+            else:
+                self.entries.setdefault(variant.lower(), entry)
+                alternatives.append(f"(?i:{re.escape(variant)})")
+        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+        self.bounds = WordBoundaries(list(self.entries), memo)
 
     def find(self, text: str) -> list[Span]:
-        """Longest match first, left to right; a term inside a longer term is not matched."""
+        """Spans to enforce: longest match first, left to right, never inside a longer term or word."""
+        return self.analyse(text).enforce
+
+    def analyse(self, text: str) -> TermMatches:
+        candidates = self._whole_word_candidates(text)
+        for candidate in candidates:
+            if candidate.context.conditions:
+                candidate.verdict = candidate.context.judge(nearby(text, candidate.span.start, candidate.span.end))
+        for index, candidate in enumerate(candidates):
+            if candidate.verdict == AMBIGUOUS and candidate.context.needs_list:
+                listed = _in_a_list_of_names(text, candidates, index)
+                candidate.verdict = candidate.context.judge(nearby(text, candidate.span.start, candidate.span.end),
+                                                            listed)
+        return TermMatches([c.span for c in candidates if c.verdict == ENFORCE],
+                           [c.span for c in candidates if c.verdict == AMBIGUOUS])
+
+    def _whole_word_candidates(self, text: str) -> list[_Candidate]:
         if self.pattern is None:
             return []
-        spans = []
+        found = []
         for m in self.pattern.finditer(text):
             start, end = m.span()
             if _cuts_latin_word(text, start, end):
                 continue
-            entry = self.entries[m.group()]
-            spans.append(Span(start, end, m.group(), _targets_in_context(entry, text, end), entry.kind, entry.key))
-        return spans
+            entry = self.entries.get(m.group()) or self.entries[m.group().lower()]
+            span = Span(start, end, m.group(), _targets_in_context(entry, text, end), entry.kind, entry.key)
+            found.append(_Candidate(span, entry, parse_context(entry.context)))
+        if any(has_han(c.span.source) for c in found):
+            bounds = self.bounds.of(text)
+            found = [c for c in found if not has_han(c.span.source) or {c.span.start, c.span.end} <= bounds]
+        return found
+
+
+def _in_a_list_of_names(text: str, candidates: list[_Candidate], index: int) -> bool:
+    """Is candidate `index` next to a glossary name, joined as list items (字节、阿里、腾讯)?"""
+    here = candidates[index].span
+    for other_index in (index - 1, index + 1):
+        if not 0 <= other_index < len(candidates):
+            continue
+        other = candidates[other_index]
+        if other.entry.kind != "name" or other.verdict == OTHER_SENSE:
+            continue
+        left, right = (other.span, here) if other_index < index else (here, other.span)
+        if joined_as_list(text, left.end, right.start):
+            return True
+    return False
 
 
 def _cuts_latin_word(text: str, start: int, end: int) -> bool:

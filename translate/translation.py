@@ -10,7 +10,7 @@ from .document import Block, TermHit
 from .memory import SegmentCache
 from .qa import repeated_phrase
 from .segment import join_translations
-from .terms import Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, protect, restore
+from .terms import Span, TermMatcher, TermMatches, markup_spans, merge_spans, missing, number_spans, protect, restore
 
 CHUNK = 32  # segments per engine call: the cache is written after each, so an interrupted run resumes
 FAULT_CODES = ("engine-error", "empty", "repetition")
@@ -93,9 +93,15 @@ def plan_jobs(blocks: list[Block], matcher: TermMatcher | None) -> list[Job]:
     for block in blocks:
         text = block.text
         markup = markup_spans(text)
-        term_spans = merge_spans(markup, matcher.find(text) if matcher else [])
-        term_spans = [s for s in term_spans if s.kind != "markup"]
-        block.terms = [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in term_spans]
+        matches = matcher.analyse(text) if matcher else TermMatches([], [])
+        term_spans = [s for s in merge_spans(markup, matches.enforce) if s.kind != "markup"]
+        uncertain = [s for s in merge_spans(markup, matches.ambiguous) if s.kind != "markup"]
+        block.terms = sorted([TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in term_spans]
+                             + [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key, ambiguous=True)
+                                for s in uncertain], key=lambda hit: hit.start)
+        for span in uncertain:
+            block.flag("term-ambiguous", "info", f"{span.source} may not mean {span.targets[0]} here (glossary entry "
+                       f"{span.key}), so it was left to the engine: check the sense", span=span.source)
         spans = merge_spans(markup, term_spans, number_spans(text))
         for index, segment in enumerate(block.segments):
             inside = [Span(s.start - segment.start, s.end - segment.start, s.source, s.targets, s.kind, s.key)
@@ -180,15 +186,16 @@ def _hit_for(job: Job, span: Span) -> TermHit | None:
 
 
 def terms_report(blocks: list[Block]) -> list[dict]:
-    """One entry per glossary term seen: occurrences, enforced, missing."""
+    """One entry per glossary term seen: occurrences = enforced + missing + ambiguous (sense uncertain,
+    left to the engine)."""
     report: dict[str, dict] = {}
     for block in blocks:
         for hit in block.terms:
             key = hit.key or hit.source
             entry = report.setdefault(key, {
                 "source": key, "target": hit.target, "kind": hit.kind,
-                "occurrences": 0, "enforced": 0, "missing": 0})
+                "occurrences": 0, "enforced": 0, "missing": 0, "ambiguous": 0})
             entry["occurrences"] += 1
-            entry["enforced" if hit.enforced else "missing"] += 1
+            entry["ambiguous" if hit.ambiguous else "enforced" if hit.enforced else "missing"] += 1
     return sorted(report.values(), key=lambda e: (-e["occurrences"], e["source"]))
 

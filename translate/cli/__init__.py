@@ -12,14 +12,14 @@ import click
 
 from .. import __version__
 from ..errors import TranslateError
-from . import align, bench, clean, glossary, model, review, run, tm
+from . import align, bench, clean, eval, glossary, model, review, run, tm
 
 # Sections of `translate --help`, in order.
 SECTIONS = {
-    "Translate": ["run", "clean", "align"],
+    "Translate": ["run", "clean", "align", "check"],
     "Review and memory": ["review", "tm"],
     "Resources": ["glossary", "model"],
-    "Measure": ["bench"],
+    "Measure": ["eval", "bench"],
 }
 
 
@@ -78,7 +78,7 @@ def cli():
     """
 
 
-for _module in (run, clean, align, review, tm, glossary, model, bench):
+for _module in (run, clean, align, review, tm, glossary, model, eval, bench):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

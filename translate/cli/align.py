@@ -1,22 +1,25 @@
-"""`translate align`: an existing English translation lined up with its Chinese source."""
+"""`translate align` and `translate check`: an existing English translation lined up with its Chinese source,
+and checked."""
 
 from __future__ import annotations
 
 import click
 
-from .options import common, engine_options, formats_from, glossary_option, output_options, settings_from
+from .options import (common, engine_options, formats_from, glossary_option, output_options, settings_from,
+                      xliff_option, xliff_version)
 
 
 @click.command("align")
 @click.argument("source")
 @click.argument("target")
 @output_options
+@xliff_option
 @glossary_option
 @click.option("--tm", "tm_path", help="Add confident 1-1 paragraph pairs to this translation memory.")
 @click.option("--mt", is_flag=True, help="Also compare with a machine translation of the source (needs a model).")
 @engine_options
 @common
-def align(source, target, out, formats, layout, force, glossaries, tm_path, mt, quiet, debug, **engine):
+def align(source, target, out, formats, layout, force, xliff_version_, glossaries, tm_path, mt, quiet, debug, **engine):
     """Align an existing English translation (TARGET) with its Chinese SOURCE, paragraph by paragraph.
 
     Writes the same bilingual files as `translate run`, the translation column filled from
@@ -30,14 +33,55 @@ def align(source, target, out, formats, layout, force, glossaries, tm_path, mt, 
     from ..pipeline import RunOptions
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
-                         tm_path=tm_path, force=force, quiet=quiet, engine=settings_from(engine))
+                         xliff_version=xliff_version(xliff_version_), tm_path=tm_path, force=force, quiet=quiet,
+                         engine=settings_from(engine))
     result = align_files(source, target, options, mt=mt)
     if not quiet:
         summary = result.summary
         click.echo(f"{source}: {summary['blocks']} blocks, {summary['links']} links, "
-                   f"{summary['low_confidence']} low-confidence", err=True)
+                   f"{summary['low_confidence']} low-confidence, {summary['dropped']} dropped, "
+                   f"{summary['added']} added; QA: {summary['errors']} error(s), {summary['warnings']} warning(s)",
+                   err=True)
     for path in result.outputs:
         click.echo(str(path))
 
 
-COMMANDS = [align]
+@click.command("check")
+@click.argument("source")
+@click.argument("translation")
+@output_options
+@glossary_option
+@common
+def check(source, translation, out, formats, layout, force, glossaries, quiet, debug):
+    """Check a human or vendor TRANSLATION of SOURCE: align them, then run every QA check.
+
+    Numbers (with their scale), years, counts and percentages; Latin tokens; glossary terms and
+    names; Chinese left in; repetition; empty, cut-off or dropped paragraphs. The flags go into
+    the same files as `translate align` writes (DOCX comments, Markdown notes, JSON "flags").
+    Exit status: 0 no error flag, 1 error flags (warnings alone do not fail), 2 bad input.
+
+    \b
+    Example:
+      translate check article.zh.txt article.vendor.en.docx -o qa/ -g house.csv
+    """
+    from ..check import check_files
+    from ..pipeline import RunOptions
+
+    options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
+                         force=force, quiet=quiet)
+    result = check_files(source, translation, options)
+    summary = result.summary
+    if not quiet:
+        for number, block_id, severity, code, message in result.problems:
+            click.echo(f"{translation}: paragraph {number} ({block_id}): {severity} [{code}] {message}", err=True)
+        codes = ", ".join(f"{code} {count}" for code, count in summary["codes"].items())
+        click.echo(f"{translation}: {summary['blocks']} blocks, {summary['errors']} error(s), "
+                   f"{summary['warnings']} warning(s), {summary['dropped']} dropped, {summary['added']} added"
+                   + (f" ({codes})" if codes else ""), err=True)
+    for path in result.outputs:
+        click.echo(str(path))
+    if result.failed:
+        click.get_current_context().exit(1)
+
+
+COMMANDS = [align, check]

@@ -15,9 +15,25 @@ def _default_glossary() -> str:
     return str(default_glossary_path())
 
 
+def _editable(path: str | None) -> str:
+    from ..glossary import editable_glossary
+
+    return editable_glossary(path)
+
+
+def _notices(notices: list[str], quiet: bool) -> None:
+    for notice in notices if not quiet else []:
+        click.echo(f"notice: {notice}", err=True)
+
+
 @click.group("glossary")
 def glossary():
-    """Maintain glossaries (CSV: source,target,kind,note).
+    """Maintain glossaries (CSV: source,target,kind,note[,context][,avoid]; any column order, extra columns kept).
+
+    context syntax: see the shipped CSV's header. avoid: forbidden renderings, |-separated.
+    add, remove and import edit the file given with -g (or $TRANSLATE_GLOSSARY); the shipped
+    glossary is read-only here. Edits rewrite only the changed row: BOM, line endings, quoting and
+    file mode stay as the file had them.
 
     \b
     Example:
@@ -38,33 +54,38 @@ def list_(pattern, paths, quiet, debug):
     """
     from ..glossary import grep, load_glossaries
 
-    for entry in grep(load_glossaries(list(paths), use_default=not paths), pattern):
-        click.echo(f"{'|'.join(entry.sources)}\t{entry.target}\t{entry.kind}\t{entry.note}")
+    loaded = load_glossaries(list(paths), use_default=not paths)
+    _notices(loaded.notices, quiet)
+    for entry in grep(loaded, pattern):
+        avoid = f"\tavoid: {'|'.join(entry.avoid)}" if entry.avoid else ""
+        click.echo(f"{'|'.join(entry.sources)}\t{entry.target}\t{entry.kind}\t{entry.note}{avoid}")
 
 
 @glossary.command("add")
 @click.argument("source")
 @click.argument("target", default="")
 @click.option("--kind", type=click.Choice(["term", "name", "keep"]), default="term", show_default=True)
-@click.option("--note", default="")
-@click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to edit (default: the shipped one).")
+@click.option("--note", default=None, help="Note (an updated row keeps its note when not given).")
+@click.option("--avoid", default=None, help="Forbidden renderings, |-separated (QA flags them as term-forbidden).")
+@click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to edit (default: $TRANSLATE_GLOSSARY).")
 @common
-def add(source, target, kind, note, path, quiet, debug):
+def add(source, target, kind, note, avoid, path, quiet, debug):
     """Add or update an entry (atomic; safe when two run at once).
 
     \b
     Example:
       translate glossary add 月之暗面 "Moonshot AI" --kind name -g my.csv
     """
-    from ..glossary import add_entry
+    from ..glossary import add_entry, split_variants
 
-    path = path or _default_glossary()
-    click.echo(f"{add_entry(path, source, target, kind, note)}: {source} -> {target or source} in {path}")
+    path = _editable(path)
+    avoided = split_variants(avoid) if avoid is not None else None
+    click.echo(f"{add_entry(path, source, target, kind, note, avoided)}: {source} -> {target or source} in {path}")
 
 
 @glossary.command("remove")
 @click.argument("source")
-@click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to edit (default: the shipped one).")
+@click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to edit (default: $TRANSLATE_GLOSSARY).")
 @common
 def remove(source, path, quiet, debug):
     """Remove the entry whose source (or a variant) is SOURCE.
@@ -75,7 +96,7 @@ def remove(source, path, quiet, debug):
     """
     from ..glossary import remove_entry
 
-    path = path or _default_glossary()
+    path = _editable(path)
     if not remove_entry(path, source):
         click.echo(f"error: {path}: no entry for '{source}'", err=True)
         sys.exit(1)
@@ -86,9 +107,10 @@ def remove(source, path, quiet, debug):
 @click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV (default: the shipped one).")
 @common
 def lint_(paths, quiet, debug):
-    """Check glossaries: duplicates, conflicts, nested contradictions, empty fields, whitespace.
+    """Check glossaries: duplicates, conflicts, nested contradictions, empty fields, whitespace,
+    bad context conditions, and short entries without context that occur inside common words.
 
-    Prints file:line: problem; exits 1 when there are problems, 0 when clean.
+    Prints file:line: problem (or file:line: warning: ...); exits 1 when there are any, 0 when clean.
 
     \b
     Example:
@@ -106,19 +128,24 @@ def lint_(paths, quiet, debug):
 
 @glossary.command("import")
 @click.argument("file")
-@click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to add to (default: the shipped one).")
+@click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to merge into (default: $TRANSLATE_GLOSSARY).")
 @common
 def import_(file, path, quiet, debug):
-    """Import entries from a TBX (TBX-Basic) or CSV file.
+    """Merge entries from a TBX (v3 or v2 martif) or CSV file; rows with shared variants are updated, not duplicated.
+
+    TBX usage status: preferred English terms come first, admitted ones after; deprecated,
+    superseded and forbidden ones go to the avoid column.
 
     \b
     Example:
       translate glossary import terms.tbx -g my.csv
     """
-    from ..glossary import import_file
+    from ..tbx import import_file
 
-    path = path or _default_glossary()
-    click.echo(f"imported {import_file(file, path)} entries into {path}")
+    path = _editable(path)
+    counts = import_file(file, path)
+    click.echo(f"imported {sum(counts.values())} entries into {path} "
+               f"({counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged)")
 
 
 @glossary.command("export")
@@ -129,13 +156,18 @@ def import_(file, path, quiet, debug):
 def export(fmt, paths, output, quiet, debug):
     """Export glossary entries as TBX-Basic or CSV.
 
+    CSV cells that start with = + - @ (or a tab or CR) get a leading ' so spreadsheets do not run them.
+
     \b
     Example:
       translate glossary export --format tbx -o glossary.tbx
     """
-    from ..glossary import load_glossaries, to_csv, to_tbx
+    from ..glossary import load_glossaries, to_csv
+    from ..tbx import to_tbx
 
-    entries = load_glossaries(list(paths), use_default=not paths).entries
+    loaded = load_glossaries(list(paths), use_default=not paths)
+    _notices(loaded.notices, quiet)
+    entries = loaded.entries
     emit(to_tbx(entries) if fmt == "tbx" else to_csv(entries), output)
 
 

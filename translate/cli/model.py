@@ -40,7 +40,9 @@ def model_pull(model_id, to, quiet, debug):
 @api_options
 @common
 def model_info(model_name, quiet, debug, **engine):
-    """Print what a model is (architecture, languages, size, engine), or what a server serves.
+    """Print what a model is (architecture, family, languages, licence, size, engine), or what a server serves.
+
+    Warns when the model's files give a non-commercial licence (NLLB-200: CC-BY-NC-4.0).
 
     \b
     Example:
@@ -58,8 +60,11 @@ def model_info(model_name, quiet, debug, **engine):
         details = info(model_name)
     else:
         raise click.UsageError("give a MODEL, or --engine openai --api-base URL")
+    warning = details.pop("licence_warning", None)
     for key, value in details.items():
         click.echo(f"{key}: {value}")
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @model.command("convert")
@@ -84,16 +89,26 @@ def model_convert(model_name, to, quantization, quiet, debug):
 @click.argument("folder")
 @click.option("--size", type=click.Choice(["tiny", "opus-mt"]), default="tiny", show_default=True,
               help="tiny: seconds to build; opus-mt: the exact opus-mt-zh-en architecture (~300 MB).")
+@click.option("--family", type=click.Choice(["marian", "m2m100", "nllb", "madlad"]), default="marian",
+              show_default=True, help="Model family (m2m100, nllb and madlad come in the tiny size only).")
 @common
-def model_random(folder, size, quiet, debug):
-    """Build a random-weight Marian model with real tokenizers, to try the pipeline offline.
+def model_random(folder, size, family, quiet, debug):
+    """Build a random-weight model with real tokenizers, to try the pipeline offline.
 
     Its translations are gibberish: it exercises every stage (and measures speed), nothing more.
 
     \b
     Example:
       translate model random models/random && translate run article.txt --model models/random
+      translate model random models/nllb-random --family nllb
     """
+    if family != "marian":
+        if size != "tiny":
+            raise click.BadParameter(f"{family} comes in the tiny size only", param_hint="--size")
+        from ..engines.random_families import build_example_family
+
+        click.echo(str(build_example_family(folder, family)))
+        return
     from ..engines.random_model import build_example_marian
 
     click.echo(str(build_example_marian(folder, size)))

@@ -28,11 +28,22 @@ def output_options(function):
     return _apply([
         click.option("--out", "-o", default="out", show_default=True, help="Output folder."),
         click.option("--format", "formats", default="docx,md,json", show_default=True,
-                     help="Comma list of output formats (see the README's outputs table)."),
+                     help="Comma list of output formats: docx, md, json, xliff (see the README's outputs table)."),
         click.option("--layout", type=click.Choice(["table", "interleaved"]), default="table", show_default=True,
                      help="Bilingual DOCX: a two-column table, or source and translation paragraphs in turn."),
         click.option("--force", "-f", is_flag=True, help="Overwrite existing output files."),
     ], function)
+
+
+def xliff_option(function):
+    """--xliff-version, for commands that can write --format xliff."""
+    return click.option("--xliff-version", "xliff_version_", type=click.Choice(["1.2", "2", "2.1"]), default="1.2",
+                        show_default=True,
+                        help="XLIFF written by --format xliff: 1.2 (every CAT tool) or 2.1.")(function)
+
+
+def xliff_version(value: str) -> str:
+    return "2.1" if value.startswith("2") else "1.2"
 
 
 def glossary_option(function):

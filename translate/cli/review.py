@@ -11,11 +11,12 @@ from .options import common
 
 @click.group("review")
 def review():
-    """Bring an editor's corrected bilingual DOCX back.
+    """Bring an editor's corrected bilingual DOCX, or a CAT tool's XLIFF, back.
 
     \b
     Example:
       translate review import out/article.bilingual.docx -o out/
+      translate review import done/article.xlf --tm out/tm.sqlite
     """
 
 
@@ -23,18 +24,29 @@ def review():
 @click.argument("edited")
 @click.option("--out", "-o", default="out", show_default=True, help="Folder for the publication files.")
 @click.option("--tm", "tm_path", help="Translation memory to store approved pairs (default OUT/tm.sqlite).")
+@click.option("--run", "run_path", help="The run's STEM.json, for a DOCX re-saved without its embedded data "
+              "(default: STEM.json beside the DOCX or in OUT).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @common
-def import_(edited, out, tm_path, as_json, quiet, debug):
+def import_(edited, out, tm_path, run_path, as_json, quiet, debug):
     """Read the editor's translations, report the edits, learn them, write STEM.en.docx/.md.
+
+    Rows are matched by their hidden block id, or else by their source text (with a warning). A row
+    whose id and source disagree is reported and not stored; so is a translation flagged as an error
+    that the editor left untouched (edit it, or delete its QA comment, to approve it).
+
+    EDITED is the STEM.bilingual.docx, or the STEM.xlf (XLIFF 1.2 or 2.x) as a CAT tool exported it;
+    an XLIFF that lost its skeleton needs the run's STEM.json beside it.
 
     \b
     Example:
       translate review import out/article.bilingual.docx
+      translate review import ~/Downloads/article.bilingual.docx --run out/article.json -o out/
+      translate review import done/article.xlf --tm out/tm.sqlite
     """
     from ..review import import_review
 
-    report = import_review(edited, out, tm_path)
+    report = import_review(edited, out, tm_path, run_path)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
@@ -47,7 +59,10 @@ def import_(edited, out, tm_path, as_json, quiet, debug):
     for warning in report["warnings"]:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{report['changed']} of {len(report['blocks'])} blocks changed; post-edit effort "
-               f"{report['effort']:.1%}; {report['stored']} pairs stored in {report['tm']}")
+               f"{report['effort']:.1%}; {report['stored']} pairs stored in {report['tm']} "
+               f"({report['stored_edited']} edited, {report['stored_unedited']} approved unedited); "
+               f"{len(report['unreviewed_failures'])} unreviewed failure(s) and "
+               f"{len(report['conflicts'])} id conflict(s) not stored")
     for path in report["outputs"]:
         click.echo(path)
 

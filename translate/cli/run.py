@@ -6,12 +6,14 @@ import sys
 
 import click
 
-from .options import common, engine_options, formats_from, glossary_option, output_options, settings_from
+from .options import (common, engine_options, formats_from, glossary_option, output_options, settings_from,
+                      xliff_option, xliff_version)
 
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @output_options
+@xliff_option
 @glossary_option
 @click.option("--no-default-glossary", is_flag=True, help="Do not use the shipped tech glossary.")
 @click.option("--repair/--no-repair", "repair", default=None, help="Repair spun source text (default: when detected).")
@@ -22,22 +24,26 @@ from .options import common, engine_options, formats_from, glossary_option, outp
 @click.option("--to-simplified", is_flag=True, help="Convert Traditional (Big5) input to Simplified for the model.")
 @engine_options
 @common
-def run(inputs, out, formats, layout, force, glossaries, no_default_glossary, repair, threshold, tm_path, no_cache,
-        to_simplified, quiet, debug, **engine):
+def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_default_glossary, repair, threshold,
+        tm_path, no_cache, to_simplified, quiet, debug, **engine):
     """Translate articles (.txt, .md, .docx, or - for stdin) into bilingual review files.
 
-    Writes STEM.bilingual.docx, STEM.bilingual.md, STEM.en.docx, STEM.en.md and STEM.json.
+    Writes STEM.bilingual.docx, STEM.bilingual.md, STEM.en.docx, STEM.en.md and STEM.json;
+    --format xliff adds STEM.xlf (XLIFF 1.2, or 2.1 with --xliff-version 2, for CAT tools;
+    bring it back with 'translate review import').
 
     \b
     Example:
       translate run ../shared/article/why-bat-did-not-build-deepseek.zh.txt -o out/
       translate run article.docx --model ./opus-mt-zh-en --beams 1 --format docx
       translate run article.txt --engine openai --api-base http://localhost:11434/v1 --api-model qwen2.5:7b
+      translate run article.md --format xliff,json -o out/
     """
     from ..errors import RunFailed
     from ..pipeline import RunOptions, run_file
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
+                         xliff_version=xliff_version(xliff_version_),
                          default_glossary=not no_default_glossary,
                          repair={None: "auto", True: "on", False: "off"}[repair], repair_threshold=threshold,
                          tm_path=tm_path, use_cache=not no_cache, force=force, quiet=quiet,

@@ -38,9 +38,14 @@ def export(tm_path, fmt, output, quiet, debug):
 @tm.command("import")
 @click.argument("file")
 @click.option("--tm", "tm_path", default="out/tm.sqlite", show_default=True)
+@click.option("--to-simplified", is_flag=True,
+              help="Use zh-TW/zh-Hant variants of units that lack a Simplified one, converted (never over a zh-CN entry).")
 @common
-def import_(file, tm_path, quiet, debug):
+def import_(file, tm_path, to_simplified, quiet, debug):
     """Import a TMX file into the translation memory.
+
+    Inline codes (bpt, ept, ph, it, ut, hi) are left out of the stored text and kept for export;
+    the zh-CN / zh-Hans / zh variant is used; units with unresolvable entities are reported, not stored.
 
     \b
     Example:
@@ -48,7 +53,16 @@ def import_(file, tm_path, quiet, debug):
     """
     from ..memory import import_tmx_file
 
-    click.echo(f"imported {import_tmx_file(file, tm_path)} pairs into {tm_path}")
+    report = import_tmx_file(file, tm_path, to_simplified=to_simplified)
+    for problem in report.problems:
+        click.echo(f"warning: {file}: {problem}", err=True)
+    if report.traditional_skipped:
+        click.echo(f"warning: {file}: {report.traditional_skipped} unit(s) have only a Traditional Chinese variant; "
+                   "not stored (use --to-simplified to convert them)", err=True)
+    if report.kept_existing:
+        click.echo(f"notice: {report.kept_existing} converted Traditional unit(s) left out: a Simplified entry exists",
+                   err=True)
+    click.echo(f"imported {report.stored} pairs into {tm_path}")
 
 
 COMMANDS = [tm]

@@ -1,4 +1,8 @@
-"""Hugging Face transformers engine: AutoModelForSeq2SeqLM, length-sorted token-budget batches."""
+"""Hugging Face transformers engine: AutoModelForSeq2SeqLM, length-sorted token-budget batches.
+
+Multilingual families get their languages the transformers way: the tokenizer's src_lang and a
+forced first target token (forced_bos_token_id), or MADLAD's <2en> tag before the text.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ class TransformersEngine:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+        from .families import detect_family
+
         quiet_transformers()
         self.settings = settings
         self.model_id = settings.model
@@ -29,6 +35,11 @@ class TransformersEngine:
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot load model ({exc})", str(path)) from exc
         self.model.to(self.device).eval()
+        self.family = detect_family(path)
+        if self.family.hf_source_lang:
+            self.tokenizer.src_lang = self.family.hf_source_lang
+        self.forced_bos = (self.tokenizer.convert_tokens_to_ids(self.family.target_prefix[0])
+                           if self.family.target_prefix else None)
         self.precision = str(self.dtype).replace("torch.", "")
         if settings.dtype == "int8":
             self.model = _quantize_linear_layers(self.model)
@@ -37,11 +48,12 @@ class TransformersEngine:
         self._torch = torch
 
     def describe(self) -> dict:
-        return {"engine": self.name, "model": self.model_id, "beams": self.settings.beams,
-                "dtype": self.precision, "device": self.device}
+        return {"engine": self.name, "model": self.model_id, "family": self.family.name,
+                "beams": self.settings.beams, "dtype": self.precision, "device": self.device}
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(list(texts), truncation=True, max_length=self.max_input_tokens)["input_ids"]]
+        texts = [self.family.source_text(t) for t in texts]
+        return [len(ids) for ids in self.tokenizer(texts, truncation=True, max_length=self.max_input_tokens)["input_ids"]]
 
     def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
                   forced_lengths: Sequence[int] | None = None, avoid_repetition: bool = False) -> list[str]:
@@ -64,16 +76,20 @@ class TransformersEngine:
 
     def _generate(self, texts: list[str], longest: int, forced: int | None, avoid_repetition: bool) -> list[str]:
         torch = self._torch
-        inputs = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True,
-                                max_length=self.max_input_tokens).to(self.device)
+        inputs = self.tokenizer([self.family.source_text(t) for t in texts], return_tensors="pt", padding=True,
+                                truncation=True, max_length=self.max_input_tokens).to(self.device)
         cap = output_length_cap(longest, fixed=self.settings.max_output_tokens)
         options = {"num_beams": self.settings.beams, "max_new_tokens": cap}
+        if self.forced_bos is not None:
+            options["forced_bos_token_id"] = self.forced_bos
         if avoid_repetition:
             options.update(no_repeat_ngram_size=3, repetition_penalty=1.3)
         if forced is not None:
             options.update(max_new_tokens=forced, min_new_tokens=forced)
         with torch.inference_mode():
             generated = self.model.generate(**inputs, **options)
+            if self.forced_bos is not None:  # the target language token is not text
+                generated[generated == self.forced_bos] = self.tokenizer.pad_token_id
         return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
 
     def generated_tokens(self, texts: Sequence[str]) -> int:

@@ -10,8 +10,10 @@ from pathlib import Path
 from ..errors import ModelError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
-TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
-                   "generation_config.json")
+# Copied next to a converted model: the tokenizers of every family, and what says the licence.
+TOKENIZER_FILES = ("source.spm", "target.spm", "sentencepiece.bpe.model", "spiece.model", "vocab.json",
+                   "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
+                   "generation_config.json", "README.md", "LICENSE")
 
 
 def offline() -> bool:
@@ -93,14 +95,17 @@ def convert(model: str, to: str | None = None, quantization: str = "int8", force
         return target
     import ctranslate2
 
+    from .families import CONVERT_META, detect_family
+
+    family = detect_family(source).name
     quiet_transformers()
     copy = [f for f in TOKENIZER_FILES if (source / f).exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
     try:
-        converter = ctranslate2.converters.TransformersConverter(str(source), copy_files=copy)
+        converter = _converter_class(ctranslate2)(str(source), copy_files=copy)
         converter.convert(str(tmp), quantization=None if quantization == "float32" else quantization, force=True)
-        (tmp / "translate-convert.json").write_text(json.dumps({"source": model, "quantization": quantization}))
+        (tmp / CONVERT_META).write_text(json.dumps({"source": model, "quantization": quantization, "family": family}))
         if target.exists():
             import shutil
 
@@ -113,8 +118,32 @@ def convert(model: str, to: str | None = None, quantization: str = "int8", force
     return target
 
 
+def _converter_class(ctranslate2):
+    """CTranslate2's converter, with the language tokens it looks for where transformers 5 moved them."""
+
+    class Converter(ctranslate2.converters.TransformersConverter):
+        def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
+            return _with_additional_special_tokens(super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs))
+
+    return Converter
+
+
+def _with_additional_special_tokens(tokenizer):
+    """transformers 5 lists language tokens (M2M-100's __en__...) in extra_special_tokens, no longer in
+    special_tokens_map['additional_special_tokens'], where CTranslate2's M2M-100 loader reads them."""
+    base = type(tokenizer)
+    named = base.special_tokens_map.fget(tokenizer) if isinstance(base.special_tokens_map, property) else {}
+    extra = list(getattr(tokenizer, "lang_token_to_id", None) or [])
+    if not extra or "additional_special_tokens" in named:
+        return tokenizer
+    extra.sort(key=tokenizer.convert_tokens_to_ids)
+    tokenizer.__class__ = type(base.__name__, (base,), {"special_tokens_map": property(
+        lambda self: {**base.special_tokens_map.fget(self), "additional_special_tokens": extra})})
+    return tokenizer
+
+
 def info(model: str) -> dict:
-    """What a model is: architecture, languages, size, engine."""
+    """What a model is: architecture, family, languages, licence, size, engine."""
     path = resolve(model)
     kind = model_kind(path)
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
@@ -123,13 +152,19 @@ def info(model: str) -> dict:
     if kind == "transformers":
         details.update({
             "architecture": (config.get("architectures") or [config.get("model_type", "?")])[0],
-            "d_model": config.get("d_model"), "encoder_layers": config.get("encoder_layers"),
-            "decoder_layers": config.get("decoder_layers"), "vocab_size": config.get("vocab_size"),
+            "d_model": config.get("d_model"), "encoder_layers": config.get("encoder_layers", config.get("num_layers")),
+            "decoder_layers": config.get("decoder_layers", config.get("num_decoder_layers")),
+            "vocab_size": config.get("vocab_size"),
         })
     else:
         details.update({"architecture": "CTranslate2 " + str(config.get("model_type", "transformer")),
                         "quantization": _ct2_quantization(path)})
+    from .families import detect_family
+    from .licence import model_licence
+
+    details["family"] = detect_family(path).name
     details["languages"] = _languages(model, path)
+    details.update(model_licence(path))
     return details
 
 
@@ -139,6 +174,11 @@ def _ct2_quantization(path: Path) -> str:
 
 
 def _languages(model: str, path: Path) -> str:
+    from .families import detect_family
+
+    family = detect_family(path)
+    if family.name != "marian":  # many-to-many models: the tokens this tool uses say the direction
+        return f"multilingual; used as {family.description.split(': ', 1)[-1]}"
     name = Path(model).name if Path(model).exists() else model.split("/")[-1]
     parts = name.split("-")
     if "opus" in parts and "mt" in parts and len(parts) >= 4:

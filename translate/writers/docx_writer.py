@@ -29,7 +29,9 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
     out = docx.Document()
     _record_signature(out, document, signature)
     docx_xml.embed_run(out, signature, [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text,
-                                         "translation": b.translation, "markup": b.markup} for b in document.blocks])
+                                         "translation": b.translation, "markup": b.markup,
+                                         "flags": [{"code": f.code, "severity": f.severity} for f in b.flags]}
+                                        for b in document.blocks])
     ids = docx_xml.RevisionIds()
     style_ids = _style_ids(out)
     out.add_paragraph(f"{document.name}: source (Chinese) and translation (English). "
@@ -150,7 +152,8 @@ def _translation_runs(out, paragraph, block: Block) -> None:
         position = end
     if position < len(text) or not paragraph.runs:
         paragraph.add_run(text[position:])
-    notes = [f"[{f.code}] {f.message}" for f in block.flags]
+    # The severity is written out so that an import without the run's data still knows the errors.
+    notes = [f"[{f.code}] {f.severity}: {f.message}" for f in block.flags]
     if block.origin == "tm":
         notes.append("[tm] reused from the translation memory")
     if notes:

@@ -94,11 +94,11 @@ def accepted_text(element) -> str:
     parts = []
     for node in element.iter():
         tag = node.tag
-        if tag == f"{_W}t" and not _inside(node, f"{_W}del"):
+        if tag == f"{_W}t" and not _removed(node):
             parts.append(node.text or "")
-        elif tag == f"{_W}tab" and not _inside(node, f"{_W}del"):
+        elif tag == f"{_W}tab" and not _removed(node):
             parts.append("\t")
-        elif tag in (f"{_W}br", f"{_W}cr") and not _inside(node, f"{_W}del"):
+        elif tag in (f"{_W}br", f"{_W}cr") and not _removed(node):
             parts.append("\n")
         elif tag == f"{_W}p" and parts and node is not element:
             parts.append("\n")
@@ -109,13 +109,18 @@ def original_text(element) -> str:
     """Text as if every tracked change were rejected: deletions kept, insertions dropped."""
     parts = []
     for node in element.iter(f"{_W}t", f"{_W}delText"):
-        if not _inside(node, f"{_W}ins"):
+        if not _inside(node, f"{_W}ins") and not _inside(node, f"{_W}moveTo"):
             parts.append(node.text or "")
     return "".join(parts)
 
 
 def tracked_change_count(element) -> int:
-    return sum(1 for _ in element.iter(f"{_W}ins", f"{_W}del"))
+    return sum(1 for _ in element.iter(f"{_W}ins", f"{_W}del", f"{_W}moveFrom", f"{_W}moveTo"))
+
+
+def _removed(node) -> bool:
+    """Inside a tracked deletion, or the source side of a tracked move."""
+    return _inside(node, f"{_W}del") or _inside(node, f"{_W}moveFrom")
 
 
 def _inside(node, tag: str) -> bool:

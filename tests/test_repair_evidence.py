@@ -1,0 +1,109 @@
+"""Source repair weighs evidence: neighbours, the document, the passage; keep-phrases on restored text."""
+
+import pytest
+
+from translate.repair import clean_lines, document_evidence, restore_text
+from translate.repair.table import default_table
+
+# A paragraph that is plainly spun (东谈主, 作念, 莫得 ...), used as surrounding context.
+SPUN = "东谈主们莫得想到,这家公司作念到了,淌若知谈的话,好意思国的东谈主也会念念考。"
+
+
+def repaired(sentence: str) -> str:
+    """Repair `sentence` as one paragraph of a spun document."""
+    return clean_lines(SPUN + "\n" + sentence)[0].split("\n")[1]
+
+
+def test_keep_phrases_are_checked_on_the_restored_text():
+    # 作事群众 is 服务群众 spun: its 群众 is real too.
+    assert repaired("广大东谈主民群众和作事群众都很欢迎。") == "广大人民群众和服务群众都很欢迎。"
+    assert repaired("这家公司登顶群众开源第一。") == "这家公司登顶全球开源第一。"
+
+
+def test_a_document_that_contains_the_original_trusts_the_spun_looking_word_less():
+    # A spinner replaces every 全球; a document that still has one is less likely to owe its 群众 to it.
+    def confidence(text):
+        _, found = clean_lines(text)
+        return next(r.confidence for _, r in found if r.spun == "群众")
+
+    plain = SPUN + "\n这款居品登顶群众开源第一,出身于美国。"
+    assert confidence(plain.replace("美国", "全球")) < confidence(plain)
+    table = default_table()
+    assert document_evidence("全球经济", table).present == {"全球": 1}
+
+
+def test_evidence_backed_gates_restore_constructions_and_keep_proverbs():
+    assert repaired("他是天下上最快的东谈主。") == "他是世界上最快的人。"
+    assert repaired("天下各国的代表都来了。") == "世界各国的代表都来了。"
+    assert repaired("天下没有免费的午餐。") == "天下没有免费的午餐。"
+    assert repaired("咱们从零启动,不怕试错。") == "我们从零开始,不怕试错。"
+    assert repaired("他的作风黑白常鉴定地支持改革。") == "他的态度是非常坚定地支持改革。"
+    assert repaired("多国暗示支持这项方案。") == "多国表示支持这项方案。"
+    assert repaired("天然它能快速贸易化,但也框定了旅途。").startswith("虽然它能快速商业化,但")
+
+
+def test_rows_for_forms_the_spinner_produces():
+    assert "希望" in repaired("市集也大批抱有期待,但愿其中有谁能追上。")
+    assert "与之相比," in repaired("与之比较,ChatGPT花了244天。")
+    assert repaired("团队组多由应届毕业生构成,不看教悔。") == "团队大多由应届毕业生构成,不看经验。"
+    assert repaired("完好意思的赛季,欧好意思市集。") == "完美的赛季,欧美市场。"
+    assert repaired("真不好意思,让你久等了。") == "真不好意思,让你久等了。"
+    assert repaired("老街谈改造完成,街谈巷议不断。") == "老街道改造完成,街谈巷议不断。"
+    assert repaired("去鼓励总共行业发展,总共三家公司。").endswith("整个行业发展,总共三家公司。")
+
+
+def test_one_rare_real_word_neither_flips_a_clean_document_nor_changes_anything():
+    clean = "当年他学到的技能派上了用场。咱们的市集在扩大,群众很满意。这家公司一经成立就不错。"
+    for word in ("关联词", "岂论", "速即", "肖似", "期骗", "况兼"):
+        text = clean + word + "如此。"
+        assert not document_evidence(text, default_table()).spun, word
+        assert clean_lines(text) == (text, []), word
+
+
+def test_a_clean_passage_forced_through_repair_keeps_its_real_words():
+    clean = ("这所职业学校注重培养学生的技能,人民群众很关心。新规一经公布,就引起了关注。"
+             "师傅把铁水倒进模子里。他的成绩一直不错。")
+    assert restore_text(clean, spun_document=True) == (clean, [])
+
+
+def test_neighbours_that_form_a_word_with_the_original_raise_its_odds():
+    from translate.repair.evidence import DocumentEvidence, site_logit
+
+    table, empty = default_table(), DocumentEvidence()
+    rule = next(r for r in table.rules["天下"] if r.original == "世界")
+    assert site_logit(rule, "全", "", table, empty) > site_logit(rule, "在", "", table, empty)
+    rule = next(r for r in table.rules["天然"] if r.original == "自然")
+    assert site_logit(rule, "", "气", table, empty) < site_logit(rule, "", "地", table, empty)
+
+
+def test_reference_spinner_uses_forms_the_table_lacks():
+    from translate.repair.spinner import spin, synonyms
+
+    table = default_table()
+    missing = [o for o, s in synonyms().items() if s not in table.rules]
+    assert len(missing) >= 20
+    spun, sites = spin("我们已经开始执行计划。")
+    assert spun == "咱们一经启动延伸蓄意。" and [s.original for s in sites] == ["我们", "已经", "开始", "执行", "计划"]
+
+
+def test_repair_bench_reports_gain_and_per_class_figures():
+    from translate.repair.evaluate import evaluate_spun, format_report, report
+
+    row = evaluate_spun("我们已经开始执行计划。这个人没有做到。")
+    assert set(row["by_class"]) == {"always", "context", "other original", "not in table"}
+    assert 0 < row["gain"] <= 1
+    result = report(with_speed=False)
+    text = format_report(result)
+    assert "held out" in text and "recall" in text and "precision" in text
+    assert result["rare_word"]["changes_beyond_the_word"] == 0
+
+
+def test_context_statistics_rebuild_from_the_dictionaries():
+    pytest.importorskip("wordfreq")
+    from translate.repair.build_stats import build
+
+    rows = {form: (rate, left, right) for form, rate, _, left, right in build({"世界", "群众"})}
+    stats = default_table().stats
+    assert abs(rows["世界"][0] - stats["世界"].rate) / stats["世界"].rate < 0.01
+    assert rows["世界"][1]["全"] == pytest.approx(stats["世界"].left["全"], abs=1)
+    assert rows["群众"][2]["性"] == pytest.approx(stats["群众"].right["性"], abs=1)

@@ -1,0 +1,89 @@
+"""TMX import/export: inline codes out of the text and back on export, Chinese variants, entities."""
+
+from lxml import etree
+
+from translate.memory import TranslationMemory
+from translate.tmx import export_tmx, import_tmx_report
+
+# As OmegaT writes it: inline tags as bpt/ept with native code, several Chinese variants per unit.
+OMEGAT = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+ <header creationtool="OmegaT" creationtoolversion="6.0.0" segtype="sentence" o-tmf="OmegaT TMX" adminlang="EN-US"
+         srclang="zh-CN" datatype="plaintext"/>
+ <body>
+  <tu>
+   <tuv xml:lang="zh-TW"><seg><bpt i="1" x="1">&lt;b0&gt;</bpt>幻方的日活<ept i="1">&lt;/b0&gt;</ept>突破了</seg></tuv>
+   <tuv xml:lang="zh-CN"><seg><bpt i="1" x="1">&lt;b0&gt;</bpt>幻方的日活<ept i="1">&lt;/b0&gt;</ept>突破了</seg></tuv>
+   <tuv xml:lang="en-US"><seg><bpt i="1" x="1">&lt;b0&gt;</bpt>High-Flyer's DAU<ept i="1">&lt;/b0&gt;</ept> broke through</seg></tuv>
+  </tu>
+  <tu>
+   <tuv lang="zh_CN"><seg>点击<ph x="2">&lt;br/&gt;</ph>这里<it pos="begin">&lt;i&gt;</it>看<hi type="bold">更多</hi><ut>{\\b}</ut></seg></tuv>
+   <tuv lang="EN"><seg>Click<ph x="2">&lt;br/&gt;</ph> here <it pos="begin">&lt;i&gt;</it>to see <hi type="bold">more</hi><ut>{\\b}</ut></seg></tuv>
+  </tu>
+  <tu>
+   <tuv xml:lang="zh-Hant"><seg>開源模型</seg></tuv>
+   <tuv xml:lang="en"><seg>open-source model</seg></tuv>
+  </tu>
+  <tu>
+   <tuv xml:lang="zh-TW"><seg>公司</seg></tuv>
+   <tuv xml:lang="en"><seg>firm (Taiwan usage)</seg></tuv>
+  </tu>
+  <tu>
+   <tuv xml:lang="zh-CN"><seg>公司</seg></tuv>
+   <tuv xml:lang="en"><seg>company</seg></tuv>
+  </tu>
+  <tu>
+   <tuv xml:lang="zh-CN"><seg>价格&nbsp;上涨</seg></tuv>
+   <tuv xml:lang="en"><seg>prices&nbsp;rose</seg></tuv>
+  </tu>
+ </body>
+</tmx>
+"""
+
+
+def test_omegat_tmx_stores_clean_simplified_text(tmp_path):
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    report = import_tmx_report(tm, OMEGAT.encode("utf-8"), "omegat.tmx")
+    stored = {source: target for source, target, _ in tm.entries()}
+    assert stored == {"幻方的日活突破了": "High-Flyer's DAU broke through", "点击这里看更多": "Click here to see more",
+                      "公司": "company"}
+    assert not any("<" in text or "&" in text for pair in stored.items() for text in pair)
+    assert tm.lookup("幻方的日活突破了") == "High-Flyer's DAU broke through"
+    assert report.traditional_skipped == 2 and report.stored == 3
+    assert len(report.problems) == 1 and "nbsp" in report.problems[0] and "line" in report.problems[0]
+
+
+def test_traditional_units_are_converted_only_when_asked_and_never_replace_simplified(tmp_path):
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    report = import_tmx_report(tm, OMEGAT.encode("utf-8"), "omegat.tmx", to_simplified=True)
+    assert tm.lookup("开源模型") == "open-source model"
+    assert tm.lookup("公司") == "company"  # the zh-TW-only unit for 公司 came first, zh-CN one wins
+    assert report.traditional_converted == 2 and report.traditional_skipped == 0
+    tm.add("开源模型", "open-weight model", origin="review")
+    import_tmx_report(tm, OMEGAT.encode("utf-8"), "omegat.tmx", to_simplified=True)
+    assert tm.lookup("开源模型") == "open-weight model" and tm.lookup("公司") == "company"
+
+
+def test_export_gives_inline_codes_back(tmp_path):
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    import_tmx_report(tm, OMEGAT.encode("utf-8"), "omegat.tmx")
+    root = etree.fromstring(export_tmx(tm).encode("utf-8"))
+    units = root.findall("body/tu")
+    first = units[0].findall("tuv/seg")
+    assert [c.tag for c in first[0]] == ["bpt", "ept"] and first[0][0].text == "<b0>"
+    assert [c.tag for c in first[1]] == ["bpt", "ept"]
+    # A pair changed in review loses the old codes: they no longer fit its text.
+    tm.add("幻方的日活突破了", "High-Flyer's daily actives broke through", origin="review")
+    changed = [u for u in etree.fromstring(export_tmx(tm).encode("utf-8")).findall("body/tu")
+               if u.findall("tuv/seg")[0].text == "幻方的日活突破了"][0]
+    assert not len(changed.findall("tuv/seg")[1])
+
+
+def test_zh_cn_is_preferred_over_plain_zh_and_hans_variants(tmp_path):
+    tmx = """<tmx version="1.4"><header srclang="zh"/><body><tu>
+      <tuv xml:lang="zh-Hant-TW"><seg>開源</seg></tuv><tuv xml:lang="zh"><seg>开源码</seg></tuv>
+      <tuv xml:lang="zh-CN"><seg>开源</seg></tuv><tuv xml:lang="en-GB"><seg>open source</seg></tuv></tu>
+      <tu><tuv xml:lang="zh-Hans-SG"><seg>日活</seg></tuv><tuv xml:lang="en"><seg>DAU</seg></tuv></tu></body></tmx>"""
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    import_tmx_report(tm, tmx.encode("utf-8"), "x.tmx")
+    assert {s: t for s, t, _ in tm.entries()} == {"开源": "open source", "日活": "DAU"}

@@ -1,0 +1,35 @@
+"""What a format reader (DOCX, XLIFF) hands to `review.apply_edits`: the edited file, row by row.
+
+Kept apart from review.py so that readers and the review front door import it without a cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class EditedBlock:
+    """One block as an edited file gives it back: what a format reader hands to `apply_edits`."""
+
+    block_id: str  # the id the file carries ("" when it lost it)
+    source: str  # the source text as the file shows it (for matching when the id is missing)
+    translation: str  # the editor's translation, tracked changes accepted
+    tracked_changes: int = 0
+    state: str = ""  # the CAT tool's state (XLIFF), "" for DOCX
+    where: str = ""  # "row 3", "unit b12ab": named in warnings
+    source_original: str = ""  # the source with tracked changes rejected (repairs undone), "" if the same
+    qa_notes: list[str] | None = None  # the QA comments the row still carries; None when the format has none
+
+
+@dataclass
+class EditedFile:
+    """What a format reader found in an edited file."""
+
+    path: str
+    run: dict | None  # the run's JSON as embedded in (or next to) the file: signature, blocks
+    edits: list[EditedBlock]
+    stem: str  # output name, from the file name (never unchecked metadata)
+    warnings: list[str] = field(default_factory=list)
+    comments: list[dict] = field(default_factory=list)
+    run_from: str = ""  # where the run's blocks came from: "embedded", a STEM.json path, or "the DOCX itself"

@@ -1,0 +1,110 @@
+"""The repair table (spin_table.tsv) and the context statistics (context_stats.tsv) it is weighed with."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+ALWAYS, CONTEXT, KEEP = "always", "context", "keep"
+
+
+@dataclass(frozen=True)
+class SpinRule:
+    spun: str
+    original: str
+    rule: str
+    bias: float = 0.0
+    right: re.Pattern | None = None
+    left: re.Pattern | None = None
+    real: bool = False  # an always-row whose spun form is a rare but real word
+
+
+@dataclass(frozen=True)
+class FormStats:
+    """How a form behaves in clean text: its rate as a word, and its neighbours inside longer words."""
+
+    rate: float
+    dict_count: float = 0.0
+    left: dict[str, float] = field(default_factory=dict)
+    right: dict[str, float] = field(default_factory=dict)
+    left_total: float = 0.0
+    right_total: float = 0.0
+
+
+@dataclass
+class SpinTable:
+    rules: dict[str, list[SpinRule]]
+    pattern: re.Pattern
+    digest: str
+    # spun form -> [(clean text before it, clean text after it)] of keep-phrases that contain it
+    guards: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    stats: dict[str, FormStats] = field(default_factory=dict)
+    always_pattern: re.Pattern | None = None
+
+    def kind(self, spun: str) -> str:
+        return self.rules[spun][0].rule
+
+
+@lru_cache(maxsize=1)
+def default_table() -> SpinTable:
+    folder = resources.files("translate.repair")
+    table = folder.joinpath("spin_table.tsv").read_text("utf-8")
+    stats = folder.joinpath("context_stats.tsv").read_text("utf-8")
+    return parse_table(table, stats)
+
+
+def parse_table(text: str, stats_text: str = "") -> SpinTable:
+    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
+    rules: dict[str, list[SpinRule]] = {}
+    keeps: list[str] = []
+    for row in rows:
+        right, left = row.get("right") or "", row.get("left") or ""
+        rule = SpinRule(spun=row["spun"], original=row["original"], rule=row["rule"], bias=float(row.get("bias") or 0),
+                        right=re.compile(right) if right else None, left=re.compile(left) if left else None,
+                        real=(row.get("real") or "").strip() == "1")
+        if rule.rule == KEEP:
+            keeps.append(rule.spun)
+        rules.setdefault(rule.spun, []).append(rule)
+    # Longest alternatives first: at one position the regex then takes the longest form.
+    alternation = "|".join(re.escape(s) for s in sorted(rules, key=len, reverse=True))
+    always = [s for s, r in rules.items() if r[0].rule == ALWAYS and not r[0].real]
+    digest = hashlib.sha256((text + stats_text).encode("utf-8")).hexdigest()[:12]
+    return SpinTable(rules, re.compile(alternation), digest, _guards(rules, keeps), parse_stats(stats_text),
+                     re.compile("|".join(re.escape(s) for s in sorted(always, key=len, reverse=True))) if always else None)
+
+
+def _guards(rules: dict[str, list[SpinRule]], keeps: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Keep-phrases are written as clean text, so they are checked against the restored text around a site."""
+    guards: dict[str, list[tuple[str, str]]] = {}
+    for phrase in keeps:
+        for spun, spun_rules in rules.items():
+            if spun_rules[0].rule != CONTEXT:
+                continue
+            start = phrase.find(spun)
+            while start >= 0:
+                guards.setdefault(spun, []).append((phrase[:start], phrase[start + len(spun):]))
+                start = phrase.find(spun, start + 1)
+    return guards
+
+
+def parse_stats(text: str) -> dict[str, FormStats]:
+    stats = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#") or line.startswith("form\t"):
+            continue
+        form, rate, _dict, left_total, right_total, left, right = (line.split("\t") + [""] * 7)[:7]
+        stats[form] = FormStats(float(rate or 0), float(_dict or 0), _counts(left), _counts(right), float(left_total or 0),
+                                float(right_total or 0))
+    return stats
+
+
+def _counts(field_text: str) -> dict[str, float]:
+    counts = {}
+    for item in field_text.split():
+        char, _, count = item.partition("=")
+        counts[char] = float(count)
+    return counts
