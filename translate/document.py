@@ -80,6 +80,7 @@ class Block:
     markup: str = ""  # Markdown prefix kept out of translation ("## ", "> ", "- ", "<p>")
     markup_end: str = ""  # what closes the markup after the text ("</p>")
     raw_source: str | None = None  # the exact text read, when control characters were stripped from `source`
+    engine: str = ""  # "engine:model" that made the translation, where an engine did
 
     @property
     def text(self) -> str:
@@ -110,6 +111,7 @@ class Block:
             **({"markup": self.markup} if self.markup else {}),
             **({"markup_end": self.markup_end} if self.markup_end else {}),
             **({"raw_source": self.raw_source} if self.raw_source is not None else {}),
+            **({"engine": self.engine} if self.engine else {}),
         }
 
 

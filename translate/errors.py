@@ -45,3 +45,7 @@ class RunFailed(TranslateError):
 
     exit_code = 1
     result = None
+
+
+class ConfigError(TranslateError):
+    """A translate.toml config file is malformed."""

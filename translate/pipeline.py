@@ -107,14 +107,19 @@ def check_outputs_free(paths: list[Path], force: bool) -> None:
 def signature(options: RunOptions, glossary: Glossary) -> dict:
     """How a result was made; also the cache key, so it is built from settings, not a loaded model."""
     settings = options.engine
+    if settings.engine == "openai":  # the server's address and key are not part of how it was made
+        from .engines.prompt import load_prompt
+
+        engine = {"model": settings.api_model, "engine": "openai", "prompt": load_prompt().version,
+                  "context": settings.context}
+        if settings.fallback:
+            engine["fallback"] = f"{settings.fallback}:{settings.model}"
+    else:
+        engine = {"model": settings.model, "engine": settings.engine, "beams": settings.beams,
+                  "quantization": settings.quantization, "dtype": settings.dtype, "device": settings.device}
     return {
         "tool": f"translate {__version__}",
-        "model": settings.model,
-        "engine": settings.engine,
-        "beams": settings.beams,
-        "quantization": settings.quantization,
-        "dtype": settings.dtype,
-        "device": settings.device,
+        **engine,
         "glossary": glossary.digest,
         "repair": options.repair,
         "repair_table": default_table().digest,
@@ -123,7 +128,8 @@ def signature(options: RunOptions, glossary: Glossary) -> dict:
 
 
 def run_file(path: str, options: RunOptions, load_engine: Callable | None = None) -> RunResult:
-    """Translate one article and write its outputs. `load_engine` overrides the engine (tests).
+    """Translate one article and write its outputs. `load_engine` overrides the engine (tests);
+    with engine 'openai' it overrides the NMT fallback engine.
 
     Runs into one folder take turns (a lock); a run that stopped while writing is finished by
     the same command, without --force, because the journal knows the outputs are its own.
@@ -176,18 +182,26 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
             segment_block(block, options.max_chars)
             todo.append(block)
         matcher = TermMatcher(glossary, memo=cache)
-        jobs = plan_jobs(todo, matcher)
         for block in document.blocks:
             if block.origin == "tm":  # a remembered translation is not re-translated, but it is checked
                 check_translation(block, matcher)
-        progress = _progress(len(jobs), options.quiet)
-        loader = load_engine or (lambda: engine_loader(options.engine))
-        runner = EngineRunner(loader, cache, progress)
-        try:
-            translate_jobs(jobs, runner)
-        finally:
-            if progress is not None:
-                progress.close()
+        if options.engine.engine == "openai":
+            stats = _translate_with_llm(document, todo, options, matcher, cache, load_engine)
+        else:
+            jobs = plan_jobs(todo, matcher)
+            progress = _progress(len(jobs), options.quiet)
+            runner = EngineRunner(load_engine or (lambda: engine_loader(options.engine)), cache, progress)
+            try:
+                translate_jobs(jobs, runner)
+            finally:
+                if progress is not None:
+                    progress.close()
+            label = f"{runner.engine.name if runner.engine else options.engine.engine}:{options.engine.model}"
+            for block in todo:
+                block.engine = label
+            stats = {"segments": len(jobs), "translated_segments": runner.translated,
+                     "cached_segments": runner.from_cache, "model_load_seconds": runner.load_seconds,
+                     "engine_seconds": runner.engine_seconds}
     finally:
         tm.close()
         if cache:
@@ -198,13 +212,11 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
             check_block(block)
         forbidden.check(block)
     check_invariants(document)
+    stats["model_load_seconds"] = round(stats["model_load_seconds"], 3)
+    stats["engine_seconds"] = round(stats["engine_seconds"], 3)
     document.meta["summary"] = {
         "blocks": len(document.blocks),
-        "segments": len(jobs),
-        "translated_segments": runner.translated,
-        "cached_segments": runner.from_cache,
-        "model_load_seconds": round(runner.load_seconds, 3),
-        "engine_seconds": round(runner.engine_seconds, 3),
+        **stats,
         "from_tm": sum(1 for b in document.blocks if b.origin == "tm"),
         "flags": sum(len(b.flags) for b in document.blocks),
         "repairs": sum(len(b.repairs) for b in document.blocks),
@@ -212,6 +224,27 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
         "warnings": document.meta.get("warnings", []),
     }
     document.meta["terms"] = terms_report(document.blocks)
+
+
+def _translate_with_llm(document: Document, todo: list, options: RunOptions, matcher: TermMatcher, cache,
+                        load_engine: Callable | None) -> dict:
+    """One request per block to an OpenAI-compatible server (see llm_translation)."""
+    from dataclasses import replace
+
+    from .llm_translation import run_llm_stage
+
+    settings = options.engine
+    progress = _progress(len(todo), options.quiet, unit="block")
+    fallback = None
+    if settings.fallback:
+        fallback = load_engine or (lambda: engine_loader(replace(settings, engine=settings.fallback)))
+    try:
+        stats = run_llm_stage(document, todo, matcher, settings, cache, progress,
+                              lambda: engine_loader(settings), fallback, options.max_chars)
+    finally:
+        if progress is not None:
+            progress.close()
+    return {"segments": len(todo), **stats}
 
 
 def _cache_key(sig: dict) -> str:
@@ -226,12 +259,12 @@ def engine_loader(settings: EngineSettings):
     return load_engine(settings)
 
 
-def _progress(total: int, quiet: bool):
+def _progress(total: int, quiet: bool, unit: str = "seg"):
     if quiet or total == 0:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="seg", desc="translating", file=sys.stderr, leave=False, mininterval=0.2)
+    return tqdm(total=total, unit=unit, desc="translating", file=sys.stderr, leave=False, mininterval=0.2)
 
 
 def check_invariants(document: Document) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .document import Block, TermHit
 from .numbers import english_number, source_values, target_values
@@ -59,10 +60,14 @@ def check_translation(block: Block, matcher: TermMatcher | None = None, expected
 
 
 def _check_numbers(block: Block, source: str, translation: str) -> None:
+    for text, value in missing_numbers(source, translation):
+        block.flag("number", "error", f"{text} (= {english_number(value)}) is missing or wrongly scaled", span=text)
+
+
+def missing_numbers(source: str, translation: str) -> list[tuple[str, Decimal]]:
+    """Numbers of the source (text, value) not found in the translation, in figures or small words."""
     found = target_values(translation)
-    for text, value in source_values(source):
-        if value not in found:
-            block.flag("number", "error", f"{text} (= {english_number(value)}) is missing or wrongly scaled", span=text)
+    return [(text, value) for text, value in source_values(source) if value not in found]
 
 
 MAX_SUBSTRING_SEARCHES = 500  # per block: keeps the check linear on a paragraph of megabytes

@@ -22,12 +22,16 @@ from .options import common
               "drops found and warnings on wrong / right links in an edit sweep).")
 @click.option("--repair", "repair_", is_flag=True, help="Measure source repair instead: gain, recall and precision "
               "per form class on held-out sets, false changes, speed.")
+@click.option("--llm", is_flag=True, help="Measure --engine openai concurrency against a loopback server that "
+              "takes --delay seconds per request, instead.")
+@click.option("--concurrency", type=click.IntRange(1), default=8, show_default=True, help="With --llm: requests in flight.")
+@click.option("--delay", type=click.FloatRange(0), default=0.5, show_default=True, help="With --llm: seconds per request.")
 @click.option("--scaling", is_flag=True, help="Measure RSS and time of a 5 MB paragraph, a 20,000-block DOCX (model "
               "replaced by a stand-in) and 500 / 1,000 / 2,000-paragraph runs instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @common
-def bench(random_weights, model, article, paragraphs, only, list_only, pipeline, align_, repair_, scaling, as_json,
-          quiet, debug):
+def bench(random_weights, model, article, paragraphs, only, list_only, pipeline, align_, repair_, llm, concurrency,
+          delay, scaling, as_json, quiet, debug):
     """Measure output tokens/s, seconds per article and peak RSS for each engine setting.
 
     \b
@@ -35,6 +39,7 @@ def bench(random_weights, model, article, paragraphs, only, list_only, pipeline,
       translate bench --random-weights --json
       translate bench --random-weights --paragraphs 8 --only naive,ct2-beam4
       translate bench --repair
+      translate bench --llm --concurrency 8 --delay 0.5
     """
     from .. import bench as measures
 
@@ -44,6 +49,11 @@ def bench(random_weights, model, article, paragraphs, only, list_only, pipeline,
         return
     if align_:
         click.echo(json.dumps(measures.run_align_bench(), indent=1))
+        return
+    if llm:
+        from ..bench_llm import run_llm_bench
+
+        click.echo(json.dumps(run_llm_bench(concurrency, delay, article), indent=1))
         return
     if scaling:
         from ..bench_scaling import run_scaling_huge

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import common
+from .options import api_options, common, settings_from
 
 
 @click.group()
@@ -34,20 +34,32 @@ def model_pull(model_id, to, quiet, debug):
 
 
 @model.command("info")
-@click.argument("model_name", metavar="MODEL")
+@click.argument("model_name", metavar="MODEL", required=False)
+@click.option("--engine", type=click.Choice(["auto", "ctranslate2", "transformers", "openai"]), default="auto",
+              help="openai: ask the --api-base server whether it answers and which models it serves.")
+@api_options
 @common
-def model_info(model_name, quiet, debug):
-    """Print what a model is: architecture, family, languages, licence, size, engine.
+def model_info(model_name, quiet, debug, **engine):
+    """Print what a model is (architecture, family, languages, licence, size, engine), or what a server serves.
 
     Warns when the model's files give a non-commercial licence (NLLB-200: CC-BY-NC-4.0).
 
     \b
     Example:
       translate model info models/opus-mt-zh-en
+      translate model info --engine openai --api-base http://localhost:11434/v1
     """
-    from ..engines.models import info
+    settings = settings_from(engine)
+    if settings.engine == "openai":
+        from ..engines.openai_compat import server_info
 
-    details = info(model_name)
+        details = server_info(settings)
+    elif model_name:
+        from ..engines.models import info
+
+        details = info(model_name)
+    else:
+        raise click.UsageError("give a MODEL, or --engine openai --api-base URL")
     warning = details.pop("licence_warning", None)
     for key, value in details.items():
         click.echo(f"{key}: {value}")

@@ -52,13 +52,30 @@ def glossary_option(function):
                         help="Glossary CSV (repeatable; later ones win).")(function)
 
 
+def api_options(function):
+    """The server an OpenAI-compatible engine talks to (also for `translate model info`)."""
+    return _apply([
+        click.option("--api-base", "api_base", multiple=True, metavar="URL",
+                     help="OpenAI-compatible server, e.g. http://localhost:8080/v1 (repeatable: requests are "
+                     "spread round-robin)."),
+        click.option("--api-model", default="", help="Model name the server knows (see 'translate model info "
+                     "--engine openai --api-base URL')."),
+        click.option("--api-key-env", default="OPENAI_API_KEY", show_default=True, metavar="VAR",
+                     help="Environment variable holding the API key (sent as a Bearer token, never written)."),
+        click.option("--api-timeout", default=120.0, show_default=True, type=click.FloatRange(1),
+                     help="Seconds to wait for one reply."),
+    ], function)
+
+
 def engine_options(function):
-    """Model and engine settings (they go into the run signature)."""
+    """Model and engine settings (they go into the run signature). translate.toml supplies defaults."""
     return _apply([
         click.option("--model", "-m", default="Helsinki-NLP/opus-mt-zh-en", show_default=True,
-                     help="Hub id, transformers folder, or CTranslate2 folder."),
-        click.option("--engine", type=click.Choice(["auto", "ctranslate2", "transformers"]), default="auto",
-                     show_default=True, help="auto = CTranslate2 (converted once, cached) when installed."),
+                     help="Hub id, transformers folder, or CTranslate2 folder (with --engine openai: the "
+                     "--fallback model)."),
+        click.option("--engine", type=click.Choice(ENGINES), default="auto",
+                     show_default=True, help="auto = CTranslate2 (converted once, cached) when installed; "
+                     "openai = an OpenAI-compatible server (--api-base)."),
         click.option("--beams", default=4, show_default=True, type=click.IntRange(1, 16), help="Beam size."),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True),
         click.option("--batch-tokens", default=0, type=click.IntRange(0),
@@ -69,15 +86,64 @@ def engine_options(function):
         click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "int8"]), default="auto",
                      show_default=True, help="transformers on CPU: auto = bfloat16 where the CPU has AVX512-BF16/AMX, "
                      "else float32; int8 = dynamic int8 Linear layers."),
+        api_options,
+        click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 256),
+                     help="--engine openai: requests in flight."),
+        click.option("--rps", default=0.0, type=click.FloatRange(0), help="--engine openai: requests per second "
+                     "at most (0 = no limit)."),
+        click.option("--context", default=2, show_default=True, type=click.IntRange(0, 20),
+                     help="--engine openai: previous blocks sent with each block."),
+        click.option("--fallback", type=click.Choice(["none", "ctranslate2"]), default="none", show_default=True,
+                     help="--engine openai: translate blocks the server failed on with this NMT engine (--model)."),
     ], function)
 
 
+ENGINES = ["auto", "ctranslate2", "transformers", "openai"]
+# option name -> EngineSettings field, where they differ
+_FIELDS = {"api_base": "api_bases", "api_timeout": "timeout"}
+ENGINE_PARAMS = ("model", "engine", "beams", "device", "batch_tokens", "threads", "quantization", "dtype",
+                 "api_base", "api_model", "api_key_env", "api_timeout", "concurrency", "rps", "context", "fallback")
+
+
 def settings_from(kwargs: dict) -> EngineSettings:
-    """EngineSettings from the engine_options values, popped out of a command's kwargs."""
-    return EngineSettings(model=kwargs.pop("model"), engine=kwargs.pop("engine"), beams=kwargs.pop("beams"),
-                          device=kwargs.pop("device"), batch_tokens=kwargs.pop("batch_tokens"),
-                          threads=kwargs.pop("threads"), quantization=kwargs.pop("quantization"),
-                          dtype=kwargs.pop("dtype"))
+    """EngineSettings from the engine_options values (popped out of a command's kwargs), with
+    translate.toml's [engine] values for the options not given on the command line."""
+    values = {name: kwargs.pop(name) for name in ENGINE_PARAMS if name in kwargs}
+    values.update(_configured(values))
+    fields = {_FIELDS.get(name, name): value for name, value in values.items()}
+    fields["api_bases"] = tuple(fields.get("api_bases") or ())
+    if fields.get("fallback") == "none":
+        fields["fallback"] = ""
+    return EngineSettings(**fields)
+
+
+def _configured(values: dict) -> dict:
+    """Config-file values for the options left at their defaults, checked by the option's own type."""
+    from ..config import load_config
+    from ..errors import ConfigError
+
+    context = click.get_current_context(silent=True)
+    configured = load_config().get("engine", {})
+    if context is None or not configured:
+        return {}
+    params = {p.name: p for p in context.command.params if p.name in values}
+    chosen = {}
+    for name, (value, path) in configured.items():
+        if name == "api_key":
+            raise ConfigError("the key itself does not belong in a file: put it in an environment variable and "
+                              "name that with api_key_env", path)
+        if name not in ENGINE_PARAMS:
+            raise ConfigError(f"unknown option '{name}' in [engine]; use one of {', '.join(ENGINE_PARAMS)}", path)
+        if name not in params or context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
+            continue  # the command line wins
+        param = params[name]
+        if param.multiple and not isinstance(value, list):
+            value = [value]
+        try:
+            chosen[name] = param.type_cast_value(context, value)
+        except click.BadParameter as exc:
+            raise ConfigError(f"[engine] {name}: {exc.message}", path) from exc
+    return chosen
 
 
 def formats_from(text: str) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_defa
     Example:
       translate run ../shared/article/why-bat-did-not-build-deepseek.zh.txt -o out/
       translate run article.docx --model ./opus-mt-zh-en --beams 1 --format docx
+      translate run article.txt --engine openai --api-base http://localhost:11434/v1 --api-model qwen2.5:7b
       translate run article.md --format xliff,json -o out/
     """
     from ..errors import InputError, RunFailed
@@ -79,7 +80,9 @@ def _report(path, result, quiet) -> None:
             click.echo(f"warning: {printable(path)}: {warning}", err=True)
         click.echo(f"{printable(path)}: {summary['blocks']} blocks, {summary['translated_segments']} segments "
                    f"translated, {summary['cached_segments']} from cache, {summary['from_tm']} blocks from TM, "
-                   f"{summary['repairs']} repairs, {summary['flags']} flags", err=True)
+                   f"{summary['repairs']} repairs, {summary['flags']} flags"
+                   + (f", {summary['reasked_blocks']} blocks re-asked, {summary['fallback_blocks']} by the "
+                      "fallback engine" if "reasked_blocks" in summary else ""), err=True)
     for output in result.outputs:
         click.echo(str(output))
 

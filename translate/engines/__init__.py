@@ -7,11 +7,15 @@ from .base import Engine, EngineSettings
 
 
 def load_engine(settings: EngineSettings) -> Engine:
-    """Load the engine for `settings.model`, picking CTranslate2 when it can (int8, several times faster).
+    """Load the engine for `settings.model` (or the server of `settings.api_bases`), picking CTranslate2 when it can (int8, several times faster).
 
     A transformers model used with engine 'auto' or 'ctranslate2' is converted once, offline,
     into a cached CTranslate2 folder.
     """
+    if settings.engine == "openai":
+        from .openai_compat import OpenAIEngine
+
+        return OpenAIEngine(settings)
     from .models import convert, model_kind, resolve
 
     path = resolve(settings.model)
@@ -32,7 +36,7 @@ def load_engine(settings: EngineSettings) -> Engine:
         from .ct2 import CTranslate2Engine
 
         return CTranslate2Engine(path, settings)
-    raise ModelError(f"unknown engine '{engine}'; use auto, ctranslate2 or transformers")
+    raise ModelError(f"unknown engine '{engine}'; use auto, ctranslate2, transformers or openai")
 
 
 def _has_ctranslate2() -> bool:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol, Sequence
 
 
 @dataclass
 class EngineSettings:
     model: str = "Helsinki-NLP/opus-mt-zh-en"
-    engine: str = "auto"  # auto | ctranslate2 | transformers
+    engine: str = "auto"  # auto | ctranslate2 | transformers | openai
     beams: int = 4
     device: str = "auto"  # auto | cpu | cuda
     batch_tokens: int = 0  # padded source tokens per batch; 0 = auto (see batch_budget)
@@ -18,16 +18,68 @@ class EngineSettings:
     quantization: str = "int8"  # CTranslate2 compute type on CPU
     dtype: str = "auto"  # transformers: auto (bfloat16 where the CPU has it) | float32 | bfloat16 | int8
     max_output_tokens: int = 0  # 0 = twice the input plus 16, at most 512 (a hard stop for loops)
+    # OpenAI-compatible servers (engine "openai"). The key itself is never stored: only the
+    # name of the variable that holds it.
+    api_bases: tuple[str, ...] = ()
+    api_model: str = ""
+    api_key_env: str = "OPENAI_API_KEY"
+    concurrency: int = 4  # requests in flight
+    rps: float = 0.0  # requests per second at most; 0 = no limit
+    context: int = 2  # previous blocks sent with each request
+    timeout: float = 120.0  # seconds per request
+    fallback: str = ""  # "" | "ctranslate2": the NMT engine for blocks the server failed on
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
+@dataclass
+class GlossaryNote:
+    """A glossary entry found in a block, as an LLM prompt shows it."""
+
+    source: str
+    target: str
+    kind: str  # term | name | keep | number
+    note: str = ""
+
+
+@dataclass
+class ContextBlock:
+    """A block before the one translated. `translation` is filled in once known, so a request
+    rendered later (when its turn to be sent comes) sees the translations finished by then."""
+
+    source: str
+    translation: str = ""
+
+
+@dataclass
+class TranslationRequest:
+    """What a block engine (unit 'block') gets: the text plus its context and glossary entries.
+
+    `previous_reply` and `feedback` make it a re-ask: the engine shows its earlier answer and
+    exactly what was missed.
+    """
+
+    text: str
+    kind: str = "paragraph"
+    title: str = ""
+    context: list[ContextBlock] = field(default_factory=list)
+    glossary: list[GlossaryNote] = field(default_factory=list)
+    previous_reply: str = ""
+    feedback: list[str] = field(default_factory=list)
+
+
 class Engine(Protocol):
-    """Translates plain sentences. Knows nothing of documents, glossaries or files."""
+    """Translates plain sentences. Knows nothing of documents, glossaries or files.
+
+    `unit` says what one input is: "segment" (seq2seq engines: plain strings, terms protected
+    inline) or "block" (LLM engines: TranslationRequest objects, terms in the prompt). An engine
+    without the attribute is a segment engine.
+    """
 
     name: str
     max_input_tokens: int
+    unit: str
 
     def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
                   avoid_repetition: bool = False) -> list[str]:
