@@ -105,3 +105,13 @@ def test_translate_file_refuses_unknown_options(tmp_path, article_path):
 
     with pytest.raises(TypeError, match="colour"):
         translate.translate_file(article_path, out_dir=str(tmp_path), colour="red")
+
+
+def test_every_package_is_installed():
+    """A sub-package missing from pyproject's list works in an editable checkout and breaks a real install."""
+    import tomllib
+
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {_module_name(p) for p in PACKAGE.rglob("__init__.py")}
+    assert found - listed == set()
