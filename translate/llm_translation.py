@@ -12,14 +12,14 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .document import Block, BlockKind, Document, Segment, TermHit
+from .document import Block, BlockKind, Document, Segment
 from .engines.base import ContextBlock, GlossaryNote, TranslationRequest
 from .engines.prompt import Prompt, load_prompt
 from .engines.reply import leftover_chinese
 from .memory import SegmentCache
 from .numbers import english_number
 from .qa import missing_numbers
-from .terms import Span, TermMatcher, TermMatches, markup_spans, merge_spans, missing, number_spans
+from .terms import Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, record_block_terms
 
 
 @dataclass
@@ -132,15 +132,7 @@ def plan_block_jobs(document: Document, blocks: list[Block], matcher: TermMatche
 def _job(block: Block, title: str, context: list[ContextBlock], here: ContextBlock, matcher) -> BlockJob:
     text = block.text
     markup = markup_spans(text)
-    matches = matcher.analyse(text) if matcher else TermMatches([], [])
-    terms = [s for s in merge_spans(markup, matches.enforce) if s.kind != "markup"]
-    uncertain = [s for s in merge_spans(markup, matches.ambiguous) if s.kind != "markup"]
-    block.terms = sorted([TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in terms]
-                         + [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key, ambiguous=True)
-                            for s in uncertain], key=lambda hit: hit.start)
-    for span in uncertain:  # as on the NMT path: not in the prompt, flagged for the editor
-        block.flag("term-ambiguous", "info", f"{span.source} may not mean {span.targets[0]} here (glossary entry "
-                   f"{span.key}), so it was left to the engine: check the sense", span=span.source)
+    terms = record_block_terms(block, matcher, markup)
     notes, listed = [], set()
     for span in terms:
         if (span.source, span.targets[0]) not in listed:

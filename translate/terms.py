@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .document import Block, TermHit
 from .glossary import Entry, Glossary
 from .numbers import large_numbers
 from .senses import AMBIGUOUS, ENFORCE, OTHER_SENSE, Context, case_sensitive, joined_as_list, nearby, parse_context
@@ -227,3 +228,18 @@ def _target_pattern(target: str) -> re.Pattern:
 
 def missing(translation: str, spans: list[Span]) -> list[Span]:
     return [s for s in spans if not present(translation, s)]
+
+
+def record_block_terms(block: Block, matcher: TermMatcher | None, markup: list[Span]) -> list[Span]:
+    """Find the glossary terms in `block`, record them (with ambiguous ones) on `block.terms`, flag the
+    ambiguous ones `term-ambiguous`, and return the spans to enforce. Both translation paths share this."""
+    matches = matcher.analyse(block.text) if matcher else TermMatches([], [])
+    enforce = [s for s in merge_spans(markup, matches.enforce) if s.kind != "markup"]
+    uncertain = [s for s in merge_spans(markup, matches.ambiguous) if s.kind != "markup"]
+    block.terms = sorted([TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in enforce]
+                         + [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key, ambiguous=True)
+                            for s in uncertain], key=lambda hit: hit.start)
+    for span in uncertain:  # not enforced: flagged so the editor decides the sense
+        block.flag("term-ambiguous", "info", f"{span.source} may not mean {span.targets[0]} here (glossary entry "
+                   f"{span.key}), so it was left to the engine: check the sense", span=span.source)
+    return enforce

@@ -10,7 +10,8 @@ from .document import Block, TermHit
 from .memory import SegmentCache
 from .qa import repeated_phrase
 from .segment import join_translations
-from .terms import Span, TermMatcher, TermMatches, markup_spans, merge_spans, missing, number_spans, protect, restore
+from .terms import (Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, protect,
+                    record_block_terms, restore)
 
 CHUNK = 32  # segments per engine call: the cache is written after each, so an interrupted run resumes
 FAULT_CODES = ("engine-error", "empty", "repetition")
@@ -94,15 +95,7 @@ def plan_jobs(blocks: list[Block], matcher: TermMatcher | None) -> list[Job]:
     for block in blocks:
         text = block.text
         markup = markup_spans(text)
-        matches = matcher.analyse(text) if matcher else TermMatches([], [])
-        term_spans = [s for s in merge_spans(markup, matches.enforce) if s.kind != "markup"]
-        uncertain = [s for s in merge_spans(markup, matches.ambiguous) if s.kind != "markup"]
-        block.terms = sorted([TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key) for s in term_spans]
-                             + [TermHit(s.source, s.targets[0], s.kind, s.start, key=s.key, ambiguous=True)
-                                for s in uncertain], key=lambda hit: hit.start)
-        for span in uncertain:
-            block.flag("term-ambiguous", "info", f"{span.source} may not mean {span.targets[0]} here (glossary entry "
-                       f"{span.key}), so it was left to the engine: check the sense", span=span.source)
+        term_spans = record_block_terms(block, matcher, markup)
         spans = merge_spans(markup, term_spans, number_spans(text))  # sorted by start
         hits: dict[int, TermHit] = {}
         for hit in block.terms:
