@@ -325,3 +325,20 @@ def test_a_deleted_paragraph_mark_joins_the_paragraphs():
                      '<w:r><w:t>One sentence </w:t></w:r></w:p><w:p><w:r><w:t>continued.</w:t></w:r></w:p>'
                      '<w:p/><w:p><w:r><w:t>Another line.</w:t></w:r></w:p></w:tc>')
     assert _joined_text([cell]) == "One sentence continued.\nAnother line."
+
+
+def test_an_editors_wrong_number_is_reported_by_qa_and_still_stored(translated, tmp_path):
+    document = docx.Document(str(translated / f"{STEM}.bilingual.docx"))
+    row = next(r for r in document.tables[0].rows if "2215万" in r.cells[0].text)
+    row.cells[1].paragraphs[0].text = ("Twenty days after launch DeepSeek had 2.215 million daily active users, 41.6% of "
+                                       "ChatGPT's, against 16.95 million for Doubao; ChatGPT took 244 days to pass 15 "
+                                       "million and DeepSeek 18 days to pass 20 million.")
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated), str(tmp_path / "tm.sqlite"))
+    checked = next(r for r in report["blocks"] if r["changed"])
+    numbers = [f for f in checked["qa"] if f["code"] == "number"]
+    assert numbers and numbers[0]["severity"] == "error" and "2215万" in numbers[0]["message"]
+    assert report["qa_errors"] == [checked["id"]]
+    assert any("QA errors" in w and "2215万" in w for w in report["warnings"])
+    assert checked["id"] not in report["unreviewed_failures"]  # the editor's decision still stands
+    untouched = [r for r in report["blocks"] if not r["changed"]]
+    assert untouched and all("qa" not in r for r in untouched)

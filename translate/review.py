@@ -63,6 +63,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         else:
             unreviewed.append(block_id)
             row["unreviewed_failure"] = errors
+    qa_errors = _check_edits(by_id, mapping.rows, report_rows, warnings)
     missing = [b["id"] for b in blocks if b["id"] not in edited_text and b["id"] not in mapping.conflicts]
     if missing:
         warnings.append(f"{len(missing)} block(s) not found in the edited file (kept as machine translation): "
@@ -87,6 +88,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         "stored_edited": sum(1 for r in report_rows if r["changed"] and r["id"] in approved),
         "stored_unedited": sum(1 for r in report_rows if not r["changed"] and r["id"] in approved),
         "unreviewed_failures": unreviewed,
+        "qa_errors": qa_errors,
         "conflicts": sorted(mapping.conflicts),
         "tm": tm_file,
         "outputs": outputs,
@@ -96,6 +98,37 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
     write_text(out / f"{stem}.review.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     report["outputs"].append(str(out / f"{stem}.review.json"))
     return report
+
+
+def _check_edits(by_id: dict[str, dict], rows: dict[str, EditedBlock], report_rows: list[dict],
+                 warnings: list[str]) -> list[str]:
+    """The MT path's QA (numbers, names and terms of the shipped glossary, leftover Chinese, ...) on every
+    translation the editor changed: a human's 2.215 million for 2215万 is reported like a machine's. The
+    editor's text is still stored: it is theirs to decide; the report and a warning say what looks wrong."""
+    from .document import Block, BlockKind
+    from .glossary import load_glossaries
+    from .qa import check_translation
+    from .terms import TermMatcher
+
+    changed = [row for row in report_rows if row["changed"]]
+    if not changed:
+        return []
+    matcher = TermMatcher(load_glossaries([]))
+    with_errors = []
+    for row in changed:
+        run_block = by_id[row["id"]]
+        if run_block["kind"] == BlockKind.CODE.value:
+            continue
+        block = Block(id=row["id"], kind=BlockKind(run_block["kind"]), source=run_block["source"],
+                      repaired=run_block["repaired"], translation=rows[row["id"]].translation)
+        check_translation(block, matcher)
+        row["qa"] = [{"code": f.code, "severity": f.severity, "message": f.message} for f in block.flags]
+        errors = [f for f in block.flags if f.severity == "error"]
+        if errors:
+            with_errors.append(row["id"])
+            warnings.append(f"{row['id']}: the edited translation has QA errors: "
+                            + "; ".join(f"[{f.code}] {f.message}" for f in errors[:3]))
+    return with_errors
 
 
 @dataclass
