@@ -337,8 +337,8 @@ def test_an_editors_wrong_number_is_reported_by_qa_and_still_stored(translated, 
     checked = next(r for r in report["blocks"] if r["changed"])
     numbers = [f for f in checked["qa"] if f["code"] == "number"]
     assert numbers and numbers[0]["severity"] == "error" and "2215万" in numbers[0]["message"]
-    assert report["qa_errors"] == [checked["id"]]
-    assert any("QA errors" in w and "2215万" in w for w in report["warnings"])
+    assert [e["id"] for e in report["qa_errors"]] == [checked["id"]]
+    assert any("2215万" in e for e in report["qa_errors"][0]["errors"])
     assert checked["id"] not in report["unreviewed_failures"]  # the editor's decision still stands
     untouched = [r for r in report["blocks"] if not r["changed"]]
     assert untouched and all("qa" not in r for r in untouched)

@@ -63,7 +63,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         else:
             unreviewed.append(block_id)
             row["unreviewed_failure"] = errors
-    qa_errors = _check_edits(by_id, mapping.rows, report_rows, warnings)
+    qa_errors = _check_edits(by_id, mapping.rows, report_rows)
     missing = [b["id"] for b in blocks if b["id"] not in edited_text and b["id"] not in mapping.conflicts]
     if missing:
         warnings.append(f"{len(missing)} block(s) not found in the edited file (kept as machine translation): "
@@ -100,11 +100,11 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
     return report
 
 
-def _check_edits(by_id: dict[str, dict], rows: dict[str, EditedBlock], report_rows: list[dict],
-                 warnings: list[str]) -> list[str]:
+def _check_edits(by_id: dict[str, dict], rows: dict[str, EditedBlock], report_rows: list[dict]) -> list[dict]:
     """The MT path's QA (numbers, names and terms of the shipped glossary, leftover Chinese, ...) on every
     translation the editor changed: a human's 2.215 million for 2215万 is reported like a machine's. The
-    editor's text is still stored: it is theirs to decide; the report and a warning say what looks wrong."""
+    editor's text is still stored: it is theirs to decide; the report says what looks wrong (row "qa", and
+    "qa_errors": one entry per changed block with error flags)."""
     from .document import Block, BlockKind
     from .glossary import load_glossaries
     from .qa import check_translation
@@ -125,9 +125,7 @@ def _check_edits(by_id: dict[str, dict], rows: dict[str, EditedBlock], report_ro
         row["qa"] = [{"code": f.code, "severity": f.severity, "message": f.message} for f in block.flags]
         errors = [f for f in block.flags if f.severity == "error"]
         if errors:
-            with_errors.append(row["id"])
-            warnings.append(f"{row['id']}: the edited translation has QA errors: "
-                            + "; ".join(f"[{f.code}] {f.message}" for f in errors[:3]))
+            with_errors.append({"id": row["id"], "errors": [f"[{f.code}] {f.message}" for f in errors]})
     return with_errors
 
 

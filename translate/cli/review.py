@@ -58,6 +58,8 @@ def import_(edited, out, tm_path, run_path, as_json, quiet, debug):
         click.echo(f"comment by {comment['author']}: {comment['text']}")
     for warning in report["warnings"]:
         click.echo(f"warning: {warning}", err=True)
+    for finding in report["qa_errors"]:  # the editor's own text, checked as the machine's is
+        click.echo(f"qa: {finding['id']}: " + "; ".join(finding["errors"][:3]), err=True)
     click.echo(f"{report['changed']} of {len(report['blocks'])} blocks changed; post-edit effort "
                f"{report['effort']:.1%}; {report['stored']} pairs stored in {report['tm']} "
                f"({report['stored_edited']} edited, {report['stored_unedited']} approved unedited); "
