@@ -66,7 +66,7 @@ def test_align_command_writes_bilingual_outputs_and_fills_the_tm(tmp_path):
 
 
 def test_mt_similarity_uses_the_engine_when_asked(tmp_path, rule_engine):
-    from translate.align import align_files
+    from translate.check import align_files
     from translate.pipeline import RunOptions
 
     pairs = parallel_paragraphs()[:10]

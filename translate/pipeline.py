@@ -20,6 +20,7 @@ from .repair import default_table, repair_document
 from .segment import DEFAULT_MAX_CHARS, reassemble, segment_block
 from .terms import TermMatcher
 from .translation import FAULT_CODES, EngineRunner, plan_jobs, terms_report, translate_jobs
+from .writers import check_written, write_outputs
 
 FORMATS = ("docx", "md", "json", "xliff")
 # Format -> (output kind, file suffix) for each file it writes.
@@ -275,72 +276,6 @@ def check_invariants(document: Document) -> None:
     for block in document.blocks:
         if block.segments and reassemble(block.segments) != block.text:
             raise TranslateError(f"internal error: segmentation of block {block.id} is not lossless", document.path)
-
-
-def write_outputs(document: Document, sig: dict, paths: dict[str, Path]) -> None:
-    from . import atomic
-    from .writers.json_writer import document_json
-    from .writers.markdown import bilingual_markdown, target_markdown
-
-    for kind, path in paths.items():
-        atomic.remove_stale_temps(path)
-        if kind == "bilingual.docx":
-            from .writers.docx_writer import bilingual_docx
-
-            atomic.write_bytes(path, bilingual_docx(document, sig, layout=document.meta.get("layout", "table")))
-        elif kind == "en.docx":
-            from .writers.docx_writer import target_docx
-
-            atomic.write_bytes(path, target_docx(document, sig))
-        elif kind == "bilingual.md":
-            atomic.write_text(path, bilingual_markdown(document, sig))
-        elif kind == "en.md":
-            atomic.write_text(path, target_markdown(document))
-        elif kind == "json":
-            atomic.write_text(path, document_json(document, sig, document.meta.get("terms", [])))
-        elif kind == "xliff":
-            from .writers.xliff import document_xliff
-            from .writers.xliff2 import document_xliff2
-
-            two = document.meta.get("xliff_version", "1.2").startswith("2")
-            atomic.write_text(path, (document_xliff2 if two else document_xliff)(document, sig))
-
-
-def check_written(document: Document, paths: dict[str, Path]) -> None:
-    """Every source block exactly once, in order, in every bilingual output we wrote."""
-    import re
-
-    expected = [b.id for b in document.blocks]
-    if "bilingual.md" in paths:
-        found = re.findall(r"^<!-- block (\S+) ", paths["bilingual.md"].read_text(encoding="utf-8"), re.M)
-        if found != expected:
-            raise TranslateError("internal error: the bilingual Markdown lost or reordered blocks", str(paths["bilingual.md"]))
-    if "bilingual.docx" in paths:
-        import zipfile
-
-        from lxml import etree
-
-        from .writers.docx_xml import BOOKMARK_START, hidden_ids
-
-        found = []
-        # Streamed, each element dropped once read: a paragraph of megabytes would be a tree of gigabytes.
-        with zipfile.ZipFile(paths["bilingual.docx"]) as package, package.open("word/document.xml") as body:
-            run = BOOKMARK_START.replace("bookmarkStart", "r")
-            for _, element in etree.iterparse(body, events=("end",), tag=(BOOKMARK_START, run), huge_tree=True):
-                if element.tag == BOOKMARK_START:
-                    found += hidden_ids(element)
-                else:  # runs are the bulk of the tree: drop each once read
-                    element.clear(keep_tail=True)
-                    previous = element.getprevious()
-                    if previous is not None and previous.tag == run:  # already read and cleared
-                        element.getparent().remove(previous)
-        if found != expected:
-            raise TranslateError("internal error: the bilingual DOCX lost or reordered blocks", str(paths["bilingual.docx"]))
-    if "xliff" in paths:
-        from .xliff_review import unit_ids
-
-        if unit_ids(paths["xliff"]) != expected:
-            raise TranslateError("internal error: the XLIFF lost or reordered blocks", str(paths["xliff"]))
 
 
 def translate_file(path: str, options: RunOptions | None = None, *, load_engine: Callable | None = None,

@@ -18,14 +18,14 @@ _SUFFIXES = (".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".mxliff")
 _OUR_NOTES = ("translate-qa", "translate-glossary", "translate-repair", "translate-signature")
 
 
-def _parse(path: str, own: bool = False):
-    """The XLIFF root. `own`: a file this run just wrote (its skeleton JSON may pass 10 MB, lxml's default cap)."""
+def _parse(path: str):
+    """The XLIFF root, parsed without entities, network or lxml's huge-tree allowance (the input is hostile)."""
     from lxml import etree
 
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file; check the path", path)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=own)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(p.read_bytes(), parser=parser)
     except etree.XMLSyntaxError as exc:
@@ -44,11 +44,6 @@ def _is_v2(root) -> bool:
 
 def _units(root):
     return [u for u in root.iter("{*}unit" if _is_v2(root) else "{*}trans-unit") if u.get("id")]
-
-
-def unit_ids(path: str | Path) -> list[str]:
-    """The trans-unit ids of an XLIFF file, in order."""
-    return [u.get("id") for u in _units(_parse(str(path), own=True))]
 
 
 def xliff_stem(path: str) -> str:

@@ -29,7 +29,7 @@ def align(source, target, out, formats, layout, force, xliff_version_, glossarie
     Example:
       translate align article.zh.txt article.en.txt -o out/ --tm out/tm.sqlite
     """
-    from ..align import align_files
+    from ..check import align_files
     from ..pipeline import RunOptions
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
