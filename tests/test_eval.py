@@ -153,3 +153,16 @@ def test_eval_json_has_chrf_bleu_and_every_setting(tiny_model, tmp_path):
 def test_bad_eval_usage_is_one_line_and_exit_2(args, message):
     result = CliRunner().invoke(cli, ["eval", *args])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_llm_server_settings_take_the_command_line_names_one_url_or_several(tmp_path):
+    base = EngineSettings(model="models/m")
+    one = parse_setting("llm:engine=openai,api-base=http://127.0.0.1:8080/v1,api-model=qwen", base)
+    assert (one.engine.engine, one.engine.api_bases, one.engine.api_model) == (
+        "openai", ("http://127.0.0.1:8080/v1",), "qwen")
+    two = parse_setting("fleet:api-base=http://a:8000/v1|http://b:8000/v1,api-timeout=30", base)
+    assert (two.engine.api_bases, two.engine.timeout) == (("http://a:8000/v1", "http://b:8000/v1"), 30.0)
+    path = tmp_path / "settings.toml"
+    path.write_text('[qwen]\nengine = "openai"\napi_base = ["http://a/v1", "http://b/v1"]\napi_model = "q"\n',
+                    encoding="utf-8")
+    assert read_settings_file(str(path), base)[0].engine.api_bases == ("http://a/v1", "http://b/v1")

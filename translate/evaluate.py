@@ -71,11 +71,19 @@ def read_settings_file(path: str, base: EngineSettings) -> list[Setting]:
     return settings
 
 
+# Command-line option names that differ from the EngineSettings field they set (as in translate.toml).
+_OPTION_FIELDS = {"api_base": "api_bases", "api_timeout": "timeout"}
+
+
 def _apply(base: EngineSettings, values: dict, where: str) -> EngineSettings:
     known = {f.name: type(getattr(base, f.name)) for f in fields(EngineSettings)}
     updates = {}
     for key, value in values.items():
         key = key.replace("-", "_")
+        key = _OPTION_FIELDS.get(key, key)
+        if known.get(key) is tuple:  # one value or a list (several servers); "a|b" on the command line
+            updates[key] = tuple(value.split("|") if isinstance(value, str) else value)
+            continue
         if key not in known:
             raise ValueError(f"unknown key '{key}' in {where}; use one of {', '.join(sorted(known))}")
         kind = known[key]
