@@ -5,7 +5,8 @@ from click.testing import CliRunner
 
 from translate.cli import cli
 from translate.errors import GlossaryError
-from translate.glossary import add_entry, default_glossary_path, lint, load_glossaries, parse_csv, remove_entry
+from translate.glossary import add_entry, default_glossary_path, load_glossaries, parse_csv, remove_entry
+from translate.glossary_lint import lint
 from translate.tbx import from_tbx, to_tbx
 from translate.suggest import suggest_terms
 

@@ -128,7 +128,7 @@ def test_a_stray_quote_inside_an_unquoted_cell_does_not_swallow_the_next_rows(tm
 
 
 def test_lint_reports_a_rendering_that_is_both_target_and_forbidden(tmp_path):
-    from translate.glossary import lint
+    from translate.glossary_lint import lint
 
     path = write_bytes(tmp_path, "source,target,kind,note,avoid\n日活,DAU,term,,daily actives|dau\n".encode("utf-8"))
     assert lint(path) == [f"{path}:2: 'dau' is both a target and a forbidden rendering (avoid)"]

@@ -126,9 +126,9 @@ def language(code: str) -> str:
 
 def read_entries(path: str) -> list[Entry]:
     """Entries of a .tbx file or a glossary .csv (our CSV exports' neutralised cells are restored)."""
-    from .glossary import _read
+    from .glossary import read_glossary_file
 
-    data = _read(path)
+    data = read_glossary_file(path)
     return from_tbx(data, path) if path.lower().endswith(".tbx") else parse_csv(data, path, exported=True)
 
 

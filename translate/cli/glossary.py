@@ -116,7 +116,7 @@ def lint_(paths, quiet, debug):
     Example:
       translate glossary lint -g glossary/tech-zh-en.csv
     """
-    from ..glossary import lint
+    from ..glossary_lint import lint
 
     problems = [p for path in (paths or [_default_glossary()]) for p in lint(path)]
     for problem in problems:
