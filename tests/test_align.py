@@ -3,11 +3,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from translate.align import Aligner, align_sentences, chinese_side, english_side
-from translate.align_eval import ADDED, make_test_pair, link_accuracy, parallel_paragraphs
+from translate.align.aligner import Aligner, align_sentences, chinese_side, english_side
+from translate.align.evaluation import ADDED, make_test_pair, link_accuracy, parallel_paragraphs
 from translate.cli import cli
-from translate.glossary import load_glossaries
-from translate.terms import TermMatcher
+from translate.glossary.model import load_glossaries
+from translate.glossary.matcher import TermMatcher
 
 
 def sides(source, target):
@@ -58,7 +58,7 @@ def test_align_command_writes_bilingual_outputs_and_fills_the_tm(tmp_path):
     assert all(paragraph in everything for paragraph in target) and ADDED in everything
     codes = {f["code"] for b in data["blocks"] for f in b["flags"]}
     assert {"align-dropped", "align-merged", "align-added"} <= codes
-    from translate.memory import TranslationMemory
+    from translate.memory.tm import TranslationMemory
     from translate.repair import restore_text
 
     # The memory is keyed on the repaired source, as translate run looks it up.
@@ -66,8 +66,8 @@ def test_align_command_writes_bilingual_outputs_and_fills_the_tm(tmp_path):
 
 
 def test_mt_similarity_uses_the_engine_when_asked(tmp_path, rule_engine):
-    from translate.check import align_files
-    from translate.pipeline import RunOptions
+    from translate.align.files import align_files
+    from translate.pipeline.run import RunOptions
 
     pairs = parallel_paragraphs()[:10]
     (tmp_path / "s.txt").write_text("\n".join(z for z, _ in pairs), encoding="utf-8")
@@ -80,7 +80,7 @@ def test_mt_similarity_uses_the_engine_when_asked(tmp_path, rule_engine):
 
 
 def test_edit_sweep_finds_drops_and_warns_on_wrong_links_not_right_ones():
-    from translate.align_eval import calibration, edit_variants
+    from translate.align.evaluation import calibration, edit_variants
 
     drops = edit_variants("drop")
     assert len(drops) == 41 and all(((k,), ()) in gold for k, (_, _, gold) in enumerate(drops))

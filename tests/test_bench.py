@@ -1,6 +1,6 @@
 """translate bench runs every setting and reports comparable figures (timings are not asserted)."""
 
-from translate.bench import SETTINGS, run_bench
+from translate.measure.bench import SETTINGS, run_bench
 
 
 def test_bench_reports_every_setting_with_equal_forced_output(tiny_model):

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from translate.check import check_files
+from translate.align.files import check_files
 from translate.cli import cli
 from translate.document import Block, BlockKind
-from translate.glossary import load_glossaries
-from translate.pipeline import RunOptions
-from translate.qa import check_translation
-from translate.terms import TermMatcher
+from translate.glossary.model import load_glossaries
+from translate.pipeline.run import RunOptions
+from translate.qa.checks import check_translation
+from translate.glossary.matcher import TermMatcher
 
 DATA = Path(__file__).resolve().parent.parent / "translate" / "data"
 SOURCE = DATA / "why-bat-did-not-build-deepseek.zh.txt"
@@ -158,8 +158,8 @@ def test_check_exit_codes_are_0_clean_1_errors_2_bad_input(tmp_path):
 
 
 def test_a_translation_reused_from_the_tm_is_checked_not_retranslated(tmp_path, rule_engine):
-    from translate.memory import TranslationMemory
-    from translate.pipeline import run_file
+    from translate.memory.tm import TranslationMemory
+    from translate.pipeline.run import run_file
 
     article = tmp_path / "a.zh.txt"
     article.write_text("2015年梁文锋创办幻方。\n\nDeepSeek的日活已达2215万。\n\n这是一场风暴。\n", encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from translate.cli import cli
-from translate.writers.docx_xml import accepted_text, hidden_ids, original_text
+from translate.formats.docx.oxml import accepted_text, hidden_ids, original_text
 
 STEM = "why-bat-did-not-build-deepseek.zh"
 

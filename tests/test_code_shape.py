@@ -107,11 +107,17 @@ def test_translate_file_refuses_unknown_options(tmp_path, article_path):
         translate.translate_file(article_path, out_dir=str(tmp_path), colour="red")
 
 
-def test_every_package_is_installed():
-    """A sub-package missing from pyproject's list works in an editable checkout and breaks a real install."""
-    import tomllib
+def test_a_real_install_holds_every_package_and_data_file(tmp_path):
+    """An editable checkout hides a package or data file left out of the build; a wheel does not."""
+    import zipfile
 
-    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
-                 ["tool"]["setuptools"]["packages"])
-    found = {_module_name(p) for p in PACKAGE.rglob("__init__.py")}
-    assert found - listed == set()
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                           "-w", str(tmp_path), str(PACKAGE.parent)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    names = set(zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist())
+    packages = {str(p.relative_to(PACKAGE.parent)) for p in PACKAGE.rglob("__init__.py")}
+    assert packages - names == set()
+    data = {str(p.relative_to(PACKAGE.parent)) for p in PACKAGE.rglob("*") if p.suffix in (".tsv", ".toml", ".txt")
+            and "__pycache__" not in p.parts}
+    assert data - names == set()
+    assert "translate/glossary_data/tech-zh-en.csv" in names

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from translate.cli import cli
 from translate.engines.base import EngineSettings
-from translate.evaluate import Setting, evaluate, format_table, parse_setting, read_settings_file, reference_set
+from translate.measure.evaluate import Setting, evaluate, format_table, parse_setting, read_settings_file, reference_set
 from translate.errors import InputError
 
 from engines import RuleEngine
@@ -26,8 +26,8 @@ def article(tmp_path):
 
 def rule_outputs(path) -> list[str]:
     """What the pipeline makes of the article with the RuleEngine (glossary and number protection included)."""
-    from translate.glossary import load_glossaries
-    from translate.pipeline import RunOptions, signature, translate_document
+    from translate.glossary.model import load_glossaries
+    from translate.pipeline.run import RunOptions, signature, translate_document
     from translate.readers import read_document
 
     document = read_document(str(path))

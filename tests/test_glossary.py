@@ -5,10 +5,10 @@ from click.testing import CliRunner
 
 from translate.cli import cli
 from translate.errors import GlossaryError
-from translate.glossary import add_entry, default_glossary_path, load_glossaries, parse_csv, remove_entry
-from translate.glossary_lint import lint
-from translate.tbx import from_tbx, to_tbx
-from translate.suggest import suggest_terms
+from translate.glossary.model import add_entry, default_glossary_path, load_glossaries, parse_csv, remove_entry
+from translate.glossary.lint import lint
+from translate.glossary.tbx import from_tbx, to_tbx
+from translate.glossary.suggest import suggest_terms
 
 
 def write(tmp_path, text, name="g.csv", encoding="utf-8"):

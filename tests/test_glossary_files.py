@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from translate.cli import cli
 from translate.errors import GlossaryError
-from translate.glossary import add_entry, load_glossaries, parse_csv, remove_entry, to_csv
-from translate.tbx import read_entries
+from translate.glossary.model import add_entry, load_glossaries, parse_csv, remove_entry, to_csv
+from translate.glossary.tbx import read_entries
 
 
 def write_bytes(tmp_path, data: bytes, name="g.csv", mode=0o644):
@@ -93,7 +93,7 @@ def test_edit_commands_refuse_the_shipped_glossary(tmp_path, monkeypatch):
                  ["glossary", "import", str(tmp_path / "x.tbx")]):
         result = runner.invoke(cli, args)
         assert result.exit_code == 2 and "-g" in result.output and len(result.output.strip().splitlines()) == 1
-    from translate.glossary import default_glossary_path
+    from translate.glossary.model import default_glossary_path
 
     result = runner.invoke(cli, ["glossary", "add", "豆包", "Doubao", "-g", str(default_glossary_path())])
     assert result.exit_code == 2 and "read-only" in result.output
@@ -128,7 +128,7 @@ def test_a_stray_quote_inside_an_unquoted_cell_does_not_swallow_the_next_rows(tm
 
 
 def test_lint_reports_a_rendering_that_is_both_target_and_forbidden(tmp_path):
-    from translate.glossary_lint import lint
+    from translate.glossary.lint import lint
 
     path = write_bytes(tmp_path, "source,target,kind,note,avoid\n日活,DAU,term,,daily actives|dau\n".encode("utf-8"))
     assert lint(path) == [f"{path}:2: 'dau' is both a target and a forbidden rendering (avoid)"]

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from translate.cli import cli
-from translate.pipeline import RunOptions, run_file
+from translate.pipeline.run import RunOptions, run_file
 from translate.readers import read_document
 from translate.readers import limits
 
@@ -130,7 +130,7 @@ def test_xml_writers_survive_control_characters_from_the_engine_and_glossary(tmp
 
 
 def test_the_translation_memory_never_stores_control_characters(tmp_path):
-    from translate.memory import TranslationMemory
+    from translate.memory.tm import TranslationMemory
 
     tm = TranslationMemory(tmp_path / "tm.sqlite")
     tm.add("公司\x1b发布", "The company\x1b released\x00")
@@ -239,7 +239,7 @@ def test_bad_utf8_in_an_argument_gives_exit_2(tmp_path):
 
 
 def test_glossary_add_never_stores_control_characters(tmp_path):
-    from translate.glossary import add_entry
+    from translate.glossary.model import add_entry
 
     path = tmp_path / "g.csv"
     add_entry(str(path), "公司\x1b", "com\x08pany", note="\x00note")

@@ -9,9 +9,9 @@ import pytest
 pytest.importorskip("httpx")
 
 from translate.engines.base import EngineSettings  # noqa: E402
-from translate.engines.loopback import Behaviour, LoopbackServer, drop_chinese  # noqa: E402
+from translate.measure.loopback import Behaviour, LoopbackServer, drop_chinese  # noqa: E402
 from translate.errors import ModelError, RunFailed  # noqa: E402
-from translate.pipeline import RunOptions, run_file  # noqa: E402
+from translate.pipeline.run import RunOptions, run_file  # noqa: E402
 
 ARTICLE = """开源模型的新时代
 DeepSeek发布了开源大模型,日活突破2000万。
@@ -345,7 +345,7 @@ def test_ctrl_c_keeps_finished_blocks_for_the_next_run(tmp_path, server):
 
 
 def test_bench_llm_sends_every_block_of_the_example_to_a_separate_server_process():
-    from translate.bench_llm import run_llm_bench
+    from translate.measure.bench_llm import run_llm_bench
 
     report = run_llm_bench(concurrency=8, delay=0.05)
     assert report["blocks"] == 41 and report["requests"] >= 41

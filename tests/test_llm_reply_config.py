@@ -76,7 +76,7 @@ def config_home(tmp_path, monkeypatch):
 
 def _settings_seen(args):
     """The EngineSettings `translate run` would use, without running it."""
-    import translate.pipeline as pipeline
+    import translate.pipeline.run as pipeline
 
     seen = {}
 
@@ -124,7 +124,7 @@ def test_a_bad_config_file_is_one_line_naming_it(config_home, text, message):
 
 
 def test_model_info_reports_whether_the_server_answers_and_its_models(config_home):
-    from translate.engines.loopback import Behaviour, LoopbackServer
+    from translate.measure.loopback import Behaviour, LoopbackServer
 
     with LoopbackServer(Behaviour(models=["qwen3-8b", "gemma-3"])) as server:
         result = CliRunner().invoke(cli, ["model", "info", "--engine", "openai", "--api-base", server.base,

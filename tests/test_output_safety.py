@@ -12,11 +12,11 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-import translate.pipeline as pipeline
-from translate import atomic
+import translate.pipeline.run as pipeline
+from translate.pipeline import atomic
 from translate.cli import cli
-from translate.outputs import JOURNAL_NAME, LOCK_NAME, safe_stem
-from translate.pipeline import RunOptions, run_file
+from translate.pipeline.outputs import JOURNAL_NAME, LOCK_NAME, safe_stem
+from translate.pipeline.run import RunOptions, run_file
 
 
 def article(folder, name="news.txt", text="标题\n公司用户达到一百万。\n"):

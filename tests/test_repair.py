@@ -78,8 +78,8 @@ def test_repair_evaluation_on_other_domains_restores_every_non_word():
     # Issue 15 replaced the table-reversed spinner with an independent reference spinner; same assertions.
     from importlib import resources
 
-    from translate.repair.evaluate import evaluate_spun, false_changes
-    from translate.repair.spinner import spin
+    from translate.measure.repair import evaluate_spun, false_changes
+    from translate.measure.spinner import spin
 
     clean = resources.files("translate").joinpath("data/clean_zh.txt").read_text("utf-8")
     spun, sites = spin(clean)

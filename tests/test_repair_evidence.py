@@ -77,7 +77,7 @@ def test_neighbours_that_form_a_word_with_the_original_raise_its_odds():
 
 
 def test_reference_spinner_uses_forms_the_table_lacks():
-    from translate.repair.spinner import spin, synonyms
+    from translate.measure.spinner import spin, synonyms
 
     table = default_table()
     missing = [o for o, s in synonyms().items() if s not in table.rules]
@@ -87,7 +87,7 @@ def test_reference_spinner_uses_forms_the_table_lacks():
 
 
 def test_repair_bench_reports_gain_and_per_class_figures():
-    from translate.repair.evaluate import evaluate_spun, format_report, report
+    from translate.measure.repair import evaluate_spun, format_report, report
 
     row = evaluate_spun("我们已经开始执行计划。这个人没有做到。")
     assert set(row["by_class"]) == {"always", "context", "other original", "not in table"}

@@ -11,9 +11,10 @@ from docx.oxml.ns import qn
 
 from translate.cli import cli
 from translate.errors import ReviewError
-from translate.memory import TranslationMemory, export_tmx, import_tmx
-from translate.pipeline import RunOptions, run_file
-from translate.review import import_review
+from translate.memory.tm import TranslationMemory
+from translate.memory.tmx import export_tmx, import_tmx
+from translate.pipeline.run import RunOptions, run_file
+from translate.review.apply import import_review
 
 STEM = "why-bat-did-not-build-deepseek.zh"
 
@@ -169,7 +170,7 @@ def test_rows_without_ids_are_matched_by_source_with_a_warning_each(translated, 
 
 
 def _without_embedded_run(document):
-    from translate.writers.docx_xml import BLOCKS_RELTYPE
+    from translate.formats.docx.oxml import BLOCKS_RELTYPE
 
     for rel_id, rel in list(document.part.rels.items()):
         if rel.reltype == BLOCKS_RELTYPE:
@@ -296,7 +297,7 @@ def test_a_source_whose_bookmark_moved_to_an_empty_paragraph_above_keeps_its_id(
 def test_tracked_moves_read_as_accepted():
     from docx.oxml import parse_xml
 
-    from translate.writers.docx_xml import accepted_text, original_text, tracked_change_count
+    from translate.formats.docx.oxml import accepted_text, original_text, tracked_change_count
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     p = parse_xml(f'<w:p {w}><w:moveFrom w:id="1" w:author="E"><w:r><w:t>moved </w:t></w:r></w:moveFrom>'
@@ -318,7 +319,7 @@ def test_a_source_edited_slightly_is_kept_under_its_id_with_a_warning(translated
 def test_a_deleted_paragraph_mark_joins_the_paragraphs():
     from docx.oxml import parse_xml
 
-    from translate.docx_review import _joined_text
+    from translate.formats.docx.review import _joined_text
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     cell = parse_xml(f'<w:tc {w}><w:p><w:pPr><w:rPr><w:del w:id="1" w:author="E"/></w:rPr></w:pPr>'

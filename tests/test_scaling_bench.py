@@ -1,7 +1,7 @@
 """The huge-input measures of `translate bench --scaling` run end to end (tiny sizes here; big ones in bench)."""
 
-from translate import pipeline
-from translate.bench_scaling import measure_docx, measure_paragraph
+from translate.pipeline import run as pipeline
+from translate.measure.scaling import measure_docx, measure_paragraph
 
 
 def test_huge_input_measures_run_the_whole_pipeline(tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from translate.pipeline import RunOptions, run_file
+from translate.pipeline.run import RunOptions, run_file
 
 SHIPPED = str(Path(__file__).resolve().parent.parent / "glossary" / "tech-zh-en.csv")
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from translate.glossary import Entry, Glossary
-from translate.pipeline import RunOptions, run_file
-from translate.terms import TermMatcher, present, protect, restore
+from translate.glossary.model import Entry, Glossary
+from translate.pipeline.run import RunOptions, run_file
+from translate.glossary.matcher import TermMatcher, present, protect, restore
 
 
 def glossary(*rows):
@@ -183,7 +183,7 @@ def test_all_capital_latin_entries_are_case_sensitive_others_are_not():
 
 
 def test_word_bounds_are_memoised_so_a_rerun_need_not_segment(monkeypatch):
-    import translate.word_bounds as word_bounds
+    import translate.glossary.word_bounds as word_bounds
 
     memo = {}
 

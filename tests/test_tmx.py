@@ -2,8 +2,8 @@
 
 from lxml import etree
 
-from translate.memory import TranslationMemory
-from translate.tmx import export_tmx, import_tmx_report
+from translate.memory.tm import TranslationMemory
+from translate.memory.tmx import export_tmx, import_tmx_report
 
 # As OmegaT writes it: inline tags as bpt/ept with native code, several Chinese variants per unit.
 OMEGAT = """<?xml version="1.0" encoding="UTF-8"?>

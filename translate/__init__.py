@@ -15,13 +15,13 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
-    "translate_file": "pipeline",
-    "run_file": "pipeline",
-    "RunOptions": "pipeline",
-    "RunResult": "pipeline",
+    "translate_file": "pipeline.run",
+    "run_file": "pipeline.run",
+    "RunOptions": "pipeline.run",
+    "RunResult": "pipeline.run",
     "EngineSettings": "engines.base",
-    "Glossary": "glossary",
-    "load_glossaries": "glossary",
+    "Glossary": "glossary.model",
+    "load_glossaries": "glossary.model",
     "Document": "document",
     "Block": "document",
     "BlockKind": "document",

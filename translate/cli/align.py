@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .options import (common, engine_options, formats_from, glossary_option, output_options, settings_from,
-                      xliff_option, xliff_version)
+from .options import common, engine_options, formats_from, glossary_option, output_options, settings_from, xliff_option, xliff_version
 
 
 @click.command("align")
@@ -29,8 +28,8 @@ def align(source, target, out, formats, layout, force, xliff_version_, glossarie
     Example:
       translate align article.zh.txt article.en.txt -o out/ --tm out/tm.sqlite
     """
-    from ..check import align_files
-    from ..pipeline import RunOptions
+    from ..align.files import align_files
+    from ..pipeline.run import RunOptions
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
                          xliff_version=xliff_version(xliff_version_), tm_path=tm_path, force=force, quiet=quiet,
@@ -64,8 +63,8 @@ def check(source, translation, out, formats, layout, force, glossaries, quiet, d
     Example:
       translate check article.zh.txt article.vendor.en.docx -o qa/ -g house.csv
     """
-    from ..check import check_files
-    from ..pipeline import RunOptions
+    from ..align.files import check_files
+    from ..pipeline.run import RunOptions
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
                          force=force, quiet=quiet)

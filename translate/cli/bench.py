@@ -41,7 +41,7 @@ def bench(random_weights, model, article, paragraphs, only, list_only, pipeline,
       translate bench --repair
       translate bench --llm --concurrency 8 --delay 0.5
     """
-    from .. import bench as measures
+    from ..measure import bench as measures
 
     if list_only:
         for setting in measures.SETTINGS:
@@ -51,19 +51,19 @@ def bench(random_weights, model, article, paragraphs, only, list_only, pipeline,
         click.echo(json.dumps(measures.run_align_bench(), indent=1))
         return
     if llm:
-        from ..bench_llm import run_llm_bench
+        from ..measure.bench_llm import run_llm_bench
 
         click.echo(json.dumps(run_llm_bench(concurrency, delay, article), indent=1))
         return
     if scaling:
-        from ..bench_scaling import run_scaling_huge
+        from ..measure.scaling import run_scaling_huge
 
         report = run_scaling_huge()  # the stages around the model on a 5 MB paragraph and a 20,000-block DOCX
         report.update(measures.run_scaling_bench())
         click.echo(json.dumps(report, indent=1))
         return
     if repair_:
-        from ..repair.evaluate import format_report, report as repair_report
+        from ..measure.repair import format_report, report as repair_report
 
         result = repair_report()
         click.echo(json.dumps(result, indent=1, ensure_ascii=False) if as_json else format_report(result))

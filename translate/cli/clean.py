@@ -41,7 +41,7 @@ def clean(input_path, output, diff, threshold, force_repair, force, quiet, debug
         if not quiet:
             click.echo(f"{len(repairs)} repairs", err=True)
     elif output:
-        from ..atomic import write_bytes
+        from ..pipeline.atomic import write_bytes
         from ..readers.encodings import encode_like
 
         check_free(output, force)

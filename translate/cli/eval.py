@@ -37,8 +37,8 @@ def eval_(source, reference, reference_set, setting_specs, settings_file, glossa
       translate eval article.zh.txt article.en.txt --model models/nllb-ct2 --json
       translate eval --settings settings.toml
     """
-    from ..evaluate import Setting, evaluate, format_table, parse_setting, read_settings_file
-    from ..evaluate import reference_set as shipped_set
+    from ..measure.evaluate import Setting, evaluate, format_table, parse_setting, read_settings_file
+    from ..measure.evaluate import reference_set as shipped_set
 
     if bool(source) != bool(reference):
         raise click.UsageError("give both SOURCE and REFERENCE, or neither (for --reference-set)")

@@ -10,13 +10,13 @@ from .options import common, emit, force_option
 
 
 def _default_glossary() -> str:
-    from ..glossary import default_glossary_path
+    from ..glossary.model import default_glossary_path
 
     return str(default_glossary_path())
 
 
 def _editable(path: str | None) -> str:
-    from ..glossary import editable_glossary
+    from ..glossary.model import editable_glossary
 
     return editable_glossary(path)
 
@@ -52,7 +52,7 @@ def list_(pattern, paths, quiet, debug):
     Example:
       translate glossary list --grep 幻方
     """
-    from ..glossary import grep, load_glossaries
+    from ..glossary.model import grep, load_glossaries
 
     loaded = load_glossaries(list(paths), use_default=not paths)
     _notices(loaded.notices, quiet)
@@ -76,7 +76,7 @@ def add(source, target, kind, note, avoid, path, quiet, debug):
     Example:
       translate glossary add 月之暗面 "Moonshot AI" --kind name -g my.csv
     """
-    from ..glossary import add_entry, split_variants
+    from ..glossary.model import add_entry, split_variants
 
     path = _editable(path)
     avoided = split_variants(avoid) if avoid is not None else None
@@ -94,7 +94,7 @@ def remove(source, path, quiet, debug):
     Example:
       translate glossary remove 月之暗面 -g my.csv
     """
-    from ..glossary import remove_entry
+    from ..glossary.model import remove_entry
 
     path = _editable(path)
     if not remove_entry(path, source):
@@ -116,7 +116,7 @@ def lint_(paths, quiet, debug):
     Example:
       translate glossary lint -g glossary/tech-zh-en.csv
     """
-    from ..glossary_lint import lint
+    from ..glossary.lint import lint
 
     problems = [p for path in (paths or [_default_glossary()]) for p in lint(path)]
     for problem in problems:
@@ -140,7 +140,7 @@ def import_(file, path, quiet, debug):
     Example:
       translate glossary import terms.tbx -g my.csv
     """
-    from ..tbx import import_file
+    from ..glossary.tbx import import_file
 
     path = _editable(path)
     counts = import_file(file, path)
@@ -163,8 +163,8 @@ def export(fmt, paths, output, force, quiet, debug):
     Example:
       translate glossary export --format tbx -o glossary.tbx
     """
-    from ..glossary import load_glossaries, to_csv
-    from ..tbx import to_tbx
+    from ..glossary.model import load_glossaries, to_csv
+    from ..glossary.tbx import to_tbx
 
     loaded = load_glossaries(list(paths), use_default=not paths)
     _notices(loaded.notices, quiet)
@@ -185,8 +185,8 @@ def suggest(article, count, paths, no_default_glossary, quiet, debug):
     Example:
       translate glossary suggest article.zh.txt -n 10 --no-default-glossary
     """
-    from ..glossary import load_glossaries
-    from ..suggest import suggest_terms
+    from ..glossary.model import load_glossaries
+    from ..glossary.suggest import suggest_terms
 
     glossary_ = load_glossaries(list(paths), use_default=not no_default_glossary)
     for candidate in suggest_terms(article, glossary_, count):

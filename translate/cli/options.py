@@ -147,7 +147,7 @@ def _configured(values: dict) -> dict:
 
 
 def formats_from(text: str) -> tuple[str, ...]:
-    from ..pipeline import parse_formats
+    from ..pipeline.run import parse_formats
 
     try:
         return parse_formats(text)
@@ -173,7 +173,7 @@ def check_free(output: str, force: bool) -> None:
 def emit(text: str, output: str | None, force: bool = True) -> None:
     """Write `text` to OUTPUT atomically (refusing to replace a file without `force`), or to stdout."""
     if output:
-        from ..atomic import write_text
+        from ..pipeline.atomic import write_text
 
         check_free(output, force)
         write_text(output, text)

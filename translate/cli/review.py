@@ -44,7 +44,7 @@ def import_(edited, out, tm_path, run_path, as_json, quiet, debug):
       translate review import ~/Downloads/article.bilingual.docx --run out/article.json -o out/
       translate review import done/article.xlf --tm out/tm.sqlite
     """
-    from ..review import import_review
+    from ..review.apply import import_review
 
     report = import_review(edited, out, tm_path, run_path)
     if as_json:

@@ -7,8 +7,7 @@ import sys
 import click
 
 from ..errors import printable
-from .options import (common, engine_options, formats_from, glossary_option, output_options, settings_from,
-                      xliff_option, xliff_version)
+from .options import common, engine_options, formats_from, glossary_option, output_options, settings_from, xliff_option, xliff_version
 
 
 @click.command()
@@ -41,7 +40,7 @@ def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_defa
       translate run article.md --format xliff,json -o out/
     """
     from ..errors import InputError, RunFailed
-    from ..pipeline import RunOptions, check_distinct_outputs, run_file
+    from ..pipeline.run import RunOptions, check_distinct_outputs, run_file
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
                          xliff_version=xliff_version(xliff_version_),

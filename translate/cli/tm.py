@@ -30,7 +30,8 @@ def export(tm_path, fmt, output, force, quiet, debug):
     Example:
       translate tm export --format tmx -o memory.tmx
     """
-    from ..memory import export_tmx, with_tm
+    from ..memory.tmx import export_tmx
+    from ..memory.tm import with_tm
 
     with with_tm(tm_path) as memory:
         emit(export_tmx(memory), output, force)
@@ -52,7 +53,7 @@ def import_(file, tm_path, to_simplified, quiet, debug):
     Example:
       translate tm import memory.tmx --tm out/tm.sqlite
     """
-    from ..memory import import_tmx_file
+    from ..memory.tm import import_tmx_file
 
     report = import_tmx_file(file, tm_path, to_simplified=to_simplified)
     for problem in report.problems:

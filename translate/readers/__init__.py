@@ -13,7 +13,7 @@ from pathlib import Path
 from ..controls import is_blank, strip_controls
 from ..document import BlockKind, Document, make_blocks
 from ..errors import InputError
-from ..structure import classify_lines
+from .structure import classify_lines
 from .encodings import MAGIC, decode, traditional_to_simplified
 from .limits import MAX_BYTES
 

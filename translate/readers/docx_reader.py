@@ -8,7 +8,7 @@ import zipfile
 from ..controls import is_blank
 from ..document import BlockKind
 from ..errors import InputError
-from ..structure import classify_lines
+from .structure import classify_lines
 from .encodings import MAGIC
 from .limits import check_zip_package, xml_error
 
@@ -33,7 +33,7 @@ def open_docx(data: bytes, path: str):
 
 def docx_items(data: bytes, path: str, warnings: list[str] | None = None) -> list[tuple[BlockKind, str, str]]:
     document = open_docx(data, path)
-    from ..writers.docx_xml import alt_chunk_count, iter_body_paragraphs
+    from ..formats.docx.oxml import alt_chunk_count, iter_body_paragraphs
 
     chunks = alt_chunk_count(document)
     if chunks and warnings is not None:

@@ -7,7 +7,7 @@ import re
 
 from ..controls import is_blank
 from ..document import BlockKind
-from ..structure import classify, classify_lines
+from .structure import classify, classify_lines
 
 _FENCE = re.compile(r"^(```|~~~)")
 _MD_HEADING = re.compile(r"^(#{1,6}\s+)(.*)$")

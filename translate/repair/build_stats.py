@@ -85,7 +85,7 @@ def write(rows, path: Path = HERE / "context_stats.tsv") -> None:
     for form, rate, count, left, right in rows:
         lines.append(f"{form}\t{rate:.3g}\t{count}\t{round(sum(left.values()))}\t{round(sum(right.values()))}\t"
                      f"{_contexts(left)}\t{_contexts(right)}")
-    from ..atomic import write_text
+    from ..pipeline.atomic import write_text
 
     write_text(path, "\n".join(lines) + "\n")
 

@@ -1,0 +1,1 @@
+"""The aligner (paragraphs, then sentences) and `translate align` / `translate check` of existing translations."""

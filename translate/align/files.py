@@ -1,0 +1,138 @@
+"""`translate align` and `translate check`: an existing translation aligned with its source, and its QA.
+
+`check` is a linter for a human or vendor translation.
+
+The translation is aligned with its source (as `translate align` does), then every QA check
+of the machine-translation path runs on each aligned pair, the glossary included (see
+qa.check_translation). Severities: a wrong or missing number, a missing glossary name, an
+empty, looping or cut-off translation are errors; a missing glossary term or Latin token,
+Chinese left in the text, an odd length, a dropped or added paragraph and a doubtful link are
+warnings (each may be a fair choice that a reviewer confirms).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .aligner import LOW_CONFIDENCE, Aligner, Link, align_sentences, chinese_side, english_side
+
+
+@dataclass
+class CheckResult:
+    outputs: list
+    summary: dict
+    problems: list[tuple[int, str, str, str, str]]  # (paragraph number, block id, severity, code, message), errors first
+
+    @property
+    def failed(self) -> bool:
+        return self.summary["errors"] > 0
+
+
+def check_files(source_path: str, translation_path: str, options) -> CheckResult:
+    """Align TRANSLATION to SOURCE, QA every pair, write align's outputs with the flags in them."""
+    result = align_files(source_path, translation_path, options)
+    blocks = result.document.blocks
+    flags = [(number, b.id, f) for number, b in enumerate(blocks, 1) for f in b.flags
+             if f.severity in ("error", "warning")]
+    problems = [(number, block_id, f.severity, f.code, f.message)
+                for number, block_id, f in sorted(flags, key=lambda row: row[2].severity != "error")]
+    summary = dict(result.summary, codes=dict(Counter(f.code for *_, f in flags).most_common()))
+    return CheckResult(result.outputs, summary, problems)
+
+
+def align_files(source_path: str, target_path: str, options, *, mt: bool = False, load_engine=None):
+    """Align TARGET's paragraphs to SOURCE's blocks and write the bilingual outputs of `translate run`."""
+    from ..errors import InputError
+    from ..glossary.model import load_glossaries
+    from ..memory.tm import TranslationMemory
+    from ..qa.checks import check_links, flag_counts
+    from ..pipeline.run import RunResult, check_outputs_free, check_writable, output_paths, signature
+    from ..formats import check_written, write_outputs
+    from ..readers import read_document
+    from ..repair import repair_document
+    from ..glossary.matcher import TermMatcher
+    from ..pipeline.segments import terms_report
+
+    document = read_document(source_path)
+    paragraphs = [b.source for b in read_document(target_path).blocks]
+    if not paragraphs:
+        raise InputError("has no paragraphs to align", target_path)
+    paths = output_paths(document.name, options)
+    check_writable(options.out_dir)
+    check_outputs_free(list(paths.values()), options.force)
+    glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
+    repair_document(document, mode=options.repair, threshold=options.repair_threshold)
+    matcher = TermMatcher(glossary)
+    blocks = [b for b in document.blocks if b.kind.translatable]
+    sources = [chinese_side(b.text, [s.targets[0] for s in matcher.find(b.text)]) for b in blocks]
+    machine = None
+    if mt:
+        from ..pipeline.run import engine_loader
+        from ..pipeline.segments import EngineRunner
+
+        runner = EngineRunner(load_engine or (lambda: engine_loader(options.engine)), None)
+        outputs = runner.run([b.text for b in blocks])
+        machine = [english_side(o if isinstance(o, str) else "") for o in (outputs[b.text] for b in blocks)]
+    links = Aligner(sources, [english_side(p) for p in paragraphs], machine).align()
+    _fill_blocks(blocks, paragraphs, links)
+    check_links(blocks, links, matcher)  # the MT path's QA on each aligned pair
+    from ..qa.checks import ForbiddenTerms
+
+    forbidden = ForbiddenTerms(glossary.entries)
+    for block in blocks:
+        forbidden.check(block)
+    for block in document.blocks:
+        if not block.kind.translatable:
+            block.translation, block.origin = block.source, "copy"
+    position = {id(b): k for k, b in enumerate(document.blocks)}
+    document.meta["links"] = [dict(link.to_json(), source=[position[id(blocks[i])] for i in link.source])
+                              for link in links]
+    document.meta["layout"] = options.layout
+    document.meta["xliff_version"] = options.xliff_version
+    document.meta["summary"] = {"blocks": len(document.blocks), "links": len(links),
+                                "low_confidence": sum(1 for link in links if link.confidence < LOW_CONFIDENCE),
+                                "dropped": sum(1 for link in links if not link.target),
+                                "added": sum(1 for link in links if not link.source),
+                                **flag_counts(document.blocks)}
+    document.meta["terms"] = terms_report(document.blocks)
+    sig = signature(options, glossary) | {"engine": "align", "mt": mt}
+    write_outputs(document, sig, paths)
+    check_written(document, paths)
+    if options.tm_path:
+        tm = TranslationMemory(options.tm_path)
+        try:
+            for link in links:
+                if len(link.source) == 1 and len(link.target) == 1 and link.confidence >= LOW_CONFIDENCE:
+                    tm.add(blocks[link.source[0]].text, paragraphs[link.target[0]], origin="align")
+        finally:
+            tm.close()
+    return RunResult(document, list(paths.values()), document.meta["summary"])
+
+
+def _fill_blocks(blocks, paragraphs: list[str], links: list[Link]) -> None:
+    """Every block gets its aligned text; merged, dropped and added paragraphs are flagged, never lost."""
+    last = None
+    for link in links:
+        text = "\n".join(paragraphs[j] for j in link.target)
+        if not link.source:  # a paragraph the translator added: kept with the block before it
+            if last is not None:
+                last.translation = (last.translation + "\n" + text).strip()
+                last.flag("align-added", "warning", f"the translation has an extra paragraph here: {text[:60]}")
+            continue
+        first = blocks[link.source[0]]
+        first.translation, first.origin = text, "align"
+        if not link.target:
+            first.flag("align-dropped", "warning", "no translation for this paragraph: the translator dropped it, "
+                       "or it is merged into a neighbour")
+        for extra in link.source[1:]:
+            blocks[extra].translation, blocks[extra].origin = "", "align"
+            blocks[extra].flag("align-merged", "info", f"translated together with block {first.id}")
+        if link.confidence < LOW_CONFIDENCE and link.target:
+            first.flag("align-low-confidence", "warning", f"alignment confidence {link.confidence:.2f}")
+        if link.target and len(link.source) == 1:
+            link.sentences = align_sentences(first.text, text)
+        last = blocks[link.source[-1]]
+    if last is None and paragraphs and blocks:  # only additions: keep them on the first block
+        blocks[0].translation = "\n".join(paragraphs)
+

@@ -1,0 +1,200 @@
+"""Building large WordprocessingML documents in linear time.
+
+python-docx creates elements one at a time through Python (tens of microseconds each) and
+looks up ids and insertion points by scanning; a paragraph of megabytes or a document of
+tens of thousands of blocks then takes minutes. These builders keep per-item costs constant:
+runs made in one go, source paragraphs spliced in as XML after saving, comments with a kept id.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from ...controls import xml_safe
+
+EAST_ASIAN_FONT = "SimSun"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W = W
+
+
+@lru_cache(maxsize=None)
+def _clark(tag: str) -> str:
+    return qn(tag)
+
+
+def make_element(tag: str):
+    """A loose python-docx element ('w:r', 'w:del', ...), without OxmlElement's per-call tag parsing."""
+    from docx.oxml.parser import oxml_parser
+
+    return oxml_parser.makeelement(_clark(tag), nsmap=_W_NSMAP)
+
+
+_W_NSMAP = {"w": _W[1:-1]}
+_RUN_BREAKS = re.compile(r"(\n|\t)")
+
+
+def append_run(paragraph, text: str, east_asian: bool = False):
+    """Append a run holding `text` (newlines as breaks, tabs as tabs) and return it as a python-docx Run.
+
+    python-docx's add_run sets the text character by character; this builds the same XML in one go.
+    `east_asian` names the CJK font (as set_east_asian_font does).
+    """
+    from docx.text.run import Run
+
+    run = fill_run(etree_sub(paragraph._p, f"{_W}r"), text, east_asian=east_asian)
+    return Run(run, paragraph)
+
+
+def etree_sub(parent, tag: str, attrib: dict | None = None):
+    """A child element; it gets python-docx's element class from the parent's parser."""
+    from lxml import etree
+
+    return etree.SubElement(parent, tag, attrib) if attrib else etree.SubElement(parent, tag)
+
+
+def fill_run(run, text: str, deleted: bool = False, east_asian: bool = False):
+    """Give an empty w:r its properties and text (w:t, or w:delText when deleted)."""
+    if east_asian:
+        r_pr = etree_sub(run, f"{_W}rPr")
+        etree_sub(r_pr, f"{_W}rFonts", {f"{_W}eastAsia": EAST_ASIAN_FONT})
+        etree_sub(r_pr, f"{_W}lang", {f"{_W}eastAsia": "zh-CN"})
+    text = xml_safe(text)
+    pieces = _RUN_BREAKS.split(text) if ("\n" in text or "\t" in text) and not deleted else [text]
+    for piece in pieces:
+        if piece == "\n":
+            etree_sub(run, f"{_W}br")
+        elif piece == "\t":
+            etree_sub(run, f"{_W}tab")
+        elif piece:
+            etree_sub(run, f"{_W}delText" if deleted else f"{_W}t", {_XML_SPACE: "preserve"}).text = piece
+    return run
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+_EAST_ASIAN_RPR = (f'<w:rPr><w:rFonts w:eastAsia="{EAST_ASIAN_FONT}"/><w:lang w:eastAsia="zh-CN"/></w:rPr>')
+
+
+def run_xml(text: str, deleted: bool = False, east_asian: bool = False) -> str:
+    """A w:r as an XML string (for append_xml): text escaped, control characters dropped."""
+    from xml.sax.saxutils import escape
+
+    tag = "w:delText" if deleted else "w:t"
+    return (f"<w:r>{_EAST_ASIAN_RPR if east_asian else ''}<{tag} xml:space=\"preserve\">"
+            f"{escape(xml_safe(text))}</{tag}></w:r>")
+
+
+def tracked_replacement_xml(deleted: str, inserted: str, ids, author: str,
+                            comment_id: int | None = None) -> str:
+    """<w:del>deleted</w:del><w:ins>inserted</w:ins> as an XML string, the insertion commented when asked."""
+    from xml.sax.saxutils import quoteattr
+
+    who = f"w:author={quoteattr(xml_safe(author))} w:date=\"{ids.date}\""
+    xml = (f'<w:del w:id="{ids()}" {who}>{run_xml(deleted, deleted=True, east_asian=True)}</w:del>'
+           f'<w:ins w:id="{ids()}" {who}>{run_xml(inserted, east_asian=True)}</w:ins>')
+    if comment_id is None:
+        return xml
+    return (f'<w:commentRangeStart w:id="{comment_id}"/>{xml}<w:commentRangeEnd w:id="{comment_id}"/>'
+            f'<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:commentReference w:id="{comment_id}"/></w:r>')
+
+
+class DeferredXml:
+    """WordprocessingML content spliced into word/document.xml after python-docx has saved it.
+
+    A paragraph of megabytes holds hundreds of thousands of runs; building them as lxml elements
+    (or moving a parsed subtree into the document) takes minutes, a string splice takes a second.
+    Each paragraph gets a marker comment now, replaced by its content in the saved package.
+    """
+
+    _MARKER = re.compile(rb"<!--translate-xml:(\d+)-->")
+
+    def __init__(self):
+        self.contents: list[bytes] = []  # UTF-8: half the memory of a str of CJK text
+
+    def append(self, paragraph, content: str) -> None:
+        """Append `content` (w: prefixed XML) to the paragraph, at save time."""
+        from lxml import etree
+
+        paragraph._p.append(etree.Comment(f"translate-xml:{len(self.contents)}"))
+        self.contents.append(content.encode("utf-8"))
+
+    def splice(self, package: bytes) -> bytes:
+        """The saved package with each marker replaced by its content."""
+        if not self.contents:
+            return package
+        import io
+        import zipfile
+
+        source = zipfile.ZipFile(io.BytesIO(package))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "word/document.xml":
+                    data = self._MARKER.sub(lambda m: self.contents[int(m.group(1))], data)
+                target.writestr(item, data)
+        return out.getvalue()
+
+
+
+
+class CommentWriter:
+    """Word comments added in constant time each.
+
+    python-docx's add_comment looks up the highest comment id by scanning every comment, which
+    makes a document with one comment per block quadratic; here the next id is kept instead.
+    """
+
+    def __init__(self, document):
+        self.document = document
+        self.element = None  # w:comments, looked up (or created) at the first comment
+        self.next_id = 0
+        self.date = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def add(self, runs, text: str, author: str, initials: str = "") -> int:
+        """Anchor a comment with `text` (paragraphs split at newlines) on `runs` (first to last)."""
+        comment_id = self.new(text, author, initials)
+        runs = runs if isinstance(runs, (list, tuple)) else [runs]
+        runs[0].mark_comment_range(runs[-1], comment_id)
+        return comment_id
+
+    def new(self, text: str, author: str, initials: str = "") -> int:
+        """Add a comment to the comments part and return its id; the caller places its anchors."""
+        if self.element is None:
+            self.element = self.document.part._comments_part.element
+            ids = [int(c.get(qn("w:id"))) for c in self.element.iterchildren(qn("w:comment"))]
+            self.next_id = max(ids, default=-1) + 1
+        comment_id = self.next_id
+        self.next_id += 1
+        comment = OxmlElement("w:comment")
+        comment.set(qn("w:id"), str(comment_id))
+        comment.set(qn("w:author"), xml_safe(author))
+        comment.set(qn("w:initials"), xml_safe(initials))
+        comment.set(qn("w:date"), self.date)
+        for number, line in enumerate(text.split("\n")):
+            p = OxmlElement("w:p")
+            p_pr = OxmlElement("w:pPr")
+            style = OxmlElement("w:pStyle")
+            style.set(qn("w:val"), "CommentText")
+            p_pr.append(style)
+            p.append(p_pr)
+            if number == 0:
+                reference = OxmlElement("w:r")
+                r_pr = OxmlElement("w:rPr")
+                r_style = OxmlElement("w:rStyle")
+                r_style.set(qn("w:val"), "CommentReference")
+                r_pr.append(r_style)
+                reference.append(r_pr)
+                reference.append(OxmlElement("w:annotationRef"))
+                p.append(reference)
+            if line:
+                p.append(fill_run(make_element("w:r"), line))
+            comment.append(p)
+        self.element.append(comment)
+        return comment_id

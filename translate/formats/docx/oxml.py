@@ -1,0 +1,270 @@
+"""The few WordprocessingML pieces python-docx has no API for: tracked changes, hidden ids, fonts.
+
+Kept in one module so the rest of the code stays on python-docx's object model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from ...controls import xml_safe
+from .build import EAST_ASIAN_FONT, W, etree_sub, fill_run, make_element  # noqa: F401 - re-exported
+
+REPAIR_AUTHOR = "translate (source repair)"
+ID_BOOKMARK_PREFIX = "_tr_"  # a leading underscore makes Word treat the bookmark as hidden
+_W = W
+BOOKMARK_START = f"{_W}bookmarkStart"
+
+
+class RevisionIds:
+    """w:id values must be unique across tracked changes and bookmarks in a document."""
+
+    def __init__(self, start: int = 1000):
+        self.next = start
+        self.date = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # one timestamp per document
+
+    def __call__(self) -> str:
+        self.next += 1
+        return str(self.next)
+
+
+def set_east_asian_font(run, font: str = EAST_ASIAN_FONT) -> None:
+    """Name a CJK font for East Asian text so Chinese renders in Word and LibreOffice."""
+    r_pr = run._r.get_or_add_rPr()
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), font)
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def add_tracked_replacement(paragraph, deleted: str, inserted: str, ids: RevisionIds, author: str = REPAIR_AUTHOR,
+                            east_asian: bool = False):
+    """Append <w:del>deleted</w:del><w:ins>inserted</w:ins>; returns the deleted and inserted w:r elements."""
+    runs = []
+    for tag, text in ((f"{_W}del", deleted), (f"{_W}ins", inserted)):
+        change = etree_sub(paragraph._p, tag, {f"{_W}id": ids(), f"{_W}author": author, f"{_W}date": ids.date})
+        runs.append(fill_run(etree_sub(change, f"{_W}r"), text, deleted=tag.endswith("del"), east_asian=east_asian))
+    return runs[0], runs[1]
+
+
+def add_hidden_id(paragraph, block_id: str, ids: RevisionIds) -> None:
+    """A hidden bookmark carrying the block id: invisible in Word, kept through edits."""
+    start = OxmlElement("w:bookmarkStart")
+    number = ids()
+    start.set(qn("w:id"), number)
+    start.set(qn("w:name"), ID_BOOKMARK_PREFIX + block_id)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), number)
+    p_pr = paragraph._p.pPr
+    if p_pr is not None:
+        p_pr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    start.addnext(end)
+
+
+def hidden_ids(element) -> list[str]:
+    return [b.get(qn("w:name"))[len(ID_BOOKMARK_PREFIX):] for b in element.iter(qn("w:bookmarkStart"))
+            if (b.get(qn("w:name")) or "").startswith(ID_BOOKMARK_PREFIX)]
+
+
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Subtrees that are not a paragraph's own accepted text: deletions, the source side of a move,
+# the fallback copy of mc:AlternateContent, and text boxes (whose paragraphs are blocks of their own).
+_NOT_ACCEPTED = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback", f"{_W}txbxContent"})
+
+
+def _walk(element, prune=_NOT_ACCEPTED):
+    """`element` and its descendants in document order, without the subtrees whose tag is in `prune`."""
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        yield node
+        if node is element or node.tag not in prune:
+            stack.extend(reversed(node))
+
+
+def accepted_text(element) -> str:
+    """Text as if every tracked change were accepted: insertions and moves kept, deletions dropped.
+
+    Text boxes inside the paragraph are left out (they are read as paragraphs of their own), and
+    mc:AlternateContent counts once, by its Choice branch.
+    """
+    parts = []
+    for node in _walk(element):
+        tag = node.tag
+        if tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif tag == f"{_W}tab":
+            parts.append("\t")
+        elif tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+        elif tag == f"{_W}p" and parts and node is not element:
+            parts.append("\n")
+    return "".join(parts).strip("\n")
+
+
+def in_fallback(p) -> bool:
+    """Inside the mc:Fallback copy of an mc:AlternateContent (the Choice is read instead)."""
+    return _inside(p, f"{_MC}Fallback")
+
+
+def alt_chunk_count(document) -> int:
+    """w:altChunk elements: embedded HTML/RTF that Word converts on opening, not WordprocessingML text."""
+    return sum(1 for _ in document.element.body.iter(f"{_W}altChunk"))
+
+
+def original_text(element) -> str:
+    """Text as if every tracked change were rejected: deletions kept, insertions dropped."""
+    parts = []
+    for node in element.iter(f"{_W}t", f"{_W}delText"):
+        if not _inside(node, f"{_W}ins") and not _inside(node, f"{_W}moveTo"):
+            parts.append(node.text or "")
+    return "".join(parts)
+
+
+def tracked_change_count(element) -> int:
+    return sum(1 for _ in element.iter(f"{_W}ins", f"{_W}del", f"{_W}moveFrom", f"{_W}moveTo"))
+
+
+def _removed(node) -> bool:
+    """Inside a tracked deletion, or the source side of a tracked move."""
+    return _inside(node, f"{_W}del") or _inside(node, f"{_W}moveFrom")
+
+
+def _inside(node, tag: str) -> bool:
+    parent = node.getparent()
+    while parent is not None:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def paragraph_elements(document, notes=None):
+    """(style name, w:p element) of every paragraph: headers, body and tables in order, footers, notes.
+
+    `notes` are the parsed footnote/endnote parts (note_parts); pass them to edit notes in place.
+    """
+    names = {style.style_id: style.name for style in document.styles}
+    seen: set = set()
+
+    def once(paragraphs):
+        for paragraph in paragraphs:
+            if paragraph._p not in seen:  # linked sections share one header
+                seen.add(paragraph._p)
+                yield names.get(paragraph.style.style_id if paragraph.style is not None else "", ""), paragraph._p
+
+    for section in document.sections:
+        yield from once(section.header.paragraphs)
+    for p in document.element.body.iter(qn("w:p")):
+        if in_fallback(p):
+            continue
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        yield (names.get(style.get(qn("w:val")), "") if style is not None else "Normal"), p
+    for section in document.sections:
+        yield from once(section.footer.paragraphs)
+    for _, root in (notes if notes is not None else note_parts(document)):
+        for note in root:
+            # ids -1 and 0 are Word's separator notes, not content
+            if note.get(qn("w:id")) not in ("-1", "0"):
+                for p in note.iter(qn("w:p")):
+                    if not in_fallback(p):
+                        yield "Footnote Text", p
+
+
+def iter_body_paragraphs(document):
+    """(style name, accepted text) of every paragraph, in the order of paragraph_elements."""
+    for style, p in paragraph_elements(document):
+        yield style, accepted_text(p)
+
+
+_NOTE_RELTYPES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
+                  "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes")
+
+
+def note_parts(document) -> list:
+    """Footnotes and endnotes (python-docx has no API for them): [(part, parsed root)]."""
+    from lxml import etree
+
+    return [(rel.target_part, etree.fromstring(rel.target_part.blob)) for rel in document.part.rels.values()
+            if rel.reltype in _NOTE_RELTYPES and not rel.is_external]
+
+
+def save_note_parts(notes) -> None:
+    from lxml import etree
+
+    for part, root in notes:
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def replace_paragraph_text(p, text: str) -> None:
+    """Put `text` in place of a paragraph's text, keeping its properties, pictures and links.
+
+    The text goes into the first text run (keeping its formatting); other text runs are emptied.
+    A paragraph that is all link keeps the link around the new text; links inside mixed text
+    keep their address with the text '[link]'.
+    """
+    own = list(_walk(p))
+    runs = [r for r in own if r.tag == qn("w:r") and r.find(qn("w:t")) is not None]
+    for removal in [n for n in _walk(p, _NOT_ACCEPTED - {qn("w:del"), qn("w:moveFrom")})
+                    if n.tag in (qn("w:del"), qn("w:moveFrom"))]:
+        removal.getparent().remove(removal)
+    plain = [r for r in runs if not _inside(r, qn("w:hyperlink"))]
+    target = (plain or runs or [None])[0]
+    if target is None:
+        run = OxmlElement("w:r")
+        p.append(run)
+        runs, target = [run], run
+    for run in runs:
+        for t in run.findall(qn("w:t")):
+            run.remove(t)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = xml_safe(text)
+    target.append(t)
+    if plain:
+        for link in [n for n in own if n.tag == qn("w:hyperlink")]:
+            first = next((r for r in link.iter(qn("w:r"))), None)
+            if first is not None:
+                marker = OxmlElement("w:t")
+                marker.text = "[link]"
+                first.append(marker)
+
+
+BLOCKS_RELTYPE = "http://schemas.translate-tool.org/relationships/blocks"
+BLOCKS_PARTNAME = "/customXml/translate-blocks.json"
+
+
+def embed_run(document, signature: dict, blocks: list[dict]) -> None:
+    """Store the run (signature; block ids, sources, machine translations) inside the DOCX package."""
+    import json
+
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    blob = json.dumps({"signature": signature, "blocks": blocks}, ensure_ascii=False).encode("utf-8")
+    part = Part(PackURI(BLOCKS_PARTNAME), "application/json", blob, document.part.package)
+    document.part.relate_to(part, BLOCKS_RELTYPE)
+
+
+def embedded_run(document) -> dict | None:
+    """{"signature", "blocks"} as written by embed_run, or None for a DOCX that is not ours."""
+    import json
+
+    for rel in document.part.rels.values():
+        if rel.reltype == BLOCKS_RELTYPE and not rel.is_external:
+            try:
+                return json.loads(rel.target_part.blob.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                return None
+    return None

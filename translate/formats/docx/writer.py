@@ -1,0 +1,247 @@
+"""Bilingual review DOCX (table or interleaved) and the target-only DOCX."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ...controls import is_blank, xml_safe
+from ...document import Block, BlockKind, Document
+from ...repair import LOW_CONFIDENCE
+from . import build as docx_build, oxml as docx_xml
+
+STYLE_BY_KIND = {
+    BlockKind.TITLE: "Title",
+    BlockKind.BYLINE: "Subtitle",
+    BlockKind.HEADING: "Heading 2",
+    BlockKind.CAPTION: "Caption",
+    BlockKind.QUOTE: "Quote",
+    BlockKind.PARAGRAPH: "Normal",
+    BlockKind.CODE: "No Spacing",
+}
+QA_AUTHOR, QA_INITIALS = "translate QA", "QA"
+MAX_MARKS = 200  # highlighted spans per block
+
+
+def bilingual_docx(document: Document, signature: dict, *, layout: str = "table", show_repairs: bool = True) -> bytes:
+    """Source (with repairs as tracked changes) beside or above the translation, one block per row."""
+    import docx
+    from docx.shared import Pt
+
+    out = docx.Document()
+    _record_signature(out, document, signature)
+    docx_xml.embed_run(out, signature, [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text,
+                                         "translation": b.translation, "markup": b.markup,
+                                         "flags": [{"code": f.code, "severity": f.severity} for f in b.flags]}
+                                        for b in document.blocks])
+    ids = docx_xml.RevisionIds()
+    comments = docx_build.CommentWriter(out)
+    deferred = docx_build.DeferredXml()
+    style_ids = _style_ids(out)
+    out.add_paragraph(f"{xml_safe(document.name)}: source (Chinese) and translation (English). "
+                      "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
+    new_paragraph = _paragraph_maker(out)
+    if layout == "interleaved":
+        for block in document.blocks:
+            source = _styled(new_paragraph(), style_ids[block.kind])
+            _source_paragraph(comments, deferred, source, block, ids, show_repairs)
+            target = _styled(new_paragraph(), style_ids[block.kind])
+            target.paragraph_format.left_indent = Pt(18)
+            _translation_runs(comments, target, block)
+    else:
+        table = out.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        new_row = _row_maker(table)
+        for block in document.blocks:
+            cells = new_row()
+            _source_paragraph(comments, deferred, cells[0].paragraphs[0], block, ids, show_repairs)
+            _styled(cells[0].paragraphs[0], style_ids[block.kind])
+            _styled(cells[1].paragraphs[0], style_ids[block.kind])
+            _translation_runs(comments, cells[1].paragraphs[0], block)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return deferred.splice(buffer.getvalue())
+
+
+def target_docx(document: Document, signature: dict, translations: dict[str, str] | None = None) -> bytes:
+    """The translation alone, styled by kind. A DOCX input keeps its own layout: each paragraph's
+    text is replaced in place, so tables, headers, lists, pictures and links survive."""
+    if document.encoding == "docx" and document.path and Path(document.path).is_file():
+        kept = _translate_in_place(document, signature, translations or {})
+        if kept is not None:
+            return kept
+    import docx
+
+    out = docx.Document()
+    _record_signature(out, document, signature)
+    style_ids = _style_ids(out)
+    for block in document.blocks:
+        text = (translations or {}).get(block.id, block.translation)
+        docx_build.append_run(_styled(out.add_paragraph(), style_ids[block.kind]), text)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def _translate_in_place(document: Document, signature: dict, translations: dict[str, str]) -> bytes | None:
+    import docx
+
+    source = docx.Document(document.path)
+    notes = docx_xml.note_parts(source)
+    paragraphs = [p for _, p in docx_xml.paragraph_elements(source, notes) if not is_blank(docx_xml.accepted_text(p))]
+    if len(paragraphs) != len(document.blocks):  # the file changed since it was read: rebuild instead
+        return None
+    for p, block in zip(paragraphs, document.blocks):
+        docx_xml.replace_paragraph_text(p, translations.get(block.id, block.translation))
+    docx_xml.save_note_parts(notes)
+    _record_signature(source, document, signature)
+    buffer = io.BytesIO()
+    source.save(buffer)
+    return buffer.getvalue()
+
+
+def _paragraph_maker(out):
+    """A function adding an empty body paragraph in constant time.
+
+    python-docx's add_paragraph looks for the section properties at the end of the body on
+    every call, which makes a document of tens of thousands of paragraphs quadratic.
+    """
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    body = out.element.body
+    section = body.find(qn("w:sectPr"))
+
+    def new_paragraph():
+        p = docx_build.make_element("w:p")
+        if section is not None:
+            section.addprevious(p)
+        else:
+            body.append(p)
+        return Paragraph(p, out._body)
+
+    return new_paragraph
+
+
+def _row_maker(table):
+    """A function adding a table row (and returning its cells) in constant time, by copying an empty row.
+
+    python-docx's add_row looks up the table grid among all rows on every call (quadratic).
+    """
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+    from docx.table import _Cell
+
+    first = table.add_row()._tr
+    pristine = deepcopy(first)
+    tbl = table._tbl
+    rows = iter([first])
+
+    def new_row():
+        tr = next(rows, None)
+        if tr is None:
+            tr = deepcopy(pristine)
+            tbl.append(tr)
+        return [_Cell(tc, table) for tc in tr.iterchildren(qn("w:tc"))]
+
+    return new_row
+
+
+def _style_ids(out) -> dict[BlockKind, str]:
+    return {kind: out.styles[name].style_id for kind, name in STYLE_BY_KIND.items()}
+
+
+def _styled(paragraph, style_id: str):
+    # Setting paragraph.style by name looks the style up each time (milliseconds per block);
+    # the id is resolved once per document instead.
+    paragraph._p.style = style_id
+    return paragraph
+
+
+def _record_signature(out, document: Document, signature: dict) -> None:
+    props = out.core_properties
+    props.title = xml_safe(document.name)
+    props.subject = "translate bilingual review"
+    # Word caps this field at 255 characters; the full signature is in the embedded run data.
+    props.comments = " | ".join(f"{k}={v}" for k, v in signature.items())[:255]
+
+
+def _source_paragraph(comments, deferred, paragraph, block: Block, ids, show_repairs: bool) -> None:
+    """The source with its block id; repairs as tracked changes (uncertain ones commented).
+
+    Built as one XML string and parsed once: a paragraph of megabytes holds hundreds of
+    thousands of runs, and creating them one element at a time takes minutes.
+    """
+    docx_xml.add_hidden_id(paragraph, block.id, ids)
+    if not show_repairs or not block.repairs:
+        docx_build.append_run(paragraph, block.source, east_asian=True)
+        return
+    pieces = []
+    position = 0
+    for repair in block.repairs:
+        if repair.offset > position:
+            pieces.append(docx_build.run_xml(block.source[position : repair.offset], east_asian=True))
+        comment_id = None
+        if repair.confidence < LOW_CONFIDENCE:
+            comment_id = comments.new(f"Repair '{repair.spun}' -> '{repair.restored}' is uncertain (confidence "
+                                      f"{repair.confidence:.2f}); reject the change if the original was right.",
+                                      author=docx_xml.REPAIR_AUTHOR, initials="TR")
+        pieces.append(docx_build.tracked_replacement_xml(repair.spun, repair.restored, ids, docx_xml.REPAIR_AUTHOR,
+                                                        comment_id=comment_id))
+        position = repair.offset + len(repair.spun)
+    if position < len(block.source):
+        pieces.append(docx_build.run_xml(block.source[position:], east_asian=True))
+    deferred.append(paragraph, "".join(pieces))
+
+
+def _translation_runs(comments, paragraph, block: Block) -> None:
+    """The translation with enforced terms highlighted and the flags as highlighted, commented spans."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    text = xml_safe(block.translation)
+    position = 0
+    flagged_runs = []
+    for start, end, kind in _marks(block, text):
+        if start > position:
+            docx_build.append_run(paragraph, text[position:start])
+        run = docx_build.append_run(paragraph, text[start:end])
+        run.font.highlight_color = WD_COLOR_INDEX.BRIGHT_GREEN if kind == "term" else WD_COLOR_INDEX.YELLOW
+        if kind == "flag":
+            flagged_runs.append(run)
+        position = end
+    if position < len(text) or not paragraph.runs:
+        docx_build.append_run(paragraph, text[position:])
+    # The severity is written out so that an import without the run's data still knows the errors.
+    notes = [f"[{f.code}] {f.severity}: {f.message}" for f in block.flags]
+    if block.origin == "tm":
+        notes.append("[tm] reused from the translation memory")
+    if notes:
+        if not flagged_runs:  # no span to point at: the whole translation is in question
+            flagged_runs = list(paragraph.runs)
+            if block.flags:
+                for run in flagged_runs:
+                    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        comments.add(flagged_runs, xml_safe("\n".join(notes)), author=QA_AUTHOR, initials=QA_INITIALS)
+
+
+def _marks(block: Block, text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, 'term'|'flag') spans of the translation, in order."""
+    lowered = text.lower()
+    marks = []
+    wanted = [(hit.target, "term") for hit in block.terms if hit.enforced]
+    wanted += [(flag.span, "flag") for flag in block.flags if flag.span]
+    found: dict[str, int] = {}
+    for needle, kind in wanted[:MAX_MARKS]:  # each find scans the text: bounded so huge blocks stay linear
+        if needle.lower() not in found:
+            found[needle.lower()] = lowered.find(needle.lower())
+        at = found[needle.lower()]
+        if at >= 0:
+            marks.append((at, at + len(needle), kind))
+    marks.sort()
+    result, last_end = [], 0
+    for start, end, kind in marks:
+        if start >= last_end:
+            result.append((start, end, kind))
+            last_end = end
+    return result

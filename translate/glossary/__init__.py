@@ -1,0 +1,1 @@
+"""The glossary: model and CSV files, TBX exchange, lint, the matcher (terms, senses, word bounds), suggestions."""

@@ -1,0 +1,279 @@
+"""Glossary model and loading: CSV files with file:line errors, lint, and row edits that keep the file as saved.
+
+File handling is in glossary_csv.py; TBX exchange in tbx.py."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import csv_file as glossary_csv
+from ..controls import strip_controls
+from ..errors import GlossaryError
+from .senses import parse_context
+
+COLUMNS = ("source", "target", "kind", "note")
+OPTIONAL_COLUMNS = ("kind", "note", "avoid")
+KINDS = ("term", "name", "keep")
+DEFAULT_GLOSSARY = "tech-zh-en.csv"
+
+
+@dataclass
+class Entry:
+    sources: list[str]  # Chinese variants, longest matched first
+    target: str  # English; "noun form|adjective form" for terms such as open source
+    kind: str = "term"
+    note: str = ""
+    origin: str = ""  # file:line
+    context: str = ""  # when the entry applies: see translate/senses.py for the syntax
+    avoid: list[str] = field(default_factory=list)  # forbidden English renderings (TBX deprecated/forbidden)
+
+    @property
+    def targets(self) -> list[str]:
+        alternatives = [t.strip() for t in self.target.split("|") if t.strip()]
+        if self.kind == "keep":  # copied as is; other renderings a translator may use are accepted by QA
+            return [self.sources[0]] + [t for t in alternatives if t != self.sources[0]]
+        return alternatives
+
+    @property
+    def key(self) -> str:
+        return self.sources[0]
+
+
+@dataclass
+class Glossary:
+    entries: list[Entry] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    digest: str = ""
+    notices: list[str] = field(default_factory=list)  # files read in another encoding than UTF-8
+
+    def by_source(self) -> dict[str, Entry]:
+        """Variant -> entry; later entries (later -g files) override earlier ones."""
+        table: dict[str, Entry] = {}
+        for entry in self.entries:
+            for variant in entry.sources:
+                table[variant] = entry
+        return table
+
+
+def default_glossary_path() -> Path:
+    return Path(str(resources.files("translate.glossary_data").joinpath(DEFAULT_GLOSSARY)))
+
+
+def editable_glossary(path: str | None) -> str:
+    """The glossary an edit command may change: -g, else $TRANSLATE_GLOSSARY; never the shipped one."""
+    chosen = path or os.environ.get("TRANSLATE_GLOSSARY", "")
+    if not chosen:
+        raise GlossaryError("no glossary to edit: give -g FILE.csv (or set TRANSLATE_GLOSSARY); "
+                            "the shipped glossary is read-only")
+    if Path(chosen).resolve() == default_glossary_path().resolve():
+        raise GlossaryError("is the shipped glossary, read-only from the CLI; copy it and edit the copy with -g", chosen)
+    return chosen
+
+
+def load_glossaries(paths: list[str], *, use_default: bool = True) -> Glossary:
+    files = ([str(default_glossary_path())] if use_default else []) + list(paths)
+    glossary = Glossary(files=files)
+    digest = hashlib.sha256()
+    for path in files:
+        data = read_glossary_file(path)
+        digest.update(data)
+        glossary.entries.extend(parse_csv(data, path, glossary.notices))
+    glossary.digest = digest.hexdigest()[:12] if files else "none"
+    return glossary
+
+
+def read_glossary_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise GlossaryError("no such glossary file; check the -g path", path) from exc
+    except IsADirectoryError as exc:
+        raise GlossaryError("is a folder; give a glossary .csv file", path) from exc
+
+
+def glossary_rows(data: bytes, path: str, notices: list[str] | None = None):
+    """Yield (line number, row dict, row longer than the header) of a glossary CSV, skipping comments."""
+    table = glossary_csv.read_table(data, path)
+    if notices is not None:
+        notices.extend(table.layout.notices)
+    header = table.header
+    if header is None:
+        return
+    line = table.records[table.header_index].line
+    missing = [c for c in ("source", "target") if c not in header]
+    if missing:
+        raise GlossaryError(f"line {line}: header lacks column {', '.join(missing)}; "
+                            "the header must be source,target,kind,note", path)
+    dupes = sorted({c for c in header if c and header.count(c) > 1})
+    if dupes:
+        raise GlossaryError(f"line {line}: duplicate header column {', '.join(dupes)}", path)
+    for record in table.records[table.header_index + 1 :]:
+        if not record.skipped:
+            # a control character would break every XML output: never taken into a glossary
+            yield record.line, dict(zip(header, (strip_controls(c) for c in record.cells))), len(record.cells) > len(header)
+
+
+def parse_csv(data: bytes, path: str, notices: list[str] | None = None, *, exported: bool = False) -> list[Entry]:
+    """Entries of a glossary CSV; `exported`: a CSV from `glossary export`, whose formula-leading cells carry a '."""
+    entries = []
+    for number, row, too_long in glossary_rows(data, path, notices):
+        if exported:
+            row = {column: glossary_csv.unneutralise(cell) for column, cell in row.items()}
+        source, target = (row.get("source") or "").strip(), (row.get("target") or "").strip()
+        kind = (row.get("kind") or "term").strip() or "term"
+        if too_long:
+            raise GlossaryError(f"line {number}: more cells than header columns (quote cells that contain commas)", path)
+        if not source or (not target and kind != "keep"):
+            raise GlossaryError(f"line {number}: empty source or target", path)
+        if kind not in KINDS:
+            raise GlossaryError(f"line {number}: kind '{kind}' is not one of {', '.join(KINDS)}", path)
+        variants = [v.strip() for v in source.split("|") if v.strip()]
+        context = (row.get("context") or "").strip()
+        _check_context(context, number, path)
+        entries.append(Entry(variants, target or variants[0], kind, (row.get("note") or "").strip(), f"{path}:{number}",
+                             context, avoid=split_variants(row.get("avoid") or "")))
+    return entries
+
+
+def _check_context(context: str, number: int, path: str) -> None:
+    try:
+        parse_context(context)
+    except ValueError as exc:
+        raise GlossaryError(f"line {number}: {exc}", path) from exc
+
+
+def split_variants(cell: str) -> list[str]:
+    return [v.strip() for v in cell.split("|") if v.strip()]
+
+
+# --- edits: atomic, serialised by a file lock; only the changed row is rewritten -------------
+
+
+def _lock(path: Path):
+    from filelock import FileLock
+
+    return FileLock(str(path) + ".lock", timeout=30)
+
+
+def add_entry(path: str, source: str, target: str, kind: str = "term", note: str | None = None,
+              avoid: list[str] | None = None) -> str:
+    """Add the row for `source`, or update the row sharing a variant with it: 'added', 'updated' or 'unchanged'.
+
+    None for `note`/`avoid` keeps what an updated row has. Every other row keeps its bytes.
+    """
+    source, target = strip_controls(source), strip_controls(target)  # never stored: they break XML outputs
+    note = strip_controls(note) if note is not None else None
+    return upsert_entries(path, [Entry(split_variants(source), target.strip(), kind, note or "", avoid=avoid or [])],
+                          keep_empty={"note": note is None, "avoid": avoid is None})[0]
+
+
+def upsert_entries(path: str, entries: list[Entry], keep_empty: dict[str, bool] | None = None) -> list[str]:
+    """Add or update many entries in one locked rewrite; 'added', 'updated' or 'unchanged' for each.
+
+    An entry updates the row whose variants equal or overlap its own (variants are merged), so
+    importing a file twice, or our own export, never duplicates rows. Empty note/avoid values keep
+    the row's own when `keep_empty` says so (the default for imports).
+    """
+    keep_empty = keep_empty if keep_empty is not None else {"note": True, "avoid": True}
+    for entry in entries:
+        _validate(entry, path)
+    p = Path(path)
+    with _lock(p):
+        table = _open_table(p, path, any(e.avoid for e in entries))
+        statuses = [_upsert(table, entry, keep_empty, path) for entry in entries]
+        glossary_csv.rewrite(table, p)
+    return statuses
+
+
+def _validate(entry: Entry, path: str) -> None:
+    if entry.kind not in KINDS:
+        raise GlossaryError(f"kind '{entry.kind}' is not one of {', '.join(KINDS)}", path)
+    if not entry.sources or (not entry.target.strip() and entry.kind != "keep"):
+        raise GlossaryError("source and target must not be empty", path)
+
+
+def _open_table(p: Path, path: str, with_avoid: bool) -> glossary_csv.CsvTable:
+    if p.exists():
+        table = glossary_csv.read_table(p.read_bytes(), path)
+        list(glossary_rows(p.read_bytes(), path))  # a file that does not load is not edited
+        if table.header is not None:
+            return table
+    columns = list(COLUMNS) + (["avoid"] if with_avoid else [])
+    table = glossary_csv.read_table(b"", path)
+    table.header, table.header_index = columns, 0
+    table.records.append(glossary_csv.Record(glossary_csv.format_row(columns, table.layout), 1, columns))
+    return table
+
+
+def _upsert(table: glossary_csv.CsvTable, entry: Entry, keep_empty: dict[str, bool], path: str) -> str:
+    values = {"source": entry.sources, "target": entry.target.strip(), "kind": entry.kind,
+              "note": entry.note.strip(), "avoid": "|".join(entry.avoid)}
+    index = _find_row(table, entry.sources)
+    old = table.records[index].cells if index is not None else []
+    old_row = dict(zip(table.header, old))
+    for column in ("note", "avoid"):
+        if keep_empty.get(column) and not values[column]:
+            values[column] = (old_row.get(column) or "").strip()
+    variants = split_variants(old_row.get("source") or "")
+    values["source"] = "|".join(variants + [v for v in entry.sources if v not in variants])
+    for column in OPTIONAL_COLUMNS:
+        if column not in table.header and values[column] not in ("", "term" if column == "kind" else ""):
+            glossary_csv.add_column(table, column)  # rows stay valid: a short row reads as empty cells
+    cells = glossary_csv.row_cells(table, values, old)
+    if index is None:
+        glossary_csv.append_record(table, cells)
+        return "added"
+    if cells == old + [""] * (len(cells) - len(old)):
+        return "unchanged"  # the row keeps its bytes (its own quoting, its short length)
+    glossary_csv.replace_record(table, index, cells)
+    return "updated"
+
+
+def remove_entry(path: str, source: str) -> bool:
+    p = Path(path)
+    if not p.exists():
+        raise GlossaryError("no such glossary file", path)
+    with _lock(p):
+        table = glossary_csv.read_table(p.read_bytes(), path)
+        index = _find_row(table, [source.strip()])
+        if index is None:
+            return False
+        del table.records[index]
+        glossary_csv.rewrite(table, p)
+    return True
+
+
+def _find_row(table: glossary_csv.CsvTable, sources: list[str]) -> int | None:
+    if table.header is None or "source" not in table.header:
+        return None
+    column = table.header.index("source")
+    wanted = set(sources)
+    for index in range(table.header_index + 1, len(table.records)):
+        record = table.records[index]
+        if record.skipped or column >= len(record.cells):
+            continue
+        if wanted & set(split_variants(record.cells[column])):
+            return index
+    return None
+
+
+def to_csv(entries: list[Entry]) -> str:
+    """Entries as CSV for spreadsheets: formula-leading cells are neutralised with a leading '."""
+    layout = glossary_csv.CsvLayout()
+    columns = list(COLUMNS) + [c for c in ("context", "avoid") if any(getattr(e, c) for e in entries)]
+    lines = [glossary_csv.format_row(columns, layout)]
+    for e in entries:
+        optional = {"context": e.context, "avoid": "|".join(e.avoid)}
+        cells = ["|".join(e.sources), e.target, e.kind, e.note] + [optional[c] for c in columns[len(COLUMNS):]]
+        lines.append(glossary_csv.format_row([glossary_csv.neutralise(c) for c in cells], layout))
+    return "".join(lines)
+
+
+def grep(glossary: Glossary, text: str = "") -> list[Entry]:
+    pattern = re.compile(re.escape(text), re.IGNORECASE) if text else None
+    return [e for e in glossary.entries if pattern is None or pattern.search("|".join(e.sources) + " " + e.target + " " + e.note)]

@@ -1,0 +1,64 @@
+"""The translation memory: approved block translations (editors' reviews, TMX imports)."""
+
+from __future__ import annotations
+
+import time
+from contextlib import closing
+from pathlib import Path
+
+from ..controls import strip_controls
+from ..document import normalise
+from .sqlite import connect
+
+
+class TranslationMemory:
+    """Approved block translations, keyed on the normalised (repaired) source."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = connect(self.path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS tm (key TEXT PRIMARY KEY, source TEXT, target TEXT, "
+                        "origin TEXT, updated REAL)")
+        # The <seg> XML a TMX import came with (inline codes), for re-export; added to older files.
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(tm)")}
+        for column in ("source_seg", "target_seg"):
+            if column not in columns:
+                self.db.execute(f"ALTER TABLE tm ADD COLUMN {column} TEXT")
+
+    def lookup(self, source: str) -> str | None:
+        row = self.db.execute("SELECT target FROM tm WHERE key=?", (normalise(source),)).fetchone()
+        return row[0] if row else None
+
+    def add(self, source: str, target: str, origin: str = "review", *, source_seg: str | None = None,
+            target_seg: str | None = None) -> None:
+        """Store an approved pair; `*_seg` keep a TMX import's <seg> markup (dropped when the pair changes)."""
+        source, target = strip_controls(source), strip_controls(target)  # never stored: they break XML outputs
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO tm (key, source, target, origin, updated, source_seg, target_seg) "
+                            "VALUES (?,?,?,?,?,?,?)",
+                            (normalise(source), source, target, origin, time.time(), source_seg, target_seg))
+
+    def entries(self) -> list[tuple[str, str, str]]:
+        return [tuple(r) for r in self.db.execute("SELECT source, target, origin FROM tm ORDER BY updated")]
+
+    def entries_with_markup(self) -> list[tuple[str, str, str, str | None, str | None]]:
+        return [tuple(r) for r in self.db.execute("SELECT source, target, origin, source_seg, target_seg FROM tm "
+                                                  "ORDER BY updated")]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def with_tm(path: str | Path):
+    return closing(TranslationMemory(path))
+
+
+def import_tmx_file(file: str, tm_path: str | Path, *, to_simplified: bool = False):
+    """Import a TMX file into the memory at `tm_path`; a TmxImport report (stored, left out, problems)."""
+    from ..errors import InputError
+    from .tmx import import_tmx_report
+
+    if not Path(file).is_file():
+        raise InputError("no such file; check the path", file)
+    with with_tm(tm_path) as tm:
+        return import_tmx_report(tm, Path(file).read_bytes(), file, to_simplified=to_simplified)

@@ -1,0 +1,84 @@
+"""Atomic file writes: a temp file in the target folder, fsync, then rename.
+
+The result gets the mode a plain open() would give: an existing file keeps its mode, a new one
+gets 0666 less the umask (0644 under the usual 022), not the 0600 of a temp file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import OutputError
+
+TEMP_SUFFIX = ".part"
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def mode_for(path: Path) -> int:
+    """The permission bits `path` should end with: its own if it exists, else 0666 & ~umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def temp_name_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+@contextmanager
+def atomic_path(path: str | Path):
+    """Yield a temp path next to `path`; on success it replaces `path` in one rename."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write here ({exc.strerror}); choose another folder with -o", str(path.parent)) from exc
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), mode_for(path))
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot be written ({exc.strerror or exc}); free some space or choose another "
+                              "folder with -o", str(path)) from exc
+        raise
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
+    write_bytes(path, text.encode(encoding))
+
+
+def remove_stale_temps(path: str | Path) -> None:
+    """Temp files a killed writer of `path` left behind (SIGKILL gives us no chance to remove them)."""
+    import glob
+
+    path = Path(path)
+    for stale in path.parent.glob(glob.escape(temp_name_prefix(path)) + "*" + TEMP_SUFFIX):
+        stale.unlink(missing_ok=True)

@@ -1,0 +1,233 @@
+"""The translate stage for block engines (LLMs behind an OpenAI-compatible API).
+
+One request per block, carrying the article title, the previous blocks and the glossary entries
+and numbers found in the block. Every reply is verified (glossary terms, numbers, leftover
+Chinese); a block that misses something is asked once more, naming exactly what was missed.
+Blocks the server failed on go to the NMT fallback engine when one is set.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from ..document import Block, BlockKind, Document, Segment
+from ..engines.base import ContextBlock, GlossaryNote, TranslationRequest
+from ..engines.prompt import Prompt, load_prompt
+from ..engines.reply import leftover_chinese
+from ..memory.cache import SegmentCache
+from ..qa.numbers import english_number
+from ..qa.checks import missing_numbers
+from ..glossary.matcher import Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, record_block_terms
+
+
+@dataclass
+class BlockJob:
+    block: Block
+    request: TranslationRequest
+    spans: list[Span]  # glossary terms and markup that must come through
+    context: ContextBlock  # this block as later blocks see it
+    replies: list[str] = field(default_factory=list)  # first answer, then the re-ask's
+    error: str = ""
+    fresh: bool = False  # a reply came from the engine, not the cache
+    key: str = ""  # cache key of the request in flight
+
+
+class BlockRunner:
+    """Runs block requests through the cache and, for misses, the engine (loaded on first need).
+
+    A reply that misses something is re-asked at once, by the same worker, so re-asks do not
+    wait for the slowest first answer.
+    """
+
+    def __init__(self, load_engine: Callable, cache: SegmentCache | None, prompt: Prompt, progress=None):
+        self._load = load_engine
+        self.engine = None
+        self.cache, self.prompt, self.progress = cache, prompt, progress
+        self.translated = self.from_cache = self.reasked = 0
+        self.load_seconds = self.engine_seconds = 0.0
+
+    def run(self, jobs: list[BlockJob]) -> None:
+        keys = [self.prompt.identity(j.request) for j in jobs]
+        cached = self.cache.get_many(keys) if self.cache else {}
+        todo: list[tuple[BlockJob, TranslationRequest]] = []
+        for job, key in zip(jobs, keys):
+            job.key = key
+            if key not in cached:
+                job.fresh = True
+                todo.append((job, job.request))
+                continue
+            self.from_cache += 1
+            reask = self._accept(job, cached[key])
+            if reask is not None:
+                job.fresh = True
+                todo.append((job, reask))
+        if self.progress is not None:
+            self.progress.update(len(jobs) - len(todo))
+        if not todo:
+            return
+        if self.engine is None:
+            started = time.perf_counter()
+            self.engine = self._load()
+            self.load_seconds += time.perf_counter() - started
+
+        def finished(position: int, result: str | Exception) -> TranslationRequest | None:
+            job = todo[position][0]
+            self.translated += 1
+            if isinstance(result, Exception):
+                job.error = f"{type(result).__name__}: {result}"
+                return None
+            if self.cache:  # at once, so that Ctrl-C keeps every finished block
+                self.cache.put_many([(job.key, result)])
+            return self._accept(job, result)
+
+        started = time.perf_counter()
+        self.engine.translate([r for _, r in todo], progress=self._advance, on_result=finished)
+        self.engine_seconds += time.perf_counter() - started
+
+    def _accept(self, job: BlockJob, reply: str) -> TranslationRequest | None:
+        """Record a reply; after a first answer that misses something, the re-ask to send (None
+        when nothing was missed, or the re-ask's answer is in the cache)."""
+        job.replies.append(reply)
+        job.context.translation = reply
+        lines = problems(job, reply, self.prompt) if len(job.replies) == 1 else []
+        if not lines:
+            return None
+        self.reasked += 1
+        reask = replace(job.request, previous_reply=reply, feedback=lines)
+        job.key = self.prompt.identity(reask)
+        hit = self.cache.get_many([job.key]).get(job.key) if self.cache else None
+        if hit is None:
+            return reask
+        self.from_cache += 1
+        job.replies.append(hit)
+        job.context.translation = hit
+        return None
+
+    def _advance(self, count: int) -> None:
+        if self.progress is not None:
+            self.progress.update(count)
+
+
+def plan_block_jobs(document: Document, blocks: list[Block], matcher: TermMatcher | None, context: int) -> list[BlockJob]:
+    """One job per block: its request (title, previous `context` blocks, glossary, numbers) and the
+    spans its reply must contain. Term hits are recorded on the block."""
+    title = next((b.text for b in document.blocks if b.kind is BlockKind.TITLE), "")
+    todo = {id(b) for b in blocks}
+    seen: list[ContextBlock] = []
+    jobs = []
+    for block in document.blocks:
+        if not block.kind.translatable:
+            continue
+        known = "" if id(block) in todo else block.translation
+        here = ContextBlock(block.text, known)
+        if id(block) in todo:
+            jobs.append(_job(block, title, seen[-context:] if context else [], here, matcher))
+        if block.kind is not BlockKind.TITLE or not title:
+            seen.append(here)
+    return jobs
+
+
+def _job(block: Block, title: str, context: list[ContextBlock], here: ContextBlock, matcher) -> BlockJob:
+    text = block.text
+    markup = markup_spans(text)
+    terms = record_block_terms(block, matcher, markup)
+    notes, listed = [], set()
+    for span in terms:
+        if (span.source, span.targets[0]) not in listed:
+            listed.add((span.source, span.targets[0]))
+            entry = (matcher.entries.get(span.source) or matcher.entries.get(span.source.lower())) if matcher else None
+            notes.append(GlossaryNote(span.source, span.targets[0], span.kind, entry.note if entry else ""))
+    notes += [GlossaryNote(n.source, n.targets[0], "number") for n in number_spans(text)]
+    block.segments = [Segment(0, len(text), text)]  # the whole block is one request
+    request = TranslationRequest(text.strip(), block.kind.value, title, list(context), notes)
+    return BlockJob(block, request, merge_spans(markup, terms), here)
+
+
+def problems(job: BlockJob, reply: str, prompt: Prompt) -> list[str]:
+    """What a reply got wrong, one re-ask line each: missing terms, numbers, leftover Chinese."""
+    lines = [prompt.problem("term", source=s.source, target=s.targets[0]) for s in missing(reply, job.spans)]
+    lines += [prompt.problem("number", source=text, target=english_number(value))
+              for text, value in missing_numbers(job.block.text, reply)]
+    lines += [prompt.problem("chinese", text=run) for run in leftover_chinese(reply)]
+    return lines
+
+
+def translate_blocks(jobs: list[BlockJob], runner: BlockRunner, label: str) -> list[Block]:
+    """Ask (re-asking once where something was missed) and settle each block. The blocks that failed."""
+    runner.run(jobs)
+    failed = []
+    for job in jobs:
+        if job.replies:
+            _settle(job, runner.prompt, label)
+        else:
+            failed.append(job.block)
+    return failed
+
+
+def _settle(job: BlockJob, prompt: Prompt, label: str) -> None:
+    """Keep the reply with fewest problems (the first on a tie); flag what is still missing."""
+    block = job.block
+    best = min(range(len(job.replies)), key=lambda i: (len(problems(job, job.replies[i], prompt)), i))
+    block.translation = block.segments[0].translation = job.replies[best]
+    block.origin = block.segments[0].origin = "mt" if job.fresh else "cache"
+    block.engine = label
+    absent = {id(s) for s in missing(block.translation, job.spans)}
+    for span in job.spans:
+        if span.kind == "markup":
+            if id(span) in absent:
+                block.flag("markup-missing", "warning", f"{span.source} did not survive translation", span=span.source)
+            continue
+        hit = next((h for h in block.terms if h.start == span.start and not h.ambiguous), None)
+        if hit is None:
+            continue
+        hit.enforced = id(span) not in absent
+        hit.strategy = "prompt" if best == 0 else "re-ask"
+        if not hit.enforced:
+            block.flag("term-missing", "warning", f"glossary term {span.source} -> {span.targets[0]} "
+                       "is not in the translation (asked twice)", span=span.source)
+
+
+def flag_failed(blocks: list[Block], jobs: list[BlockJob]) -> None:
+    errors = {id(j.block): j.error for j in jobs}
+    for block in blocks:
+        block.translation = ""
+        block.flag("engine-error", "error", f"the server failed on this block ({errors.get(id(block), '')[:160]})")
+
+
+def run_llm_stage(document: Document, blocks: list[Block], matcher: TermMatcher | None, settings, cache,
+                  progress, load_engine: Callable, load_fallback: Callable | None, max_chars: int) -> dict:
+    """Translate `blocks` with the block engine; failed blocks go to `load_fallback` (the segment
+    path, sentences of at most `max_chars`) when there is one, and are flagged otherwise."""
+    from .segments import EngineRunner, plan_jobs, translate_jobs
+
+    prompt = load_prompt()
+    label = f"openai:{settings.api_model}"
+    jobs = plan_block_jobs(document, blocks, matcher, settings.context)
+    runner = BlockRunner(load_engine, cache, prompt, progress)
+    failed = translate_blocks(jobs, runner, label)
+    stats = {"translated_segments": runner.translated, "cached_segments": runner.from_cache,
+             "model_load_seconds": runner.load_seconds, "engine_seconds": runner.engine_seconds,
+             "reasked_blocks": runner.reasked, "fallback_blocks": 0,
+             "retried_requests": getattr(runner.engine, "retried", 0),
+             "replies_cleaned": dict(getattr(runner.engine, "cleaned", {}))}
+    if failed and load_fallback is not None:
+        from ..segment import segment_block
+
+        for block in failed:
+            segment_block(block, max_chars)
+        fallback = EngineRunner(load_fallback, cache)
+        translate_jobs(plan_jobs(failed, matcher), fallback)
+        errors = {id(j.block): j.error for j in jobs}
+        for block in failed:
+            block.engine = f"{settings.fallback}:{settings.model}"
+            # A flag, so the DOCX comment, the Markdown and the JSON all say which engine made it.
+            block.flag("fallback-engine", "info", f"translated by {block.engine}, not {label}: the server failed "
+                       f"({errors[id(block)][:120]})")
+        stats["fallback_blocks"] = len(failed)
+        stats["model_load_seconds"] += fallback.load_seconds
+        stats["engine_seconds"] += fallback.engine_seconds
+    elif failed:
+        flag_failed(failed, jobs)
+    return stats

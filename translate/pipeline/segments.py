@@ -1,0 +1,209 @@
+"""The translate stage: segments -> protected engine inputs -> cache / engine -> restored, verified text."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..document import Block, TermHit
+from ..memory.cache import SegmentCache
+from ..qa.checks import repeated_phrase
+from ..segment import join_translations
+from ..glossary.matcher import Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, protect, record_block_terms, restore
+
+CHUNK = 32  # segments per engine call: the cache is written after each, so an interrupted run resumes
+FAULT_CODES = ("engine-error", "empty", "repetition")
+
+
+@dataclass
+class Job:
+    block: Block
+    index: int  # segment index in the block
+    spans: list[Span]
+    inputs: dict[str, str] = field(default_factory=dict)  # strategy -> engine input
+    outputs: dict[str, str] = field(default_factory=dict)  # strategy -> restored output
+    error: str = ""
+    hits: dict = field(default_factory=dict)  # the block's term hits by start offset (shared by its jobs)
+
+
+class EngineRunner:
+    """Runs engine inputs through the cache and, for misses, the engine (loaded on first need)."""
+
+    def __init__(self, load_engine: Callable, cache: SegmentCache | None, progress=None):
+        self._load = load_engine
+        self.engine = None
+        self.cache = cache
+        self.progress = progress
+        self.translated = 0
+        self.from_cache = 0
+        self.load_seconds = 0.0
+        self.engine_seconds = 0.0
+
+    def run(self, texts: list[str], avoid_repetition: bool = False) -> dict[str, str | Exception]:
+        """Translations of `texts` (an Exception where the engine failed on one)."""
+        unique = list(dict.fromkeys(texts))
+        namespace = "no-repeat\x00" if avoid_repetition else ""
+        cached = self.cache.get_many([namespace + t for t in unique]) if self.cache else {}
+        results: dict[str, str | Exception] = {t[len(namespace):]: v for t, v in cached.items()}
+        self.from_cache += sum(1 for t in texts if t in results)
+        # Longest first, so that each chunk holds similar lengths and batches carry little padding.
+        todo = sorted((t for t in unique if t not in results), key=len, reverse=True)
+        if self.progress is not None:
+            if self.progress.n:  # a retry pass: grow the bar rather than overflow it
+                self.progress.total += len(unique)
+            self.progress.update(len(unique) - len(todo))
+        if todo and self.engine is None:
+            started = time.perf_counter()
+            self.engine = self._load()
+            self.load_seconds += time.perf_counter() - started
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            started = time.perf_counter()
+            outputs = self._translate_isolating_faults(chunk, avoid_repetition)
+            self.engine_seconds += time.perf_counter() - started
+            for text, output in zip(chunk, outputs):
+                results[text] = output
+            # Failed and empty outputs are not cached: the next run tries them again. Looping ones
+            # are (the engine is deterministic); their no-repeat retry is cached beside them.
+            done = [(namespace + t, results[t]) for t in chunk if isinstance(results[t], str) and results[t].strip()]
+            if self.cache and done:
+                self.cache.put_many(done)
+            self.translated += len(chunk)
+            if self.progress is not None:
+                self.progress.update(len(chunk))
+        return results
+
+    def _translate_isolating_faults(self, chunk: list[str], avoid_repetition: bool) -> list[str | Exception]:
+        options = {"avoid_repetition": True} if avoid_repetition else {}
+        try:
+            return list(self.engine.translate(chunk, **options))
+        except Exception:  # one bad segment must not sink the run: retry one at a time
+            outputs: list[str | Exception] = []
+            for text in chunk:
+                try:
+                    outputs.append(self.engine.translate([text], **options)[0])
+                except Exception as exc:  # noqa: BLE001 - reported on the block
+                    outputs.append(exc)
+            return outputs
+
+
+def plan_jobs(blocks: list[Block], matcher: TermMatcher | None) -> list[Job]:
+    """Find terms (recorded on the block) and build one job per segment."""
+    jobs = []
+    for block in blocks:
+        text = block.text
+        markup = markup_spans(text)
+        term_spans = record_block_terms(block, matcher, markup)
+        spans = merge_spans(markup, term_spans, number_spans(text))  # sorted by start
+        hits: dict[int, TermHit] = {}
+        for hit in block.terms:
+            hits.setdefault(hit.start, hit)
+        first = 0
+        for index, segment in enumerate(block.segments):  # segments are in order: one pass over the spans
+            while first < len(spans) and spans[first].start < segment.start:
+                first += 1
+            inside = []
+            for s in _from(spans, first):
+                if s.start >= segment.end:
+                    break
+                if s.end <= segment.end:
+                    inside.append(Span(s.start - segment.start, s.end - segment.start, s.source, s.targets, s.kind,
+                                       s.key))
+            jobs.append(Job(block, index, inside, hits=hits))
+    return jobs
+
+
+def _from(items: list, start: int):
+    for i in range(start, len(items)):
+        yield items[i]
+
+
+def translate_jobs(jobs: list[Job], runner: EngineRunner) -> None:
+    """Inline protection first; segments with a missing term are retried with placeholders."""
+    _run_strategy(jobs, runner, "inline")
+    retry = [j for j in jobs if not j.error and missing(j.outputs["inline"], _glossary_spans(j))]
+    if retry:
+        _run_strategy(retry, runner, "placeholder")
+    for job in jobs:
+        _settle(job)
+    for block in {id(j.block): j.block for j in jobs}.values():
+        block.translation = join_translations([s.translation for s in block.segments])
+        block.origin = "cache" if block.segments and all(s.origin == "cache" for s in block.segments) else "mt"
+
+
+def _run_strategy(jobs: list[Job], runner: EngineRunner, strategy: str) -> None:
+    for job in jobs:
+        segment = job.block.segments[job.index]
+        leading = len(segment.text) - len(segment.text.lstrip())
+        spans = [Span(s.start - leading, s.end - leading, s.source, s.targets, s.kind, s.key) for s in job.spans]
+        job.inputs[strategy] = protect(segment.text.strip(), spans, strategy)
+    before = runner.translated
+    results = runner.run([j.inputs[strategy] for j in jobs])
+    looping = [j.inputs[strategy] for j in jobs if isinstance(results[j.inputs[strategy]], str)
+               and repeated_phrase(results[j.inputs[strategy]])]
+    if looping:  # a model stuck in a loop gets one more go with repeated phrases blocked
+        retried = runner.run(looping, avoid_repetition=True)
+        results.update({t: o for t, o in retried.items() if isinstance(o, str) and o.strip()})
+    for job in jobs:
+        output = results[job.inputs[strategy]]
+        if isinstance(output, Exception):
+            job.error = f"{type(output).__name__}: {output}"
+            job.outputs[strategy] = ""
+        else:
+            job.outputs[strategy] = restore(output, job.spans, strategy)
+    if runner.translated == before:
+        for job in jobs:
+            job.block.segments[job.index].origin = "cache"
+
+
+def _glossary_spans(job: Job) -> list[Span]:
+    return [s for s in job.spans if s.kind != "number"]
+
+
+def _settle(job: Job) -> None:
+    """Keep the strategy that misses fewest terms (inline on a tie) and record what was enforced."""
+    segment = job.block.segments[job.index]
+    segment.origin = segment.origin or "mt"
+    if job.error:
+        job.block.flag("engine-error", "error", f"the engine failed on a sentence ({job.error[:120]})")
+        segment.translation = ""
+        return
+    glossary_spans = _glossary_spans(job)
+    candidates = [(len(missing(job.outputs[s], glossary_spans)), order, s) for order, s in enumerate(job.outputs)]
+    _, _, strategy = min(candidates)
+    segment.translation = job.outputs[strategy]
+    absent = {id(s) for s in missing(segment.translation, glossary_spans)}
+    for span in glossary_spans:
+        if span.kind == "markup":
+            if id(span) in absent:
+                job.block.flag("markup-missing", "warning", f"{span.source} did not survive translation", span=span.source)
+            continue
+        hit = _hit_for(job, span)
+        if hit is None:
+            continue
+        hit.enforced = id(span) not in absent
+        hit.strategy = strategy
+        if not hit.enforced:
+            job.block.flag("term-missing", "warning", f"glossary term {span.source} -> {span.targets[0]} "
+                           "is not in the translation", span=span.source)
+
+
+def _hit_for(job: Job, span: Span) -> TermHit | None:
+    return job.hits.get(job.block.segments[job.index].start + span.start)
+
+
+def terms_report(blocks: list[Block]) -> list[dict]:
+    """One entry per glossary term seen: occurrences = enforced + missing + ambiguous (sense uncertain,
+    left to the engine)."""
+    report: dict[str, dict] = {}
+    for block in blocks:
+        for hit in block.terms:
+            key = hit.key or hit.source
+            entry = report.setdefault(key, {
+                "source": key, "target": hit.target, "kind": hit.kind,
+                "occurrences": 0, "enforced": 0, "missing": 0, "ambiguous": 0})
+            entry["occurrences"] += 1
+            entry["ambiguous" if hit.ambiguous else "enforced" if hit.enforced else "missing"] += 1
+    return sorted(report.values(), key=lambda e: (-e["occurrences"], e["source"]))
+
