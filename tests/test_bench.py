@@ -12,3 +12,14 @@ def test_bench_reports_every_setting_with_equal_forced_output(tiny_model):
     naive = rows[0]
     assert naive["engine"] == "transformers" and naive["batching"] == "none" and naive["beams"] == 4
     assert naive["speedup"] == 1.0 and all(r["out_tokens_per_s"] > 0 and r["peak_rss_mb"] > 0 for r in rows)
+
+
+def test_bench_modes_exclude_each_other_loudly():
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    done = CliRunner().invoke(cli, ["bench", "--align", "--repair"])
+    assert done.exit_code == 2 and "give one --mode" in done.output
+    done = CliRunner().invoke(cli, ["bench", "--mode", "align", "--llm"])
+    assert done.exit_code == 2 and "align and llm" in done.output

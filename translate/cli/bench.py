@@ -1,4 +1,4 @@
-"""`translate bench`: speed of each engine setting, and the aligner, repair and scaling measures."""
+"""`translate bench`: speed of each engine setting, and the aligner, repair, LLM and scaling measures."""
 
 from __future__ import annotations
 
@@ -8,8 +8,29 @@ import click
 
 from .options import common
 
+# Each mode measures something else; exactly one runs. `--align` is short for `--mode align`, and so on.
+MODES = {
+    "engines": "output tokens/s, seconds per article and peak RSS for each engine setting (the default)",
+    "align": "the aligner: accuracy, 5,000 x 5,000 time, drops found and warnings on wrong / right links "
+             "in an edit sweep",
+    "repair": "source repair: gain, recall and precision per form class on held-out sets, false changes, speed",
+    "llm": "--engine openai concurrency against a loopback server that takes --delay seconds per request",
+    "scaling": "RSS and time of a 5 MB paragraph, a 20,000-block DOCX (model replaced by a stand-in) and "
+               "500 / 1,000 / 2,000-paragraph runs",
+}
+
+
+def _mode_flag(name: str):
+    return click.option(f"--{name}", f"mode_{name}", is_flag=True, help=f"Short for --mode {name}.")
+
 
 @click.command("bench")
+@click.option("--mode", type=click.Choice(list(MODES)), default=None,
+              help="What to measure: " + "; ".join(f"{k}: {v}" for k, v in MODES.items()) + ".")
+@_mode_flag("align")
+@_mode_flag("repair")
+@_mode_flag("llm")
+@_mode_flag("scaling")
 @click.option("--random-weights", is_flag=True,
               help="Use a cached random-weight model with opus-mt-zh-en's exact architecture.")
 @click.option("--model", "-m", default=None, help="Model to measure (default: the random-weight model).")
@@ -18,55 +39,56 @@ from .options import common
 @click.option("--only", default="", help="Comma list of setting names to run (see --list).")
 @click.option("--list", "list_only", is_flag=True, help="List the settings and exit.")
 @click.option("--pipeline", is_flag=True, help="Also measure the stages around the model, a warm re-run and --help.")
-@click.option("--align", "align_", is_flag=True, help="Measure the aligner instead (accuracy, 5,000 x 5,000 time, "
-              "drops found and warnings on wrong / right links in an edit sweep).")
-@click.option("--repair", "repair_", is_flag=True, help="Measure source repair instead: gain, recall and precision "
-              "per form class on held-out sets, false changes, speed.")
-@click.option("--llm", is_flag=True, help="Measure --engine openai concurrency against a loopback server that "
-              "takes --delay seconds per request, instead.")
-@click.option("--concurrency", type=click.IntRange(1), default=8, show_default=True, help="With --llm: requests in flight.")
-@click.option("--delay", type=click.FloatRange(0), default=0.5, show_default=True, help="With --llm: seconds per request.")
-@click.option("--scaling", is_flag=True, help="Measure RSS and time of a 5 MB paragraph, a 20,000-block DOCX (model "
-              "replaced by a stand-in) and 500 / 1,000 / 2,000-paragraph runs instead.")
+@click.option("--concurrency", type=click.IntRange(1), default=8, show_default=True, help="llm: requests in flight.")
+@click.option("--delay", type=click.FloatRange(0), default=0.5, show_default=True, help="llm: seconds per request.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @common
-def bench(random_weights, model, article, paragraphs, only, list_only, pipeline, align_, repair_, llm, concurrency,
-          delay, scaling, as_json, quiet, debug):
-    """Measure output tokens/s, seconds per article and peak RSS for each engine setting.
+def bench(mode, mode_align, mode_repair, mode_llm, mode_scaling, random_weights, model, article, paragraphs, only,
+          list_only, pipeline, concurrency, delay, as_json, quiet, debug):
+    """Measure the engines (the default), the aligner, source repair, the LLM engine or scaling.
 
     \b
     Example:
       translate bench --random-weights --json
       translate bench --random-weights --paragraphs 8 --only naive,ct2-beam4
-      translate bench --repair
+      translate bench --mode repair          (or: translate bench --repair)
       translate bench --llm --concurrency 8 --delay 0.5
     """
+    chosen = {m for m, given in (("align", mode_align), ("repair", mode_repair), ("llm", mode_llm),
+                                 ("scaling", mode_scaling)) if given} | ({mode} if mode else set())
+    if len(chosen) > 1:
+        raise click.UsageError(f"{' and '.join(sorted(chosen))} are different measures; give one --mode")
+    mode = chosen.pop() if chosen else "engines"
+    if mode == "engines":
+        _engines(random_weights, model, article, paragraphs, only, list_only, pipeline, as_json, quiet)
+    elif mode == "align":
+        from ..measure.bench import run_align_bench
+
+        click.echo(json.dumps(run_align_bench(), indent=1))
+    elif mode == "llm":
+        from ..measure.bench_llm import run_llm_bench
+
+        click.echo(json.dumps(run_llm_bench(concurrency, delay, article), indent=1))
+    elif mode == "scaling":
+        from ..measure.bench import run_scaling_bench
+        from ..measure.scaling import run_scaling_huge
+
+        report = run_scaling_huge()  # the stages around the model on a 5 MB paragraph and a 20,000-block DOCX
+        report.update(run_scaling_bench())
+        click.echo(json.dumps(report, indent=1))
+    elif mode == "repair":
+        from ..measure.repair import format_report, report as repair_report
+
+        result = repair_report()
+        click.echo(json.dumps(result, indent=1, ensure_ascii=False) if as_json else format_report(result))
+
+
+def _engines(random_weights, model, article, paragraphs, only, list_only, pipeline, as_json, quiet) -> None:
     from ..measure import bench as measures
 
     if list_only:
         for setting in measures.SETTINGS:
             click.echo(f"{setting.name}\t{setting.describe()}")
-        return
-    if align_:
-        click.echo(json.dumps(measures.run_align_bench(), indent=1))
-        return
-    if llm:
-        from ..measure.bench_llm import run_llm_bench
-
-        click.echo(json.dumps(run_llm_bench(concurrency, delay, article), indent=1))
-        return
-    if scaling:
-        from ..measure.scaling import run_scaling_huge
-
-        report = run_scaling_huge()  # the stages around the model on a 5 MB paragraph and a 20,000-block DOCX
-        report.update(measures.run_scaling_bench())
-        click.echo(json.dumps(report, indent=1))
-        return
-    if repair_:
-        from ..measure.repair import format_report, report as repair_report
-
-        result = repair_report()
-        click.echo(json.dumps(result, indent=1, ensure_ascii=False) if as_json else format_report(result))
         return
     report = measures.run_bench(model=model, random_weights=random_weights or model is None, article=article,
                                 paragraphs=paragraphs, only=[o for o in only.split(",") if o], quiet=quiet)
