@@ -67,7 +67,7 @@ def test_align_command_writes_bilingual_outputs_and_fills_the_tm(tmp_path):
 
 def test_mt_similarity_uses_the_engine_when_asked(tmp_path, rule_engine):
     from translate.align.files import align_files
-    from translate.pipeline.run import RunOptions
+    from translate.pipeline.options import RunOptions
 
     pairs = parallel_paragraphs()[:10]
     (tmp_path / "s.txt").write_text("\n".join(z for z, _ in pairs), encoding="utf-8")

@@ -11,7 +11,7 @@ from translate.align.files import check_files
 from translate.cli import cli
 from translate.document import Block, BlockKind
 from translate.glossary.model import load_glossaries
-from translate.pipeline.run import RunOptions
+from translate.pipeline.options import RunOptions
 from translate.qa.checks import check_translation
 from translate.glossary.matcher import TermMatcher
 

@@ -121,3 +121,82 @@ def test_a_real_install_holds_every_package_and_data_file(tmp_path):
             and "__pycache__" not in p.parts}
     assert data - names == set()
     assert "translate/glossary_data/tech-zh-en.csv" in names
+
+
+def _modules_outside(*packages: str):
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).parts
+        if parts[0] not in packages:
+            yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def test_at_most_ten_loose_modules_beside_the_stage_packages():
+    loose = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(loose) <= 10, loose
+
+
+def engine_name_comparisons(tree: ast.AST) -> list[int]:
+    """Lines comparing a value with an engine's name (or an `.engine` attribute with any text)."""
+    from translate.engines import ENGINE_NAMES
+
+    names = set(ENGINE_NAMES) - {"auto"}  # "auto" is also a device and a dtype
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            constants = {o.value for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, str)}
+            engine_attribute = any(isinstance(o, ast.Attribute) and o.attr == "engine" for o in operands)
+            if constants & names or (engine_attribute and constants):
+                lines.append(node.lineno)
+    return lines
+
+
+def assignments_over_modules(tree: ast.AST) -> list[int]:
+    """Lines that assign over an attribute of one of our own imported modules (monkeypatching)."""
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("translate")):
+            modules |= {a.asname or a.name for a in node.names if a.name.islower()}
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name.startswith("translate")}
+    lines = []
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        if any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id in modules for t in targets):
+            lines.append(node.lineno)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr"
+                and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in modules):
+            lines.append(node.lineno)
+    return lines
+
+
+def argv_reads(tree: ast.AST) -> list[int]:
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "argv" and getattr(node.value, "id", "") == "sys"]
+
+
+def test_the_shape_scans_find_what_they_forbid():
+    planted = ast.parse("import sys\nfrom . import run\nif settings.engine == 'openai':\n    run.write = None\n"
+                        "setattr(run, 'x', 1)\nif '--debug' in sys.argv: pass\nif kind.unit == 'block': pass\n")
+    assert engine_name_comparisons(planted) == [3]
+    assert assignments_over_modules(planted) == [4, 5]
+    assert argv_reads(planted) == [6]
+
+
+def test_nothing_outside_engines_and_cli_compares_an_engine_name():
+    found = [f"{path.relative_to(PACKAGE)}:{line}" for path, tree in _modules_outside("engines", "cli")
+             for line in engine_name_comparisons(tree)]
+    assert found == []
+
+
+def test_production_code_never_assigns_over_its_own_modules():
+    """Monkeypatching belongs in tests; the pipeline reports its own stage timings instead."""
+    found = [f"{path.relative_to(PACKAGE)}:{line}" for path, tree in _modules_outside()
+             for line in assignments_over_modules(tree)]
+    assert found == []
+
+
+def test_the_cli_never_reads_sys_argv():
+    found = [f"{path.name}:{line}" for path in (PACKAGE / "cli").glob("*.py")
+             for line in argv_reads(ast.parse(path.read_text(encoding="utf-8")))]
+    assert found == []

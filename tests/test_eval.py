@@ -27,7 +27,8 @@ def article(tmp_path):
 def rule_outputs(path) -> list[str]:
     """What the pipeline makes of the article with the RuleEngine (glossary and number protection included)."""
     from translate.glossary.model import load_glossaries
-    from translate.pipeline.run import RunOptions, signature, translate_document
+    from translate.pipeline.options import RunOptions, signature
+    from translate.pipeline.run import translate_document
     from translate.readers import read_document
 
     document = read_document(str(path))

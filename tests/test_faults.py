@@ -11,7 +11,8 @@ import time
 import pytest
 
 from translate.errors import RunFailed
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 
 STEM = "why-bat-did-not-build-deepseek.zh"
 
@@ -51,7 +52,8 @@ def test_kill_9_mid_run_loses_nothing_and_resumes(tmp_path, article_path):
 import sys, time
 sys.path.insert(0, {str(os.path.dirname(__file__))!r})
 from engines import RuleEngine
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 class Slow(RuleEngine):
     def translate(self, texts, **kw):
         time.sleep(1.0 if self.calls else 0.0)

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from translate.cli import cli
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 from translate.readers import read_document
 from translate.readers import limits
 
@@ -181,7 +182,7 @@ def test_alt_chunk_content_is_reported(tmp_path, rule_engine):
     path.write_bytes(docx_bytes(body_xml='<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
                                          '2006/relationships" r:id="rIdChunk"/>'))
     document = read_document(str(path))
-    assert any("altChunk" in w for w in document.meta["warnings"])
+    assert any("altChunk" in w for w in document.warnings)
 
 
 def test_cms_markdown_paragraphs_are_translated_with_tags_kept(tmp_path, rule_engine):
@@ -200,7 +201,7 @@ def test_unclosed_fence_runs_to_the_end_with_a_warning(tmp_path):
     path = tmp_path / "fence.md"
     path.write_text("# 标题\n\n正文。\n\n```\ncode\n\n后面的段落。\n", encoding="utf-8")
     document = read_document(str(path))
-    assert document.blocks[-1].kind.value == "code" and any("never closed" in w for w in document.meta["warnings"])
+    assert document.blocks[-1].kind.value == "code" and any("never closed" in w for w in document.warnings)
 
 
 def test_bilingual_markdown_escapes_source_html_and_ignores_forged_block_comments(tmp_path, rule_engine):

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from translate.cli import cli
 from translate.document import BlockKind
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 from translate.readers import read_document
 from translate.repair import repair_document
 from translate.segment import reassemble, segment_block

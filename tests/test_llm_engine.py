@@ -11,7 +11,8 @@ pytest.importorskip("httpx")
 from translate.engines.base import EngineSettings  # noqa: E402
 from translate.measure.loopback import Behaviour, LoopbackServer, drop_chinese  # noqa: E402
 from translate.errors import ModelError, RunFailed  # noqa: E402
-from translate.pipeline.run import RunOptions, run_file  # noqa: E402
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file  # noqa: E402
 
 ARTICLE = """开源模型的新时代
 DeepSeek发布了开源大模型,日活突破2000万。

@@ -69,7 +69,8 @@ def test_llama_server_lists_its_model(llama_server):
 
 def test_every_block_goes_through_llama_server_and_comes_back_clean(llama_server, tmp_path, rule_engine):
     from translate.engines.base import EngineSettings
-    from translate.pipeline.run import RunOptions, run_file
+    from translate.pipeline.options import RunOptions
+    from translate.pipeline.run import run_file
 
     article = tmp_path / "small.txt"
     article.write_text(ARTICLE, encoding="utf-8")

@@ -15,8 +15,10 @@ from click.testing import CliRunner
 import translate.pipeline.run as pipeline
 from translate.pipeline import atomic
 from translate.cli import cli
-from translate.pipeline.outputs import JOURNAL_NAME, LOCK_NAME, safe_stem
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.journal import JOURNAL_NAME, LOCK_NAME
+from translate.pipeline.outputs import safe_stem
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 
 
 def article(folder, name="news.txt", text="标题\n公司用户达到一百万。\n"):

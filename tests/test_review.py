@@ -13,7 +13,8 @@ from translate.cli import cli
 from translate.errors import ReviewError
 from translate.memory.tm import TranslationMemory
 from translate.memory.tmx import export_tmx, import_tmx
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 from translate.review.apply import import_review
 
 STEM = "why-bat-did-not-build-deepseek.zh"

@@ -15,7 +15,8 @@ from test_review import STEM, track_replace
 
 from translate.errors import RunFailed
 from translate.memory.tm import TranslationMemory
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 from translate.review.apply import import_review
 
 FAILING = "横空出世"  # the engine loops on the two blocks that contain it: repetition errors

@@ -12,7 +12,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 
 SHIPPED = str(Path(__file__).resolve().parent.parent / "glossary" / "tech-zh-en.csv")
 

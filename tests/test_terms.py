@@ -6,7 +6,8 @@ import re
 import pytest
 
 from translate.glossary.model import Entry, Glossary
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 from translate.glossary.matcher import TermMatcher, present, protect, restore
 
 

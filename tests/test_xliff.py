@@ -10,7 +10,8 @@ from lxml import etree
 from translate.cli import cli
 from translate.errors import ReviewError
 from translate.memory.tm import TranslationMemory
-from translate.pipeline.run import RunOptions, run_file
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
 from translate.formats.xliff.inline import plain_text
 from translate.formats.xliff.review import read_xliff_edits
 
@@ -131,7 +132,7 @@ def test_lost_skeleton_falls_back_to_the_json_beside_it(tmp_path, article_path, 
     header.remove(header.find(f"{X}skl"))
     tree.write(str(path))
     found = read_xliff_edits(str(path))
-    assert found.run["blocks"][0]["id"] == found.edits[0].block_id and "skeleton" in found.warnings[0]
+    assert found.run.blocks[0].id == found.edits[0].block_id and "skeleton" in found.warnings[0]
     elsewhere = tmp_path / "elsewhere" / path.name
     elsewhere.parent.mkdir()
     shutil.copy(path, elsewhere)
@@ -191,7 +192,7 @@ def test_xliff_21_units_codes_states_and_round_trip(tmp_path, rule_engine):
     assert next(u for u, b in zip(found, blocks) if b.origin == "copy").get("translate") == "no"
     edits = read_xliff_edits(str(tmp_path / "out" / "m.xlf"))
     assert [(e.source, e.translation) for e in edits.edits] == [(b.text, b.translation) for b in blocks]
-    assert edits.run["blocks"][1]["id"] == blocks[1].id
+    assert edits.run.blocks[1].id == blocks[1].id
 
 
 def test_xliff_21_split_segments_are_joined_on_import(tmp_path, article_path, rule_engine):

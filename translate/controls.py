@@ -20,10 +20,6 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def has_controls(text: str) -> bool:
-    return _CONTROL.search(text) is not None
-
-
 def xml_safe(text: str) -> str:
     """Text every XML writer can store; a no-op (no copy) for clean text."""
     return _CONTROL.sub("", text) if _CONTROL.search(text) else text

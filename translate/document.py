@@ -96,24 +96,6 @@ class Block:
             self.flags.append(Flag(code, severity, message, span))
             keys.add((code, span))
 
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "kind": self.kind.value,
-            "source": self.source,
-            "repaired": self.text,
-            "translation": self.translation,
-            "origin": self.origin,
-            # vars() rather than asdict(): these are flat, and asdict deep-copies (slow on huge blocks)
-            "flags": [dict(vars(f)) for f in self.flags],
-            "terms": [dict(vars(t)) for t in self.terms],
-            "repairs": [dict(vars(r)) for r in self.repairs],
-            **({"markup": self.markup} if self.markup else {}),
-            **({"markup_end": self.markup_end} if self.markup_end else {}),
-            **({"raw_source": self.raw_source} if self.raw_source is not None else {}),
-            **({"engine": self.engine} if self.engine else {}),
-        }
-
 
 @dataclass
 class Document:
@@ -121,7 +103,12 @@ class Document:
     blocks: list[Block]
     path: str = ""
     encoding: str = "utf-8"
-    meta: dict = field(default_factory=dict)
+    input_sha256: str = ""  # of the bytes read ("" for stdin); the journal knows a re-run by it
+    warnings: list[str] = field(default_factory=list)  # what reading found worth saying (dropped content, ...)
+    spin: dict = field(default_factory=dict)  # source repair's verdict on the document (score, evidence, spun)
+    summary: dict = field(default_factory=dict)  # the run's figures, as the CLI prints them and STEM.json keeps
+    terms: list[dict] = field(default_factory=list)  # the glossary terms report
+    links: list[dict] | None = None  # `translate align`: the alignment links
 
     def block(self, block_id: str) -> Block:
         for b in self.blocks:

@@ -18,7 +18,6 @@ from ..qa.numbers import source_values, target_values
 _PRIOR = {(1, 1): -math.log(0.89), (1, 0): -math.log(0.0099), (0, 1): -math.log(0.0099),
           (2, 1): -math.log(0.089), (1, 2): -math.log(0.089)}
 ANCHOR_WEIGHT = 8.0
-MT_WEIGHT = 4.0
 # A merge or split whose parts do not each show the other side's anchors is likely a drop or an
 # addition beside a 1-1 link. Weight and temperature were set on the example article's edit
 # sweep (translate bench --align), keeping the 100-paragraph test pairs at 95% or better.

@@ -44,21 +44,22 @@ def check_files(source_path: str, translation_path: str, options) -> CheckResult
 def align_files(source_path: str, target_path: str, options, *, mt: bool = False, load_engine=None):
     """Align TARGET's paragraphs to SOURCE's blocks and write the bilingual outputs of `translate run`."""
     from ..errors import InputError
+    from ..formats import check_written, write_outputs
+    from ..glossary.matcher import TermMatcher
     from ..glossary.model import load_glossaries
     from ..memory.tm import TranslationMemory
-    from ..qa.checks import check_links, flag_counts
-    from ..pipeline.run import RunResult, check_outputs_free, check_writable, output_paths, signature
-    from ..formats import check_written, write_outputs
+    from ..pipeline.options import RunResult, signature
+    from ..pipeline.outputs import check_outputs_free, check_writable, output_paths
+    from ..pipeline.segments import terms_report
+    from ..qa.checks import ForbiddenTerms, check_links, flag_counts
     from ..readers import read_document
     from ..repair import repair_document
-    from ..glossary.matcher import TermMatcher
-    from ..pipeline.segments import terms_report
 
     document = read_document(source_path)
     paragraphs = [b.source for b in read_document(target_path).blocks]
     if not paragraphs:
         raise InputError("has no paragraphs to align", target_path)
-    paths = output_paths(document.name, options)
+    paths = output_paths(document.name, options.out_dir, options.formats)
     check_writable(options.out_dir)
     check_outputs_free(list(paths.values()), options.force)
     glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
@@ -77,8 +78,6 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     links = Aligner(sources, [english_side(p) for p in paragraphs], machine).align()
     _fill_blocks(blocks, paragraphs, links)
     check_links(blocks, links, matcher)  # the MT path's QA on each aligned pair
-    from ..qa.checks import ForbiddenTerms
-
     forbidden = ForbiddenTerms(glossary.entries)
     for block in blocks:
         forbidden.check(block)
@@ -86,18 +85,16 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
         if not block.kind.translatable:
             block.translation, block.origin = block.source, "copy"
     position = {id(b): k for k, b in enumerate(document.blocks)}
-    document.meta["links"] = [dict(link.to_json(), source=[position[id(blocks[i])] for i in link.source])
-                              for link in links]
-    document.meta["layout"] = options.layout
-    document.meta["xliff_version"] = options.xliff_version
-    document.meta["summary"] = {"blocks": len(document.blocks), "links": len(links),
-                                "low_confidence": sum(1 for link in links if link.confidence < LOW_CONFIDENCE),
-                                "dropped": sum(1 for link in links if not link.target),
-                                "added": sum(1 for link in links if not link.source),
-                                **flag_counts(document.blocks)}
-    document.meta["terms"] = terms_report(document.blocks)
+    document.links = [dict(link.to_json(), source=[position[id(blocks[i])] for i in link.source])
+                      for link in links]
+    document.summary = {"blocks": len(document.blocks), "links": len(links),
+                        "low_confidence": sum(1 for link in links if link.confidence < LOW_CONFIDENCE),
+                        "dropped": sum(1 for link in links if not link.target),
+                        "added": sum(1 for link in links if not link.source),
+                        **flag_counts(document.blocks)}
+    document.terms = terms_report(document.blocks)
     sig = signature(options, glossary) | {"engine": "align", "mt": mt}
-    write_outputs(document, sig, paths)
+    write_outputs(document, sig, paths, options.write_settings)
     check_written(document, paths)
     if options.tm_path:
         tm = TranslationMemory(options.tm_path)
@@ -107,7 +104,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
                     tm.add(blocks[link.source[0]].text, paragraphs[link.target[0]], origin="align")
         finally:
             tm.close()
-    return RunResult(document, list(paths.values()), document.meta["summary"])
+    return RunResult(document, list(paths.values()), document.summary)
 
 
 def _fill_blocks(blocks, paragraphs: list[str], links: list[Link]) -> None:

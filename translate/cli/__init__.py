@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 
 import click
 
 from .. import __version__
 from ..errors import TranslateError
 from . import align, bench, clean, eval, glossary, model, review, run, tm
+from .options import DEBUG_KEY
 
 # Sections of `translate --help`, in order.
 SECTIONS = {
@@ -52,7 +52,7 @@ class TranslateGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except TranslateError as exc:
-            if _debug():
+            if _debug(ctx):
                 raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
@@ -61,7 +61,7 @@ class TranslateGroup(click.Group):
             click.echo(f"{what}; finished segments are cached, run the same command again to resume", err=True)
             ctx.exit(143 if isinstance(stop, Terminated) else 130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            if _debug():
+            if _debug(ctx):
                 raise
             if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc):  # bad UTF-8 in an argument
                 click.echo("error: an argument (a file name?) is not valid UTF-8; rename the file or pass it in UTF-8",
@@ -88,8 +88,8 @@ class TranslateGroup(click.Group):
                 formatter.write_dl(rest)
 
 
-def _debug() -> bool:
-    return "--debug" in sys.argv or os.environ.get("TRANSLATE_DEBUG") == "1"
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.meta.get(DEBUG_KEY)) or os.environ.get("TRANSLATE_DEBUG") == "1"
 
 
 @click.group(cls=TranslateGroup, context_settings={"help_option_names": ["-h", "--help"]})

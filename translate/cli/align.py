@@ -29,7 +29,7 @@ def align(source, target, out, formats, layout, force, xliff_version_, glossarie
       translate align article.zh.txt article.en.txt -o out/ --tm out/tm.sqlite
     """
     from ..align.files import align_files
-    from ..pipeline.run import RunOptions
+    from ..pipeline.options import RunOptions
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
                          xliff_version=xliff_version(xliff_version_), tm_path=tm_path, force=force, quiet=quiet,
@@ -64,7 +64,7 @@ def check(source, translation, out, formats, layout, force, glossaries, quiet, d
       translate check article.zh.txt article.vendor.en.docx -o qa/ -g house.csv
     """
     from ..align.files import check_files
-    from ..pipeline.run import RunOptions
+    from ..pipeline.options import RunOptions
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
                          force=force, quiet=quiet)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..engines.base import EngineSettings
+from ..engines import ENGINE_NAMES
+from ..formats import DEFAULT_FORMATS, FORMATS
+from ..engines.base import DEFAULT_MODEL, EngineSettings
 
 EXAMPLE = "../shared/article/why-bat-did-not-build-deepseek.zh.txt"
 
@@ -15,11 +17,21 @@ def _apply(options: list, function):
     return function
 
 
+DEBUG_KEY = "translate.debug"
+
+
+def _remember_debug(ctx: click.Context, param, value: bool) -> bool:
+    # Context.meta is shared by the whole command tree, so the group's error handler sees it.
+    if value:
+        ctx.meta[DEBUG_KEY] = True
+    return value
+
+
 def common(function):
     """--quiet and --debug, on every command."""
     return _apply([
         click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary."),
-        click.option("--debug", is_flag=True, help="Show tracebacks on errors."),
+        click.option("--debug", is_flag=True, callback=_remember_debug, help="Show tracebacks on errors."),
     ], function)
 
 
@@ -27,8 +39,8 @@ def output_options(function):
     """Where and what to write: -o, --format, --layout, --force."""
     return _apply([
         click.option("--out", "-o", default="out", show_default=True, help="Output folder."),
-        click.option("--format", "formats", default="docx,md,json", show_default=True,
-                     help="Comma list of output formats: docx, md, json, xliff (see the README's outputs table)."),
+        click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True,
+                     help=f"Comma list of output formats: {', '.join(FORMATS)} (see the README's outputs table)."),
         click.option("--layout", type=click.Choice(["table", "interleaved"]), default="table", show_default=True,
                      help="Bilingual DOCX: a two-column table, or source and translation paragraphs in turn."),
         click.option("--force", "-f", is_flag=True, help="Overwrite existing output files."),
@@ -70,10 +82,10 @@ def api_options(function):
 def engine_options(function):
     """Model and engine settings (they go into the run signature). translate.toml supplies defaults."""
     return _apply([
-        click.option("--model", "-m", default="Helsinki-NLP/opus-mt-zh-en", show_default=True,
+        click.option("--model", "-m", default=DEFAULT_MODEL, show_default=True,
                      help="Hub id, transformers folder, or CTranslate2 folder (with --engine openai: the "
                      "--fallback model)."),
-        click.option("--engine", type=click.Choice(ENGINES), default="auto",
+        click.option("--engine", type=click.Choice(list(ENGINE_NAMES)), default="auto",
                      show_default=True, help="auto = CTranslate2 (converted once, cached) when installed; "
                      "openai = an OpenAI-compatible server (--api-base)."),
         click.option("--beams", default=4, show_default=True, type=click.IntRange(1, 16), help="Beam size."),
@@ -98,7 +110,6 @@ def engine_options(function):
     ], function)
 
 
-ENGINES = ["auto", "ctranslate2", "transformers", "openai"]
 # option name -> EngineSettings field, where they differ
 _FIELDS = {"api_base": "api_bases", "api_timeout": "timeout"}
 ENGINE_PARAMS = ("model", "engine", "beams", "device", "batch_tokens", "threads", "quantization", "dtype",
@@ -147,7 +158,7 @@ def _configured(values: dict) -> dict:
 
 
 def formats_from(text: str) -> tuple[str, ...]:
-    from ..pipeline.run import parse_formats
+    from ..formats import parse_formats
 
     try:
         return parse_formats(text)

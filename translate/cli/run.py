@@ -40,7 +40,9 @@ def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_defa
       translate run article.md --format xliff,json -o out/
     """
     from ..errors import InputError, RunFailed
-    from ..pipeline.run import RunOptions, check_distinct_outputs, run_file
+    from ..pipeline.options import RunOptions
+    from ..pipeline.outputs import check_distinct_outputs
+    from ..pipeline.run import run_file
 
     options = RunOptions(out_dir=out, formats=formats_from(formats), layout=layout, glossaries=list(glossaries),
                          xliff_version=xliff_version(xliff_version_),

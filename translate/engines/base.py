@@ -7,9 +7,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol, Sequence
 
 
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
+
+
 @dataclass
 class EngineSettings:
-    model: str = "Helsinki-NLP/opus-mt-zh-en"
+    model: str = DEFAULT_MODEL
     engine: str = "auto"  # auto | ctranslate2 | transformers | openai
     beams: int = 4
     device: str = "auto"  # auto | cpu | cuda

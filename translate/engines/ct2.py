@@ -22,6 +22,7 @@ class CTranslate2Engine:
         self.model_id = settings.model
         self.device = _device(settings.device, ctranslate2)
         self.compute_type = settings.quantization if self.device == "cpu" else "int8_float16"
+        self.precision = self.compute_type
         self.family = detect_family(path)
         self.codec = SentencePieceCodec(path, self.family)
         try:

@@ -92,8 +92,6 @@ class TransformersEngine:
                 generated[generated == self.forced_bos] = self.tokenizer.pad_token_id
         return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
 
-    def generated_tokens(self, texts: Sequence[str]) -> int:
-        return sum(len(self.tokenizer(t)["input_ids"]) for t in texts)
 
 
 def _device(requested: str, torch) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ..errors import ModelError
 
-DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 # Copied next to a converted model: the tokenizers of every family, and what says the licence.
 TOKENIZER_FILES = ("source.spm", "target.spm", "sentencepiece.bpe.model", "spiece.model", "vocab.json",
                    "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",

@@ -6,6 +6,7 @@ import re
 
 from ..document import BlockKind, Document
 
+_BLOCK_COMMENT = re.compile(r"^<!-- block (\S+) ", re.M)
 _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _UNSAFE_LINK = re.compile(r"\]\(\s*(?=(?:javascript|vbscript|data|file):)", re.I)
 
@@ -71,3 +72,8 @@ def _escape(text: str) -> str:
 def _as_code(text: str) -> str:
     """Carried-through source (fences, HTML, front matter) as an indented code block: shown, never rendered."""
     return "\n".join("    " + line for line in text.split("\n"))
+
+
+def block_ids_in(bilingual: str) -> list[str]:
+    """The block ids of a bilingual Markdown file, in order (its block comments)."""
+    return _BLOCK_COMMENT.findall(bilingual)

@@ -1,25 +1,28 @@
-"""STEM.json: the whole run, machine-readable."""
+"""STEM.json: the whole run, machine-readable; `translate review import --run` reads it back (record.py)."""
 
 from __future__ import annotations
 
 import json
 
 from ..document import Document
+from .record import record_json, run_record
 
 
-def document_json(document: Document, signature: dict, terms: list[dict]) -> str:
+def document_json(document: Document, signature: dict) -> str:
+    """The run record with every detail (see record.py), plus the run's figures and reports."""
+    record = record_json(run_record(document, signature), detail=True)
     data = {
-        "signature": signature,
-        "source_file": document.path,
-        "encoding": document.encoding,
-        "spin": document.meta.get("spin", {}),
-        "summary": document.meta.get("summary", {}),
-        "blocks": [b.to_json() for b in document.blocks],
-        "terms": terms,
+        "signature": record["signature"],
+        "source_file": record["source_file"],
+        "encoding": record["encoding"],
+        "spin": document.spin,
+        "summary": document.summary,
+        "blocks": record["blocks"],
+        "terms": document.terms,
         "repairs": [dict(vars(r)) for b in document.blocks for r in b.repairs],
     }
-    if "links" in document.meta:
-        data["links"] = document.meta["links"]
+    if document.links is not None:
+        data["links"] = document.links
     return _dumps(data)
 
 

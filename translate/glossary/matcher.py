@@ -17,7 +17,6 @@ from ..qa.numbers import large_numbers
 from .senses import AMBIGUOUS, ENFORCE, OTHER_SENSE, Context, case_sensitive, joined_as_list, nearby, parse_context
 from .word_bounds import WordBoundaries, has_han
 
-STRATEGIES = ("inline", "placeholder")
 _PLACEHOLDER = "ZX{}"
 _PLACEHOLDER_ANY = re.compile(r"\bZ\s*X\s*(\d+)\b", re.IGNORECASE)
 # After these a term is a noun, not a modifier: 开源的, 开源第一, 开源。
@@ -243,3 +242,27 @@ def record_block_terms(block: Block, matcher: TermMatcher | None, markup: list[S
         block.flag("term-ambiguous", "info", f"{span.source} may not mean {span.targets[0]} here (glossary entry "
                    f"{span.key}), so it was left to the engine: check the sense", span=span.source)
     return enforce
+
+
+def record_enforcement(block: Block, spans: list[Span], translation: str, hit_for, strategy: str,
+                       missing_note: str = "") -> None:
+    """After translation: mark each term hit enforced or not (with the strategy that got it through), and
+    flag what did not survive (`term-missing`, `markup-missing`). Both translation paths share this.
+
+    `hit_for(span)` is the block's TermHit for a span (None for spans that are not glossary hits)."""
+    absent = {id(s) for s in missing(translation, spans)}
+    for span in spans:
+        if span.kind == "number":
+            continue
+        if span.kind == "markup":
+            if id(span) in absent:
+                block.flag("markup-missing", "warning", f"{span.source} did not survive translation", span=span.source)
+            continue
+        hit = hit_for(span)
+        if hit is None:
+            continue
+        hit.enforced = id(span) not in absent
+        hit.strategy = strategy
+        if not hit.enforced:
+            block.flag("term-missing", "warning", f"glossary term {span.source} -> {span.targets[0]} "
+                       f"is not in the translation{missing_note}", span=span.source)

@@ -1,6 +1,6 @@
 """Glossary model and loading: CSV files with file:line errors, lint, and row edits that keep the file as saved.
 
-File handling is in glossary_csv.py; TBX exchange in tbx.py."""
+File handling is in csv_file.py; TBX exchange in tbx.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import csv_file as glossary_csv
+from . import csv_file
 from ..controls import strip_controls
 from ..errors import GlossaryError
 from .senses import parse_context
@@ -29,7 +29,7 @@ class Entry:
     kind: str = "term"
     note: str = ""
     origin: str = ""  # file:line
-    context: str = ""  # when the entry applies: see translate/senses.py for the syntax
+    context: str = ""  # when the entry applies: see glossary/senses.py for the syntax
     avoid: list[str] = field(default_factory=list)  # forbidden English renderings (TBX deprecated/forbidden)
 
     @property
@@ -98,7 +98,7 @@ def read_glossary_file(path: str) -> bytes:
 
 def glossary_rows(data: bytes, path: str, notices: list[str] | None = None):
     """Yield (line number, row dict, row longer than the header) of a glossary CSV, skipping comments."""
-    table = glossary_csv.read_table(data, path)
+    table = csv_file.read_table(data, path)
     if notices is not None:
         notices.extend(table.layout.notices)
     header = table.header
@@ -123,7 +123,7 @@ def parse_csv(data: bytes, path: str, notices: list[str] | None = None, *, expor
     entries = []
     for number, row, too_long in glossary_rows(data, path, notices):
         if exported:
-            row = {column: glossary_csv.unneutralise(cell) for column, cell in row.items()}
+            row = {column: csv_file.unneutralise(cell) for column, cell in row.items()}
         source, target = (row.get("source") or "").strip(), (row.get("target") or "").strip()
         kind = (row.get("kind") or "term").strip() or "term"
         if too_long:
@@ -186,7 +186,7 @@ def upsert_entries(path: str, entries: list[Entry], keep_empty: dict[str, bool] 
     with _lock(p):
         table = _open_table(p, path, any(e.avoid for e in entries))
         statuses = [_upsert(table, entry, keep_empty, path) for entry in entries]
-        glossary_csv.rewrite(table, p)
+        csv_file.rewrite(table, p)
     return statuses
 
 
@@ -197,20 +197,20 @@ def _validate(entry: Entry, path: str) -> None:
         raise GlossaryError("source and target must not be empty", path)
 
 
-def _open_table(p: Path, path: str, with_avoid: bool) -> glossary_csv.CsvTable:
+def _open_table(p: Path, path: str, with_avoid: bool) -> csv_file.CsvTable:
     if p.exists():
-        table = glossary_csv.read_table(p.read_bytes(), path)
+        table = csv_file.read_table(p.read_bytes(), path)
         list(glossary_rows(p.read_bytes(), path))  # a file that does not load is not edited
         if table.header is not None:
             return table
     columns = list(COLUMNS) + (["avoid"] if with_avoid else [])
-    table = glossary_csv.read_table(b"", path)
+    table = csv_file.read_table(b"", path)
     table.header, table.header_index = columns, 0
-    table.records.append(glossary_csv.Record(glossary_csv.format_row(columns, table.layout), 1, columns))
+    table.records.append(csv_file.Record(csv_file.format_row(columns, table.layout), 1, columns))
     return table
 
 
-def _upsert(table: glossary_csv.CsvTable, entry: Entry, keep_empty: dict[str, bool], path: str) -> str:
+def _upsert(table: csv_file.CsvTable, entry: Entry, keep_empty: dict[str, bool], path: str) -> str:
     values = {"source": entry.sources, "target": entry.target.strip(), "kind": entry.kind,
               "note": entry.note.strip(), "avoid": "|".join(entry.avoid)}
     index = _find_row(table, entry.sources)
@@ -223,14 +223,14 @@ def _upsert(table: glossary_csv.CsvTable, entry: Entry, keep_empty: dict[str, bo
     values["source"] = "|".join(variants + [v for v in entry.sources if v not in variants])
     for column in OPTIONAL_COLUMNS:
         if column not in table.header and values[column] not in ("", "term" if column == "kind" else ""):
-            glossary_csv.add_column(table, column)  # rows stay valid: a short row reads as empty cells
-    cells = glossary_csv.row_cells(table, values, old)
+            csv_file.add_column(table, column)  # rows stay valid: a short row reads as empty cells
+    cells = csv_file.row_cells(table, values, old)
     if index is None:
-        glossary_csv.append_record(table, cells)
+        csv_file.append_record(table, cells)
         return "added"
     if cells == old + [""] * (len(cells) - len(old)):
         return "unchanged"  # the row keeps its bytes (its own quoting, its short length)
-    glossary_csv.replace_record(table, index, cells)
+    csv_file.replace_record(table, index, cells)
     return "updated"
 
 
@@ -239,16 +239,16 @@ def remove_entry(path: str, source: str) -> bool:
     if not p.exists():
         raise GlossaryError("no such glossary file", path)
     with _lock(p):
-        table = glossary_csv.read_table(p.read_bytes(), path)
+        table = csv_file.read_table(p.read_bytes(), path)
         index = _find_row(table, [source.strip()])
         if index is None:
             return False
         del table.records[index]
-        glossary_csv.rewrite(table, p)
+        csv_file.rewrite(table, p)
     return True
 
 
-def _find_row(table: glossary_csv.CsvTable, sources: list[str]) -> int | None:
+def _find_row(table: csv_file.CsvTable, sources: list[str]) -> int | None:
     if table.header is None or "source" not in table.header:
         return None
     column = table.header.index("source")
@@ -264,13 +264,13 @@ def _find_row(table: glossary_csv.CsvTable, sources: list[str]) -> int | None:
 
 def to_csv(entries: list[Entry]) -> str:
     """Entries as CSV for spreadsheets: formula-leading cells are neutralised with a leading '."""
-    layout = glossary_csv.CsvLayout()
+    layout = csv_file.CsvLayout()
     columns = list(COLUMNS) + [c for c in ("context", "avoid") if any(getattr(e, c) for e in entries)]
-    lines = [glossary_csv.format_row(columns, layout)]
+    lines = [csv_file.format_row(columns, layout)]
     for e in entries:
         optional = {"context": e.context, "avoid": "|".join(e.avoid)}
         cells = ["|".join(e.sources), e.target, e.kind, e.note] + [optional[c] for c in columns[len(COLUMNS):]]
-        lines.append(glossary_csv.format_row([glossary_csv.neutralise(c) for c in cells], layout))
+        lines.append(csv_file.format_row([csv_file.neutralise(c) for c in cells], layout))
     return "".join(lines)
 
 

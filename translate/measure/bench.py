@@ -25,20 +25,19 @@ class BenchSetting:
     engine: str
     batching: str  # "none" (one paragraph per call) | "tokens" (token-budget batches)
     beams: int
-    dtype: str = "auto"
-    quantization: str = "int8"
+    dtype: str = "auto"  # transformers weights
+    quantization: str = ""  # CTranslate2 weights: the model is converted to them up front ("" = not converted)
 
     def describe(self) -> str:
-        precision = self.quantization if self.engine == "ctranslate2" else self.dtype
-        return f"{self.engine}, batching={self.batching}, beams={self.beams}, {precision}"
+        return f"{self.engine}, batching={self.batching}, beams={self.beams}, {self.quantization or self.dtype}"
 
 
 SETTINGS = [
     BenchSetting("naive", "transformers", "none", 4, dtype="float32"),
     BenchSetting("hf-batched-beam4", "transformers", "tokens", 4),
     BenchSetting("hf-batched-int8", "transformers", "tokens", 4, dtype="int8"),
-    BenchSetting("ct2-beam4", "ctranslate2", "tokens", 4),
-    BenchSetting("ct2-greedy", "ctranslate2", "tokens", 1),
+    BenchSetting("ct2-beam4", "ctranslate2", "tokens", 4, quantization="int8"),
+    BenchSetting("ct2-greedy", "ctranslate2", "tokens", 1, quantization="int8"),
 ]
 
 
@@ -73,7 +72,7 @@ def run_bench(model: str | None = None, random_weights: bool = True, article: st
     forced = random_weights if forced is None else forced
     article_path = str(article or example_article())
     chosen = [s for s in SETTINGS if not only or s.name in only]
-    for quantization in sorted({s.quantization for s in chosen if s.engine == "ctranslate2"}):
+    for quantization in sorted({s.quantization for s in chosen if s.quantization}):
         # Convert up front, in its own process: a conversion must not count in a setting's RSS or time.
         subprocess.run([sys.executable, "-c", "import sys; from translate.engines.models import convert; "
                         "convert(sys.argv[1], quantization=sys.argv[2])", model_dir, quantization], check=True)
@@ -110,7 +109,7 @@ def measure(setting: BenchSetting, model: str, article: str, paragraphs: int | N
     repair_document(document)
     texts = [b.text for b in document.blocks if b.kind.translatable][:paragraphs]
     settings = EngineSettings(model=model, engine=setting.engine, beams=setting.beams, dtype=setting.dtype,
-                              quantization=setting.quantization)
+                              quantization=setting.quantization or "int8")
     engine = load_engine(settings)
     source_tokens = _source_token_counts(engine, texts)
     lengths = [max(4, round(n * OUTPUT_TOKENS_PER_SOURCE_TOKEN)) for n in source_tokens] if forced else None
@@ -124,7 +123,7 @@ def measure(setting: BenchSetting, model: str, article: str, paragraphs: int | N
     out_tokens = sum(lengths) if lengths else sum(_source_token_counts(engine, outputs))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"name": setting.name, "engine": setting.engine, "batching": setting.batching, "beams": setting.beams,
-            "precision": setting.quantization if setting.engine == "ctranslate2" else engine.precision,
+            "precision": engine.precision,
             "paragraphs": len(texts), "out_tokens": out_tokens, "seconds": round(seconds, 2),
             "out_tokens_per_s": round(out_tokens / seconds, 1), "peak_rss_mb": round(peak, 1)}
 
@@ -169,7 +168,8 @@ def timed_run(article: str, out: str, model: str, beams: str, max_output_tokens:
     import resource
 
     from ..errors import RunFailed
-    from ..pipeline.run import RunOptions, run_file
+    from ..pipeline.options import RunOptions
+    from ..pipeline.run import run_file
 
     start = time.perf_counter()
     settings = EngineSettings(model=model, beams=int(beams), max_output_tokens=int(max_output_tokens))

@@ -18,7 +18,8 @@ def run_llm_bench(concurrency: int = 8, delay: float = 0.5, article: str | None 
     import subprocess
     import sys
 
-    from ..pipeline.run import RunOptions, run_file
+    from ..pipeline.options import RunOptions
+    from ..pipeline.run import run_file
 
     # The server runs in its own process, as a real one would: no GIL shared with the client.
     server = subprocess.Popen([sys.executable, "-m", "translate.measure.loopback", str(delay)],

@@ -129,7 +129,8 @@ def evaluate(source: str, reference: str, settings: list[Setting], glossaries: l
 def _score_setting(source: str, paragraphs: list[str], setting: Setting, glossaries: list[str],
                    load_engine, quiet: bool) -> dict:
     from ..glossary.model import load_glossaries
-    from ..pipeline.run import RunOptions, signature, translate_document
+    from ..pipeline.options import RunOptions, signature
+    from ..pipeline.run import translate_document
     from ..readers import read_document
 
     document = read_document(source)
@@ -143,12 +144,12 @@ def _score_setting(source: str, paragraphs: list[str], setting: Setting, glossar
         translate_document(document, options, glossary, signature(options, glossary), loader)
         seconds = time.perf_counter() - started
     pairs, unpaired = pair_with_reference(document.blocks, paragraphs)
-    summary = document.meta["summary"]
+    summary = document.summary
     scores = corpus_scores([h for h, _ in pairs], [r for _, r in pairs])
     tokens = output_tokens([b.translation for b in document.blocks if b.kind.translatable])
     return {
         "name": setting.name, "settings": _changed(setting.engine), **scores,
-        "terms": term_accuracy(document.meta["terms"]), "numbers": number_accuracy(document.blocks),
+        "terms": term_accuracy(document.terms), "numbers": number_accuracy(document.blocks),
         "flags": dict(sorted(Counter(f.code for b in document.blocks for f in b.flags).items())),
         "failed_blocks": len(summary["failed_blocks"]),
         "blocks": len(document.blocks), "reference_paragraphs": len(paragraphs),

@@ -1,4 +1,4 @@
-"""The translate stage for block engines (LLMs behind an OpenAI-compatible API).
+"""The translate stage for block engines (unit "block": LLMs behind an OpenAI-compatible API).
 
 One request per block, carrying the article title, the previous blocks and the glossary entries
 and numbers found in the block. Every reply is verified (glossary terms, numbers, leftover
@@ -17,9 +17,10 @@ from ..engines.base import ContextBlock, GlossaryNote, TranslationRequest
 from ..engines.prompt import Prompt, load_prompt
 from ..engines.reply import leftover_chinese
 from ..memory.cache import SegmentCache
-from ..qa.numbers import english_number
+from ..glossary.matcher import (Span, TermMatcher, markup_spans, merge_spans, missing, number_spans,
+                                record_block_terms, record_enforcement)
 from ..qa.checks import missing_numbers
-from ..glossary.matcher import Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, record_block_terms
+from ..qa.numbers import english_number
 
 
 @dataclass
@@ -173,20 +174,9 @@ def _settle(job: BlockJob, prompt: Prompt, label: str) -> None:
     block.translation = block.segments[0].translation = job.replies[best]
     block.origin = block.segments[0].origin = "mt" if job.fresh else "cache"
     block.engine = label
-    absent = {id(s) for s in missing(block.translation, job.spans)}
-    for span in job.spans:
-        if span.kind == "markup":
-            if id(span) in absent:
-                block.flag("markup-missing", "warning", f"{span.source} did not survive translation", span=span.source)
-            continue
-        hit = next((h for h in block.terms if h.start == span.start and not h.ambiguous), None)
-        if hit is None:
-            continue
-        hit.enforced = id(span) not in absent
-        hit.strategy = "prompt" if best == 0 else "re-ask"
-        if not hit.enforced:
-            block.flag("term-missing", "warning", f"glossary term {span.source} -> {span.targets[0]} "
-                       "is not in the translation (asked twice)", span=span.source)
+    hits = {h.start: h for h in block.terms if not h.ambiguous}
+    record_enforcement(block, job.spans, block.translation, lambda span: hits.get(span.start),
+                       "prompt" if best == 0 else "re-ask", " (asked twice)")
 
 
 def flag_failed(blocks: list[Block], jobs: list[BlockJob]) -> None:
@@ -196,14 +186,15 @@ def flag_failed(blocks: list[Block], jobs: list[BlockJob]) -> None:
         block.flag("engine-error", "error", f"the server failed on this block ({errors.get(id(block), '')[:160]})")
 
 
-def run_llm_stage(document: Document, blocks: list[Block], matcher: TermMatcher | None, settings, cache,
-                  progress, load_engine: Callable, load_fallback: Callable | None, max_chars: int) -> dict:
-    """Translate `blocks` with the block engine; failed blocks go to `load_fallback` (the segment
-    path, sentences of at most `max_chars`) when there is one, and are flagged otherwise."""
+def run_block_stage(document: Document, blocks: list[Block], matcher: TermMatcher | None, settings, cache,
+                    progress, load_engine: Callable, load_fallback: Callable | None, max_chars: int, label: str,
+                    fallback_label: str = "") -> dict:
+    """Translate `blocks` with the block engine (`label` names it on each block); failed blocks go to
+    `load_fallback` (the segment path, sentences of at most `max_chars`) when there is one, and are
+    flagged otherwise."""
     from .segments import EngineRunner, plan_jobs, translate_jobs
 
     prompt = load_prompt()
-    label = f"openai:{settings.api_model}"
     jobs = plan_block_jobs(document, blocks, matcher, settings.context)
     runner = BlockRunner(load_engine, cache, prompt, progress)
     failed = translate_blocks(jobs, runner, label)
@@ -221,7 +212,7 @@ def run_llm_stage(document: Document, blocks: list[Block], matcher: TermMatcher 
         translate_jobs(plan_jobs(failed, matcher), fallback)
         errors = {id(j.block): j.error for j in jobs}
         for block in failed:
-            block.engine = f"{settings.fallback}:{settings.model}"
+            block.engine = fallback_label
             # A flag, so the DOCX comment, the Markdown and the JSON all say which engine made it.
             block.flag("fallback-engine", "info", f"translated by {block.engine}, not {label}: the server failed "
                        f"({errors[id(block)][:120]})")

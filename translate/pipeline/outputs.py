@@ -1,24 +1,14 @@
-"""Output names and the run journal: every output stays inside -o, and a re-run knows its own files.
-
-The journal (OUT/.translate-journal.json) records, for each article, the outputs a run is about to
-write with the input's hash and the run signature's hash. A run that stopped while writing (Ctrl-C,
-SIGTERM, a full disk) left the entry "writing": the same command finds it and finishes without
---force. Runs into one folder hold OUT/.translate.lock while they check, translate and write.
-"""
+"""Output names and the checks made before any work: every output stays inside -o, none is overwritten
+without --force, and two inputs of one batch never write the same files."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import unicodedata
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import OutputError
 
-JOURNAL_NAME = ".translate-journal.json"
-LOCK_NAME = ".translate.lock"
 MAX_STEM_CHARS = 120
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.I)
@@ -39,81 +29,41 @@ def safe_stem(name: str, fallback: str = "article") -> str:
     return stem
 
 
-def file_digest(path: str) -> str:
-    """sha256 of a file's bytes ("" for stdin, which cannot be read twice)."""
-    if path == "-":
-        return ""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+def output_paths(stem: str, out_dir: str | Path, formats: tuple[str, ...]) -> dict[str, Path]:
+    """Output kind -> file, for the chosen formats; `stem` is sanitised so every path stays inside the folder."""
+    from ..formats import output_files
+
+    stem = safe_stem(stem)
+    return {f.kind: Path(out_dir) / f"{stem}{f.suffix}" for f in output_files(formats)}
 
 
-def signature_digest(signature: dict) -> str:
-    return hashlib.sha256(json.dumps(signature, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
+def check_writable(folder: str | Path) -> None:
+    """Fail before any work if the output folder cannot be created or written."""
+    import tempfile
 
-
-class Journal:
-    """OUT/.translate-journal.json: {stem: {input, input_sha256, signature, outputs, state}}."""
-
-    def __init__(self, folder: str | Path):
-        self.path = Path(folder) / JOURNAL_NAME
-
-    def _load(self) -> dict:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
-
-    def _save(self, data: dict) -> None:
-        from .atomic import write_text
-
-        write_text(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-
-    def unfinished(self, stem: str, input_hash: str, signature: str) -> list[str]:
-        """Outputs of an unfinished run of this same article and settings (safe to overwrite)."""
-        entry = self._load().get(stem)
-        if not entry or entry.get("state") != "writing" or not input_hash:
-            return []
-        if entry.get("input_sha256") != input_hash or entry.get("signature") != signature:
-            return []
-        return list(entry.get("outputs", []))
-
-    def start(self, stem: str, input_path: str, input_hash: str, signature: str, outputs: list[Path]) -> None:
-        data = self._load()
-        data[stem] = {"input": input_path, "input_sha256": input_hash, "signature": signature,
-                      "outputs": [str(p) for p in outputs], "state": "writing"}
-        self._save(data)
-
-    def finish(self, stem: str) -> None:
-        data = self._load()
-        if stem in data:
-            data[stem]["state"] = "done"
-            self._save(data)
-
-
-@contextmanager
-def folder_lock(folder: str | Path, quiet: bool = False):
-    """Hold OUT/.translate.lock: concurrent runs into one folder take turns."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(Path(folder) / LOCK_NAME))
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if not quiet:
-            import sys
-
-            print(f"waiting for another run writing to {folder} ...", file=sys.stderr, flush=True)
-        try:
-            lock.acquire()
-        except OSError as exc:
-            raise OutputError(f"cannot lock this folder ({exc}); choose another with -o", str(folder)) from exc
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
     except OSError as exc:
-        raise OutputError(f"cannot lock this folder ({exc}); choose another with -o", str(folder)) from exc
-    try:
-        yield
-    finally:
-        lock.release()
+        raise OutputError(f"cannot write to this folder ({exc.strerror}); choose another with -o", str(folder)) from exc
+
+
+def check_distinct_outputs(inputs: list[str]) -> None:
+    """Refuse, before any work, a batch in which two inputs would write the same output files."""
+    from ..readers import input_stem
+
+    seen: dict[str, str] = {}
+    for path in inputs:
+        stem = safe_stem(input_stem(path)).casefold()  # case-insensitive file systems too
+        if stem in seen:
+            raise OutputError(f"would write the same output files as {seen[stem]} (both are named "
+                              f"'{stem}'); rename one or run them separately with different -o folders", path)
+        seen[stem] = path
+
+
+def check_outputs_free(paths: list[Path], force: bool) -> None:
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise OutputError(f"already exists ({len(existing)} output file(s)); use --force to overwrite "
+                          "or -o to write elsewhere", str(existing[0]))

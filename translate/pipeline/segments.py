@@ -1,4 +1,5 @@
-"""The translate stage: segments -> protected engine inputs -> cache / engine -> restored, verified text."""
+"""The translate stage for segment engines (unit "segment": seq2seq models): segments -> protected engine
+inputs -> cache / engine -> restored, verified text."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..document import Block, TermHit
+from ..glossary.matcher import (Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, protect,
+                                record_block_terms, record_enforcement, restore)
 from ..memory.cache import SegmentCache
 from ..qa.checks import repeated_phrase
 from ..segment import join_translations
-from ..glossary.matcher import Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, protect, record_block_terms, restore
 
 CHUNK = 32  # segments per engine call: the cache is written after each, so an interrupted run resumes
 FAULT_CODES = ("engine-error", "empty", "repetition")
@@ -173,24 +175,8 @@ def _settle(job: Job) -> None:
     candidates = [(len(missing(job.outputs[s], glossary_spans)), order, s) for order, s in enumerate(job.outputs)]
     _, _, strategy = min(candidates)
     segment.translation = job.outputs[strategy]
-    absent = {id(s) for s in missing(segment.translation, glossary_spans)}
-    for span in glossary_spans:
-        if span.kind == "markup":
-            if id(span) in absent:
-                job.block.flag("markup-missing", "warning", f"{span.source} did not survive translation", span=span.source)
-            continue
-        hit = _hit_for(job, span)
-        if hit is None:
-            continue
-        hit.enforced = id(span) not in absent
-        hit.strategy = strategy
-        if not hit.enforced:
-            job.block.flag("term-missing", "warning", f"glossary term {span.source} -> {span.targets[0]} "
-                           "is not in the translation", span=span.source)
-
-
-def _hit_for(job: Job, span: Span) -> TermHit | None:
-    return job.hits.get(job.block.segments[job.index].start + span.start)
+    record_enforcement(job.block, glossary_spans, segment.translation,
+                       lambda span: job.hits.get(segment.start + span.start), strategy)
 
 
 def terms_report(blocks: list[Block]) -> list[dict]:

@@ -52,8 +52,8 @@ def read_document(path: str, *, to_simplified: bool = False) -> Document:
     if stripped:
         warnings.append(f"control characters removed from {stripped} block(s); the JSON keeps the exact source")
     document = Document(name=name, blocks=blocks, path=path, encoding=encoding)
-    document.meta["warnings"] = warnings
-    document.meta["input_sha256"] = hashlib.sha256(data).hexdigest()
+    document.warnings = warnings
+    document.input_sha256 = hashlib.sha256(data).hexdigest()
     return document
 
 

@@ -145,7 +145,7 @@ def repair_document(document: Document, *, mode: str = "auto", threshold: float 
         block.repaired = repaired if repairs else None
         block.repairs = repairs
         total += len(repairs)
-    document.meta["spin"] = {"score": round(score, 2), "evidence": round(evidence.evidence, 2), "spun": spun,
+    document.spin = {"score": round(score, 2), "evidence": round(evidence.evidence, 2), "spun": spun,
                              "applied": apply, "repairs": total, "table": table.digest}
     return SpinReport(score=score, spun=spun, applied=apply, repairs=total)
 

@@ -1,11 +1,15 @@
 """What a format reader (DOCX, XLIFF) hands to `review.apply_edits`: the edited file, row by row.
 
-Kept apart from review.py so that readers and the review front door import it without a cycle.
+Kept apart from apply.py so that readers and the review front door import it without a cycle.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the record is only named here; readers build it
+    from ..formats.record import RunRecord
 
 
 @dataclass
@@ -27,9 +31,11 @@ class EditedFile:
     """What a format reader found in an edited file."""
 
     path: str
-    run: dict | None  # the run's JSON as embedded in (or next to) the file: signature, blocks
+    run: RunRecord | None  # the run record embedded in (or next to) the file
     edits: list[EditedBlock]
     stem: str  # output name, from the file name (never unchecked metadata)
     warnings: list[str] = field(default_factory=list)
     comments: list[dict] = field(default_factory=list)
     run_from: str = ""  # where the run's blocks came from: "embedded", a STEM.json path, or "the DOCX itself"
+    # How an editor approves a flagged translation unchanged in this format (named in warnings).
+    approve_hint: str = "delete its QA comment"

@@ -31,31 +31,6 @@ class RevisionIds:
         return str(self.next)
 
 
-def set_east_asian_font(run, font: str = EAST_ASIAN_FONT) -> None:
-    """Name a CJK font for East Asian text so Chinese renders in Word and LibreOffice."""
-    r_pr = run._r.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
-    fonts.set(qn("w:eastAsia"), font)
-    lang = r_pr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        r_pr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def add_tracked_replacement(paragraph, deleted: str, inserted: str, ids: RevisionIds, author: str = REPAIR_AUTHOR,
-                            east_asian: bool = False):
-    """Append <w:del>deleted</w:del><w:ins>inserted</w:ins>; returns the deleted and inserted w:r elements."""
-    runs = []
-    for tag, text in ((f"{_W}del", deleted), (f"{_W}ins", inserted)):
-        change = etree_sub(paragraph._p, tag, {f"{_W}id": ids(), f"{_W}author": author, f"{_W}date": ids.date})
-        runs.append(fill_run(etree_sub(change, f"{_W}r"), text, deleted=tag.endswith("del"), east_asian=east_asian))
-    return runs[0], runs[1]
-
-
 def add_hidden_id(paragraph, block_id: str, ids: RevisionIds) -> None:
     """A hidden bookmark carrying the block id: invisible in Word, kept through edits."""
     start = OxmlElement("w:bookmarkStart")
@@ -134,11 +109,6 @@ def original_text(element) -> str:
 
 def tracked_change_count(element) -> int:
     return sum(1 for _ in element.iter(f"{_W}ins", f"{_W}del", f"{_W}moveFrom", f"{_W}moveTo"))
-
-
-def _removed(node) -> bool:
-    """Inside a tracked deletion, or the source side of a tracked move."""
-    return _inside(node, f"{_W}del") or _inside(node, f"{_W}moveFrom")
 
 
 def _inside(node, tag: str) -> bool:
@@ -245,20 +215,21 @@ BLOCKS_RELTYPE = "http://schemas.translate-tool.org/relationships/blocks"
 BLOCKS_PARTNAME = "/customXml/translate-blocks.json"
 
 
-def embed_run(document, signature: dict, blocks: list[dict]) -> None:
-    """Store the run (signature; block ids, sources, machine translations) inside the DOCX package."""
+def embed_run(document, record: dict) -> None:
+    """Store the run record (record.record_json) inside the DOCX package."""
     import json
 
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
-    blob = json.dumps({"signature": signature, "blocks": blocks}, ensure_ascii=False).encode("utf-8")
+    blob = json.dumps(record, ensure_ascii=False).encode("utf-8")
     part = Part(PackURI(BLOCKS_PARTNAME), "application/json", blob, document.part.package)
     document.part.relate_to(part, BLOCKS_RELTYPE)
 
 
-def embedded_run(document) -> dict | None:
-    """{"signature", "blocks"} as written by embed_run, or None for a DOCX that is not ours."""
+def embedded_run(document) -> object | None:
+    """The JSON data embed_run stored (validated by the caller: record.load_record), or None for a DOCX
+    that carries none (not ours, or re-saved by an editor that drops unknown parts)."""
     import json
 
     for rel in document.part.rels.values():
@@ -268,3 +239,25 @@ def embedded_run(document) -> dict | None:
             except (UnicodeDecodeError, json.JSONDecodeError):
                 return None
     return None
+
+
+def block_ids_in(path) -> list[str]:
+    """The block ids a bilingual DOCX carries (its bookmarks), in order.
+
+    Streamed, each element dropped once read: a paragraph of megabytes would be a tree of gigabytes."""
+    import zipfile
+
+    from lxml import etree
+
+    found = []
+    with zipfile.ZipFile(path) as package, package.open("word/document.xml") as body:
+        run = BOOKMARK_START.replace("bookmarkStart", "r")
+        for _, element in etree.iterparse(body, events=("end",), tag=(BOOKMARK_START, run), huge_tree=True):
+            if element.tag == BOOKMARK_START:
+                found += hidden_ids(element)
+            else:  # runs are the bulk of the tree: drop each once read
+                element.clear(keep_tail=True)
+                previous = element.getprevious()
+                if previous is not None and previous.tag == run:  # already read and cleared
+                    element.getparent().remove(previous)
+    return found

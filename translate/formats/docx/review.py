@@ -13,14 +13,14 @@ rejected, flags from our QA comments).
 from __future__ import annotations
 
 import io
-import json
 import re
 import zipfile
 from pathlib import Path
 
-from ...document import block_ids, normalise
-from ...review.edits import EditedBlock, EditedFile
+from ...document import BlockKind, block_ids, normalise
 from ...errors import InputError, ReviewError
+from ...review.edits import EditedBlock, EditedFile
+from ..record import BlockRecord, FlagRecord, RunRecord, load_record, read_record_file
 from . import oxml as docx_xml
 from .writer import QA_AUTHOR, STYLE_BY_KIND
 
@@ -95,40 +95,21 @@ def _title(document) -> str:
     return ""
 
 
-def _find_run(document, edited: str, stem: str, run_path: str | None, out_dir: str | None):
+def _find_run(document, edited: str, stem: str, run_path: str | None,
+              out_dir: str | None) -> tuple[RunRecord | None, str]:
     if run_path:
-        return load_run_json(run_path), run_path
+        return read_record_file(run_path), run_path
     embedded = docx_xml.embedded_run(document)
     if embedded is not None:
-        return embedded, "embedded"
+        return load_record(embedded, edited, "embedded run data"), "embedded"
     for folder in (Path(edited).parent, Path(out_dir) if out_dir else None):
         candidate = folder / f"{stem}.json" if folder is not None else None
         if candidate is not None and candidate.is_file():
-            return load_run_json(str(candidate)), str(candidate)
+            return read_record_file(str(candidate)), str(candidate)
     return None, ""
 
 
-def load_run_json(path: str) -> dict:
-    """A run's STEM.json (signature, blocks with ids, sources, translations, flags)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read the run's JSON ({exc.strerror}); check the path", path) from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReviewError("is not a run's JSON (not valid JSON); give the STEM.json that 'translate run' wrote",
-                          path) from exc
-    blocks = data.get("blocks") if isinstance(data, dict) else None
-    if not isinstance(blocks, list) or not all(isinstance(b, dict) and {"id", "source", "translation"} <= b.keys()
-                                               for b in blocks):
-        raise ReviewError("is not a run's JSON (no blocks with id, source, translation); give the STEM.json "
-                          "that 'translate run' wrote", path)
-    for b in blocks:
-        b.setdefault("repaired", b["source"])
-        b.setdefault("kind", "paragraph")
-    return data
-
-
-def _rows(document, run: dict | None) -> tuple[list[tuple], list[str]]:
+def _rows(document, run: RunRecord | None) -> tuple[list[tuple], list[str]]:
     """[(source element, [translation elements], where)] from the table or the interleaved layout."""
     known = _known_sources(run)
     warnings: list[str] = []
@@ -139,10 +120,10 @@ def _rows(document, run: dict | None) -> tuple[list[tuple], list[str]]:
     return _interleaved_rows(document, known), warnings
 
 
-def _known_sources(run: dict | None) -> set[str]:
+def _known_sources(run: RunRecord | None) -> set[str]:
     if run is None:
         return set()
-    return {normalise(b[key]) for b in run["blocks"] for key in ("source", "repaired") if b.get(key)}
+    return {normalise(text) for b in run.blocks for text in (b.source, b.repaired) if text}
 
 
 def _is_source(element, known: set[str]) -> bool:
@@ -250,10 +231,10 @@ def _comment_ids(elements) -> list[str]:
     return found
 
 
-def _run_from_rows(rows: list[tuple], edits: list[EditedBlock]) -> dict:
+def _run_from_rows(rows: list[tuple], edits: list[EditedBlock]) -> RunRecord:
     """The run's blocks as the DOCX shows them; an id that disagrees with its source text gets no source,
     so that the import reports that row instead of storing it."""
-    kinds = {name: kind.value for kind, name in STYLE_BY_KIND.items()}
+    kinds = {name: kind for kind, name in STYLE_BY_KIND.items()}
     originals = [normalise(e.source_original or e.source) for e in edits]
     derived = block_ids(originals)
     blocks = []
@@ -261,14 +242,13 @@ def _run_from_rows(rows: list[tuple], edits: list[EditedBlock]) -> dict:
         base = edit.block_id.split("-")[0]
         agrees = not edit.block_id or base == own_id.split("-")[0] or base == block_ids([edit.source])[0]
         block_id = edit.block_id or own_id  # the edit keeps "": the import then says it matched by source
-        flags = [{"code": m.group(1), "severity": m.group(2), "message": m.group(3)}
+        flags = [FlagRecord(m.group(1), m.group(2), m.group(3))
                  for note in (edit.qa_notes or []) for m in map(_QA_LINE.match, note.splitlines()) if m]
-        blocks.append({"id": block_id, "kind": kinds.get(_style_name(source), "paragraph"),
-                       "source": edit.source_original or edit.source if agrees else "",
-                       "repaired": edit.source if agrees else "",
-                       "translation": _original_joined(targets),
-                       "flags": flags})
-    return {"signature": {}, "blocks": blocks}
+        blocks.append(BlockRecord(id=block_id, kind=kinds.get(_style_name(source), BlockKind.PARAGRAPH),
+                                  source=edit.source_original or edit.source if agrees else "",
+                                  repaired=edit.source if agrees else "",
+                                  translation=_original_joined(targets), flags=flags))
+    return RunRecord({}, blocks)
 
 
 def _original_joined(elements) -> str:

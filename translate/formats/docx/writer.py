@@ -8,6 +8,7 @@ from pathlib import Path
 from ...controls import is_blank, xml_safe
 from ...document import Block, BlockKind, Document
 from ...repair import LOW_CONFIDENCE
+from ..record import record_json, run_record
 from . import build as docx_build, oxml as docx_xml
 
 STYLE_BY_KIND = {
@@ -30,10 +31,7 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
 
     out = docx.Document()
     _record_signature(out, document, signature)
-    docx_xml.embed_run(out, signature, [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text,
-                                         "translation": b.translation, "markup": b.markup,
-                                         "flags": [{"code": f.code, "severity": f.severity} for f in b.flags]}
-                                        for b in document.blocks])
+    docx_xml.embed_run(out, record_json(run_record(document, signature)))
     ids = docx_xml.RevisionIds()
     comments = docx_build.CommentWriter(out)
     deferred = docx_build.DeferredXml()

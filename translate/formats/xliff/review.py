@@ -1,7 +1,7 @@
-"""Read an XLIFF 1.2 file back from a CAT tool: the edited targets, as an EditedFile for review.apply_edits.
+"""Read an XLIFF 1.2 or 2.1 file back from a CAT tool: the edited targets, as an EditedFile for review.apply_edits.
 
 The run (signature and blocks) comes from the file's skeleton (<skl><internal-file>, written by
-writers/xliff.py); if the CAT tool dropped it, from STEM.json next to the file.
+v12.py, v21.py); if the CAT tool dropped it, from STEM.json next to the file.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ...errors import InputError, ReviewError
 from ...review.edits import EditedBlock, EditedFile
+from ..record import RunRecord, load_record, read_record_file
 from . import inline as xliff_inline
 from .v12 import RUN_FORM
 
@@ -62,6 +63,7 @@ def read_xliff_edits(path: str) -> EditedFile:
     if _is_v2(root):
         edits, comments = _edits_v2(root, warnings)
         return EditedFile(path=path, run=run, edits=edits, stem=stem, warnings=warnings, comments=comments,
+                          approve_hint="set its state to signed-off or final",
                           run_from=run_from)
     edits, comments = [], []
     for unit in _units(root):
@@ -83,6 +85,7 @@ def read_xliff_edits(path: str) -> EditedFile:
             if note.get("from") not in _OUR_NOTES and (note.text or "").strip():
                 comments.append({"author": note.get("from") or "", "text": note.text.strip(), "block": unit_id})
     return EditedFile(path=path, run=run, edits=edits, stem=stem, warnings=warnings, comments=comments,
+                          approve_hint="set its state to signed-off or final",
                       run_from=run_from)
 
 
@@ -131,24 +134,29 @@ def _state_rank(state: str) -> int:
     return _STATES_2.index(state) if state in _STATES_2 else 0
 
 
-def _run(root, path: str, stem: str) -> tuple[dict, str]:
+def _run(root, path: str, stem: str) -> tuple[RunRecord, str]:
     """The run and where it came from: "embedded", or the path of the STEM.json beside the file."""
     holders = [i.text for i in root.iter("{*}internal-file") if i.get("form") == RUN_FORM]
     holders += [m.text for m in root.iter("{*}meta") if m.get("type") == "run"]
     for text in holders:
         try:
-            run = json.loads(text or "")
+            data = json.loads(text or "")
         except json.JSONDecodeError:
             continue
-        if isinstance(run, dict) and isinstance(run.get("blocks"), list):
-            return run, "embedded"
+        return load_record(data, path, "run data in its skeleton"), "embedded"
     beside = Path(path).with_name(f"{stem}.json")
     if beside.is_file():
-        try:
-            data = json.loads(beside.read_text(encoding="utf-8"))
-            return {"signature": data.get("signature", {}), "blocks": data["blocks"]}, str(beside)
-        except (json.JSONDecodeError, KeyError, UnicodeDecodeError, AttributeError):
-            pass
+        return read_record_file(str(beside)), str(beside)
     raise ReviewError(f"carries no run data (its skeleton or metadata was dropped) and there is no {stem}.json "
                       "beside it; "
                       f"put the {stem}.json from 'translate run' next to the file", path)
+
+
+def unit_ids_in(path) -> list[str]:
+    """The unit ids of an XLIFF 1.2 or 2.x file we wrote, in order (streamed; no entities resolved)."""
+    from lxml import etree
+
+    units = ("trans-unit", "unit")
+    return [element.get("id") for _, element in etree.iterparse(str(path), events=("end",), resolve_entities=False,
+                                                                huge_tree=True)
+            if isinstance(element.tag, str) and etree.QName(element).localname in units]

@@ -11,11 +11,11 @@ skeleton untouched; if one drops it, the import falls back to STEM.json next to 
 
 from __future__ import annotations
 
-from ...controls import xml_safe
-
 import json
 
+from ...controls import xml_safe
 from ...document import Block, Document
+from ..record import record_json, run_record
 from . import inline as xliff_inline
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -25,13 +25,6 @@ _XML = "{http://www.w3.org/XML/1998/namespace}"
 _STATE = {"mt": "needs-review-translation", "cache": "needs-review-translation", "tm": "translated",
           "align": "translated", "copy": "final"}
 _PRIORITY = {"error": "1", "warning": "3", "info": "5"}
-
-
-def run_blocks(document: Document) -> list[dict]:
-    """The block data the review import maps edits onto (as the bilingual DOCX embeds it)."""
-    return [{"id": b.id, "kind": b.kind.value, "source": b.source, "repaired": b.text, "translation": b.translation,
-             "markup": b.markup, "origin": b.origin,
-             "flags": [{"code": f.code, "severity": f.severity} for f in b.flags]} for b in document.blocks]
 
 
 def document_xliff(document: Document, signature: dict) -> str:
@@ -44,7 +37,7 @@ def document_xliff(document: Document, signature: dict) -> str:
                             **{"source-language": "zh-CN", "target-language": "en", "tool-id": "translate"})
     header = etree.SubElement(file, f"{{{NS}}}header")
     skeleton = etree.SubElement(etree.SubElement(header, f"{{{NS}}}skl"), f"{{{NS}}}internal-file", form=RUN_FORM)
-    skeleton.text = json.dumps({"signature": signature, "blocks": run_blocks(document)}, ensure_ascii=False)
+    skeleton.text = json.dumps(record_json(run_record(document, signature)), ensure_ascii=False)
     etree.SubElement(header, f"{{{NS}}}tool", **{"tool-id": "translate", "tool-name": "translate",
                                                  "tool-version": __version__})
     etree.SubElement(header, f"{{{NS}}}note", **{"from": SIGNATURE_NOTE}).text = json.dumps(signature, sort_keys=True)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 
+from ...controls import xml_safe
 from ...document import Block, Document
 from . import inline as xliff_inline
-from .v12 import _notes, _original, run_blocks
+from ..record import record_json, run_record
+from .v12 import _notes, _original
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -28,7 +30,7 @@ def document_xliff2(document: Document, signature: dict) -> str:
     group = etree.SubElement(etree.SubElement(file, f"{{{MDA}}}metadata"), f"{{{MDA}}}metaGroup", category="translate")
     etree.SubElement(group, f"{{{MDA}}}meta", type="signature").text = json.dumps(signature, sort_keys=True)
     etree.SubElement(group, f"{{{MDA}}}meta", type="run").text = json.dumps(
-        {"signature": signature, "blocks": run_blocks(document)}, ensure_ascii=False)
+        record_json(run_record(document, signature)), ensure_ascii=False)
     for block in document.blocks:
         file.append(_unit(block))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
@@ -44,7 +46,7 @@ def _unit(block: Block):
     if notes:
         holder = etree.SubElement(unit, f"{{{NS}}}notes")
         for text, origin, priority in notes:
-            etree.SubElement(holder, f"{{{NS}}}note", category=origin, priority=priority).text = text
+            etree.SubElement(holder, f"{{{NS}}}note", category=origin, priority=priority).text = xml_safe(text)
     source_tokens = xliff_inline.number_codes(xliff_inline.tokenize(block.text))
     target_tokens = xliff_inline.number_codes(xliff_inline.tokenize(block.translation), source_tokens)
     data_ids: dict[str, str] = {}
@@ -54,7 +56,7 @@ def _unit(block: Block):
     if data_ids:
         original = etree.SubElement(unit, f"{{{NS}}}originalData")
         for code, data_id in data_ids.items():
-            etree.SubElement(original, f"{{{NS}}}data", id=data_id).text = code
+            etree.SubElement(original, f"{{{NS}}}data", id=data_id).text = xml_safe(code)
     state, sub_state = _STATE.get(block.origin, _STATE["mt"])
     segment = etree.SubElement(unit, f"{{{NS}}}segment", state=state)
     if sub_state:
@@ -70,6 +72,7 @@ def _fill(element, tokens: list, data_ids: dict[str, str]) -> None:
     last = None
     for token in tokens:
         if isinstance(token, str):
+            token = xml_safe(token)  # a control character from the source or a server must not break the file
             if last is None:
                 element.text = (element.text or "") + token
             else:

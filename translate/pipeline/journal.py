@@ -1,0 +1,88 @@
+"""The run journal and the folder lock: a re-run knows its own files, and runs into one folder take turns.
+
+The journal (OUT/.translate-journal.json) records, for each article, the outputs a run is about to
+write with the input's hash and the run signature's hash. A run that stopped while writing (Ctrl-C,
+SIGTERM, a full disk) left the entry "writing": the same command finds it and finishes without
+--force. Runs into one folder hold OUT/.translate.lock while they check, translate and write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import OutputError
+
+JOURNAL_NAME = ".translate-journal.json"
+LOCK_NAME = ".translate.lock"
+
+
+def signature_digest(signature: dict) -> str:
+    return hashlib.sha256(json.dumps(signature, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
+
+
+class Journal:
+    """OUT/.translate-journal.json: {stem: {input, input_sha256, signature, outputs, state}}."""
+
+    def __init__(self, folder: str | Path):
+        self.path = Path(folder) / JOURNAL_NAME
+
+    def _load(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _save(self, data: dict) -> None:
+        from .atomic import write_text
+
+        write_text(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+    def unfinished(self, stem: str, input_hash: str, signature: str) -> list[str]:
+        """Outputs of an unfinished run of this same article and settings (safe to overwrite)."""
+        entry = self._load().get(stem)
+        if not entry or entry.get("state") != "writing" or not input_hash:
+            return []
+        if entry.get("input_sha256") != input_hash or entry.get("signature") != signature:
+            return []
+        return list(entry.get("outputs", []))
+
+    def start(self, stem: str, input_path: str, input_hash: str, signature: str, outputs: list[Path]) -> None:
+        data = self._load()
+        data[stem] = {"input": input_path, "input_sha256": input_hash, "signature": signature,
+                      "outputs": [str(p) for p in outputs], "state": "writing"}
+        self._save(data)
+
+    def finish(self, stem: str) -> None:
+        data = self._load()
+        if stem in data:
+            data[stem]["state"] = "done"
+            self._save(data)
+
+
+@contextmanager
+def folder_lock(folder: str | Path, quiet: bool = False):
+    """Hold OUT/.translate.lock: concurrent runs into one folder take turns."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(Path(folder) / LOCK_NAME))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if not quiet:
+            import sys
+
+            print(f"waiting for another run writing to {folder} ...", file=sys.stderr, flush=True)
+        try:
+            lock.acquire()
+        except OSError as exc:
+            raise OutputError(f"cannot lock this folder ({exc}); choose another with -o", str(folder)) from exc
+    except OSError as exc:
+        raise OutputError(f"cannot lock this folder ({exc}); choose another with -o", str(folder)) from exc
+    try:
+        yield
+    finally:
+        lock.release()
