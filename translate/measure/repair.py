@@ -26,7 +26,7 @@ from ..repair.restore import clean_lines, default_table, restore_text
 from .spinner import spin
 from ..repair.table import ALWAYS, CONTEXT
 
-TUNING = ["data/clean_zh.txt", "repair/eval/dev_news.txt"]
+TUNING = ["data/clean_zh.txt", "repair/eval/dev_news.txt", "repair/eval/dev_collision.txt"]
 HELD_OUT = ["repair/eval/heldout_politics_economy_society.txt", "repair/eval/heldout_sports_courts_weather_finance.txt",
             "repair/eval/heldout_tech_health_culture.txt", "data/clean_zh_heldout.txt"]
 FRESH = ["repair/eval/fresh_agriculture_environment.txt", "repair/eval/fresh_transport_housing_education.txt"]

@@ -75,8 +75,10 @@ def parse_table(text: str, stats_text: str = "") -> SpinTable:
         if rule.rule == KEEP:
             keeps.append(rule.spun)
         rules.setdefault(rule.spun, []).append(rule)
-    # Longest alternatives first: at one position the regex then takes the longest form.
-    alternation = "|".join(re.escape(s) for s in sorted(rules, key=len, reverse=True))
+    # Longest alternatives first: at one position the regex then takes the longest form. Keep-phrases are not
+    # scanned for: they guard the forms inside them where they read as words (群众文化, not 群众/文化交流).
+    scanned = [s for s, r in rules.items() if r[0].rule != KEEP]
+    alternation = "|".join(re.escape(s) for s in sorted(scanned, key=len, reverse=True))
     always = [s for s, r in rules.items() if r[0].rule == ALWAYS and not r[0].real]
     digest = hashlib.sha256((text + stats_text).encode("utf-8")).hexdigest()[:12]
     return SpinTable(rules, re.compile(alternation), digest, _guards(rules, keeps), parse_stats(stats_text),
