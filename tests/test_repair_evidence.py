@@ -94,7 +94,8 @@ def test_repair_bench_reports_gain_and_per_class_figures():
     assert 0 < row["gain"] <= 1
     result = report(with_speed=False)
     text = format_report(result)
-    assert "held out" in text and "recall" in text and "precision" in text
+    assert "held out" in text and "recall" in text and "precision" in text and "genuine words changed" in text
+    assert "spun_collision_spinner_c_pooled" in result and "off_site_per_10k" in result["spun_collision_pooled"]
     assert result["rare_word"]["changes_beyond_the_word"] == 0
 
 
@@ -107,3 +108,53 @@ def test_context_statistics_rebuild_from_the_dictionaries():
     assert abs(rows["世界"][0] - stats["世界"].rate) / stats["世界"].rate < 0.01
     assert rows["世界"][1]["全"] == pytest.approx(stats["世界"].left["全"], abs=1)
     assert rows["群众"][2]["性"] == pytest.approx(stats["群众"].right["性"], abs=1)
+
+
+def test_a_form_across_a_word_boundary_or_inside_an_idiom_stays():
+    assert repaired("昨天下午两点,他在天下各地都有一又友。") == "昨天下午两点,他在世界各地都有朋友。"
+    assert repaired("修复职责不是一朝一夕的事。") == "修复工作不是一朝一夕的事。"
+    assert repaired("这里是一处天然保护区。") == "这里是一处自然保护区。"
+
+
+def test_segmentation_weighs_both_readings_beyond_the_two_words():
+    from translate.repair.segmentation import phrase_holds, reading_gain
+
+    assert reading_gain("天下", "世界", "昨", "午的降雨") < -5
+    assert reading_gain("天然", "自然", "一处", "保护区") > 5
+    assert reading_gain("群众", "全球", "接到", "举报后") == pytest.approx(0, abs=1e-6)
+    assert phrase_holds("群众", "县里组织了", "文化活动。", "", "文化")
+    assert not phrase_holds("群众", "", "文化交流日益频繁。", "", "文化")
+
+
+def test_genuine_collocations_of_everyday_words_stay_in_a_spun_document():
+    for sentence in ("接到群众举报后,执法东谈主员赶到现场。", "个别干部作风漂浮,险些酿成事故。",
+                     "双方多次商议,最终达成一致。", "今年的降雨强度是同期最强的。", "器物表面的纹饰很精美。",
+                     "改革的成效逐步显现。", "他说:“咱们老百姓就盼着过上好日子。”"):
+        assert repaired(sentence) == sentence.replace("东谈主", "人"), sentence
+
+
+def test_wider_context_rules_restore_the_spun_uses():
+    assert repaired("当年这类病东谈主大多只能转院。") == "过去这类病人大多只能转院。"
+    assert repaired("患者出行比当年方便多了。") == "患者出行比过去方便多了。"
+    assert repaired("其行为一经构成诈骗罪,法院依法判决。") == "其行为已经构成诈骗罪,法院依法判决。"
+    assert repaired("这套表面最早由他提出。") == "这套理论最早由他提出。"
+    assert repaired("这个办法最早由一位经济学家提出。") == "这个概念最早由一位经济学家提出。"
+    assert repaired("市集天然会照常开放。") == "市场自然会照常开放。"
+    # The real constructions stay: 一经…,就; 想办法; 当年就.
+    assert repaired("新规一经公布,就引起了关注。") == "新规一经公布,就引起了关注。"
+    assert repaired("大家一起想办法。") == "大家一起想办法。"
+
+
+def test_keep_phrases_block_only_where_they_read_as_words():
+    assert repaired("群众文化交流日益频繁。") == "全球文化交流日益频繁。"
+    assert repaired("县里组织了群众文化活动。") == "县里组织了群众文化活动。"
+
+
+def test_repair_bench_counts_genuine_words_changed_inside_spun_documents():
+    from translate.measure.repair import _off_site, evaluate_spun
+
+    truth = {(0, "东谈主"): "人", (10, "群众"): "全球"}
+    made = {(0, "东谈主"): "人", (10, "群众"): "全球", (20, "天下"): "世界", (11, "众"): "x"}
+    assert _off_site(made, truth) == [(20, "天下")]
+    row = evaluate_spun("昨天下午,我们已经开始执行计划,这个人没有做到。")
+    assert row["off_site"] == 0 and row["off_site_per_10k"] == 0.0

@@ -30,7 +30,7 @@ def table_forms(table_path: Path = HERE / "spin_table.tsv") -> set[str]:
                           delimiter="\t")
     forms = set()
     for row in rows:
-        if row["rule"] != "keep":
+        if row["rule"] not in ("keep", "word"):
             forms.update((row["spun"], row["original"]))
     return forms
 

@@ -8,6 +8,8 @@ A site's log-odds of being spun (restore S -> O) add up independent pieces of ev
 - the document: a spinner replaces every occurrence of a listed word, so an O that occurs
   anywhere in the document is strong evidence that its S are genuine, and an O that a text of
   this length would be expected to contain but does not is evidence that they are spun;
+- the words around it: the clause segmented with each reading (repair/segmentation.py), so a form
+  that lies across a word boundary (昨天下午) or inside an idiom (一朝一夕) stays;
 - the passage: a spinner rewrites whole paragraphs, so non-word spun forms (东谈主, 作念) near
   the site make it likelier spun, and a passage with none (a clean quote) makes it less likely.
 """
@@ -18,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from .segmentation import reading_gain
 from .table import ALWAYS, CONTEXT, FormStats, SpinRule, SpinTable
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -27,12 +30,13 @@ PRIOR_CAP = 2.0
 NEIGHBOUR_CAP = 2.0
 ATTACH_EPSILON = 0.01
 ORIGINAL_PRESENT = -2.5  # O occurs in the document: the spinner did not replace it (or not always)
-ABSENCE_CAP = 1.5
+ABSENCE_CAP = 4.0  # a long text without one 我们 but with many 咱们 is strong evidence
 TOKENS_PER_HAN = 0.65  # Chinese words per Han character, to turn rates into expected counts
 NON_WORD_WEIGHT, REAL_WORD_WEIGHT = 1.0, 0.25
 SPUN_EVIDENCE = 2.0  # gate: weighted always-form evidence at or above which a document is spun
 LOCAL_WINDOW = 120  # characters each side in which non-word spun forms count as nearby
 NEARBY_EVIDENCE = (-3.5, -0.5, 0.5, 1.0)  # by number of nearby non-word forms (0, 1, 2, 3+)
+SEGMENT_WEIGHT, SEGMENT_CAP = 0.6, 4.0  # per natural-log unit of the two readings' segmentation odds
 
 
 @dataclass
@@ -88,6 +92,8 @@ def site_logit(rule: SpinRule, before: str, after: str, table: SpinTable, docume
     if spun_stats and original_stats:
         logit += _neighbour(original_stats, spun_stats, before[-1:], after[:1])
     logit += _document(rule, original_rate, document)
+    gain = reading_gain(rule.spun, rule.original, before, after)
+    logit += max(-SEGMENT_CAP, min(SEGMENT_CAP, SEGMENT_WEIGHT * gain))
     return logit
 
 

@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..document import Document, Repair
+from .segmentation import phrase_holds
 from .evidence import LOCAL_WINDOW, DocumentEvidence, document_evidence, sigmoid, site_logit
 from .table import ALWAYS, CONTEXT, KEEP, SpinRule, SpinTable, default_table, parse_table
 
@@ -105,20 +106,28 @@ def _choose(spun: str, table: SpinTable, before: str, after: str, spun_document:
         return (rules[0], 0.99) if spun_document or not rules[0].real else None
     if not spun_document:
         return None
-    if any(before.endswith(prefix) and after.startswith(suffix) for prefix, suffix in table.guards.get(spun, ())):
+    if any(before.endswith(prefix) and after.startswith(suffix) and phrase_holds(spun, before, after, prefix, suffix)
+           for prefix, suffix in table.guards.get(spun, ())):
         return None
+    word_reading = _word_reading(table.word_cues.get(spun, ()), before, after)
     best = None
     for rule in rules:
         if rule.right is not None and not rule.right.search(after):
             continue
         if rule.left is not None and not rule.left.search(before):
             continue
-        logit = site_logit(rule, before, after, table, evidence, nearby)
+        logit = site_logit(rule, before, after, table, evidence, nearby) + word_reading
         if best is None or logit > best[1]:
             best = (rule, logit)
     if best is None:
         return None
     return best[0], min(CONTEXT_CEILING, sigmoid(best[1]))
+
+
+def _word_reading(cues, before: str, after: str) -> float:
+    """The strongest cue that the form is used as the word it is (事发住户, 险些被): a negative bias."""
+    return min((cue.bias for cue in cues if (cue.right is None or cue.right.search(after))
+                and (cue.left is None or cue.left.search(before))), default=0.0)
 
 
 def repair_document(document: Document, *, mode: str = "auto", threshold: float = DEFAULT_THRESHOLD,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-ALWAYS, CONTEXT, KEEP = "always", "context", "keep"
+ALWAYS, CONTEXT, KEEP, WORD = "always", "context", "keep", "word"
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class SpinTable:
     guards: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     stats: dict[str, FormStats] = field(default_factory=dict)
     always_pattern: re.Pattern | None = None
+    # spun form -> word rows: cues of its genuine reading (住户 after 事发), weighed as evidence, not a veto
+    word_cues: dict[str, list[SpinRule]] = field(default_factory=dict)
 
     def kind(self, spun: str) -> str:
         return self.rules[spun][0].rule
@@ -61,20 +63,27 @@ def parse_table(text: str, stats_text: str = "") -> SpinTable:
     rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
     rules: dict[str, list[SpinRule]] = {}
     keeps: list[str] = []
+    word_cues: dict[str, list[SpinRule]] = {}
     for row in rows:
         right, left = row.get("right") or "", row.get("left") or ""
         rule = SpinRule(spun=row["spun"], original=row["original"], rule=row["rule"], bias=float(row.get("bias") or 0),
                         right=re.compile(right) if right else None, left=re.compile(left) if left else None,
                         real=(row.get("real") or "").strip() == "1")
+        if rule.rule == WORD:
+            word_cues.setdefault(rule.spun, []).append(rule)
+            continue
         if rule.rule == KEEP:
             keeps.append(rule.spun)
         rules.setdefault(rule.spun, []).append(rule)
-    # Longest alternatives first: at one position the regex then takes the longest form.
-    alternation = "|".join(re.escape(s) for s in sorted(rules, key=len, reverse=True))
+    # Longest alternatives first: at one position the regex then takes the longest form. Keep-phrases are not
+    # scanned for: they guard the forms inside them where they read as words (群众文化, not 群众/文化交流).
+    scanned = [s for s, r in rules.items() if r[0].rule != KEEP]
+    alternation = "|".join(re.escape(s) for s in sorted(scanned, key=len, reverse=True))
     always = [s for s, r in rules.items() if r[0].rule == ALWAYS and not r[0].real]
     digest = hashlib.sha256((text + stats_text).encode("utf-8")).hexdigest()[:12]
     return SpinTable(rules, re.compile(alternation), digest, _guards(rules, keeps), parse_stats(stats_text),
-                     re.compile("|".join(re.escape(s) for s in sorted(always, key=len, reverse=True))) if always else None)
+                     re.compile("|".join(re.escape(s) for s in sorted(always, key=len, reverse=True))) if always else None,
+                     word_cues)
 
 
 def _guards(rules: dict[str, list[SpinRule]], keeps: list[str]) -> dict[str, list[tuple[str, str]]]:

@@ -1,0 +1,99 @@
+"""Segmentation evidence: does the sentence read as words with the spun form, or with the original?
+
+A unigram word model over jieba's dictionary (the best segmentation's log-probability, as jieba
+itself computes it) scores a short window around a site twice: as written and with the original
+put back. The two words' own frequencies are taken out again (the base rates are weighed
+elsewhere), so what remains is what the neighbours say:
+- 昨天下午 reads 昨天/下午; put 世界 for 天下 and the window falls apart (昨/世界/午): the spun-looking
+  form lies across a word boundary, it is no word here, keep it;
+- 一朝一夕 is one dictionary word (an idiom); 一旦一夕 is none: keep;
+- 职业技能学院 against 职业技术学院 (one dictionary word): restore, whatever keep-phrase 职业技能 says;
+- 群众举报 against 全球举报: both read as two words, so segmentation says nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+_CLAUSE_END = re.compile(r"[，,。．.！!？?；;：:、“”\"‘’'（）()《》\s]")
+WINDOW = 6  # characters of context on each side, within the clause
+MAX_WORD = 12
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[dict[str, int], float]:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ, math.log(jieba.dt.total)
+
+
+@lru_cache(maxsize=65536)
+def segment(text: str) -> tuple[float, tuple[int, ...]]:
+    """The best segmentation of `text`: its log-probability and the offsets where its words end
+    (unknown characters count as frequency 1)."""
+    freq, log_total = _dictionary()
+    n = len(text)
+    route: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        best = (-math.inf, i + 1)
+        for j in range(i + 1, min(n, i + MAX_WORD) + 1):
+            word = text[i:j]
+            count = freq.get(word)
+            if count is None and j > i + 1:
+                break  # jieba's dictionary holds every prefix of its words: nothing longer starts here
+            if count or j == i + 1:
+                best = max(best, (math.log(count or 1) - log_total + route[j][0], j))
+        route[i] = best
+    ends, i = [], 0
+    while i < n:
+        i = route[i][1]
+        ends.append(i)
+    return route[0][0], tuple(ends)
+
+
+def best_path(text: str) -> float:
+    """Log-probability of the best segmentation of `text`."""
+    return segment(text)[0]
+
+
+def is_word_span(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins and ends on word boundaries of the best segmentation of `text`."""
+    ends = segment(text)[1]
+    return (start == 0 or start in ends) and (end == len(text) or end in ends)
+
+
+def context(before: str, after: str, window: int = WINDOW) -> tuple[str, str]:
+    """The clause around a site, at most `window` characters each side."""
+    left = before[-window:] if window else ""
+    cut = [m.end() for m in _CLAUSE_END.finditer(left)]
+    left = left[cut[-1]:] if cut else left
+    right = after[:window]
+    stop = _CLAUSE_END.search(right)
+    return left, right[:stop.start()] if stop else right
+
+
+def reading_gain(spun: str, original: str, before: str, after: str) -> float:
+    """Log-odds (natural) that the neighbours favour reading `original` here over `spun`, beyond the two
+    words' own frequencies: negative where the spun form belongs to the words around it."""
+    left, right = context(before, after)
+    if not left and not right:
+        return 0.0
+    restored = best_path(left + original + right) - best_path(original)
+    kept = best_path(left + spun + right) - best_path(spun)
+    return restored - kept
+
+
+def phrase_holds(spun: str, before: str, after: str, prefix: str, suffix: str) -> bool:
+    """Whether the keep-phrase prefix+spun+suffix around a site is read as words of its own: 群众文化 holds in
+    群众文化活动 but not in 群众文化交流 (群众/文化交流), where it must not block the repair of 群众."""
+    left, right = context(before, after, WINDOW + max(len(prefix), len(suffix)))
+    if not left.endswith(prefix) or not right.startswith(suffix):
+        return False
+    text = left + spun + right
+    return is_word_span(text, len(left) - len(prefix), len(left) + len(spun) + len(suffix))
