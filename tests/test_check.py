@@ -106,7 +106,7 @@ def test_a_dropped_paragraph_is_reported_as_dropped(tmp_path):
     ("有逾越1万张A100芯片。", "It had more than ten thousand A100 chips."),
     ("日活已达2215万。", "Its daily active users reached 22,150,000."),
     ("是ChatGPT日活用户的41.6%。", "It was 41.6 per cent of ChatGPT's DAU."),
-    ("萤火二号投资达到10亿元。", "Fire-Flyer 2 cost $1.5bn less than feared: 1 billion yuan."),
+    ("萤火二号投资达到15亿美元。", "Fire-Flyer 2 cost $1.5bn."),
     ("OpenAI CEO山姆·奥尔特曼进行反思。", "OpenAI chief executive Sam Altman reflected."),
     ("仅用了18天。", "It needed only eighteen days."),
 ])
