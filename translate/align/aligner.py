@@ -25,6 +25,8 @@ MT_WEIGHT = 4.0
 PARTS_WEIGHT = 4.0
 LENGTH_FLOOR = 1e-4  # a half-finished paragraph is still its paragraph: the length tail is not Gaussian
 LOW_CONFIDENCE = 0.5
+BLANK_COST = 1.0  # a source paired with a blank left for it: far cheaper than a drop plus an addition
+BLOCKED = 50.0  # a link that cannot be (a blank inside a merge or split); finite, so that softmin stays defined
 MERGE_EVIDENCE = 1.0  # how much better one source alone must fit a target for a 2-1 link to be a drop
 POSTERIOR_BAND = 6  # cells either side of the best path that the posteriors sum over
 TEMPERATURE = 2.0  # how flat the posterior over alignments is; costs are roughly -log P
@@ -57,6 +59,7 @@ class Side:
     length: float
     anchors: frozenset
     words: frozenset = frozenset()
+    blank: bool = False  # a blank paragraph of the translation that stands for a missing one
 
 
 def chinese_side(text: str, term_targets: list[str] = ()) -> Side:
@@ -68,6 +71,8 @@ def chinese_side(text: str, term_targets: list[str] = ()) -> Side:
 
 
 def english_side(text: str) -> Side:
+    if not text.strip():
+        return Side(1.0, frozenset(), blank=True)
     words = set(_EN_WORD.findall(text.lower()))
     numbers = {_number_key(v) for v in target_values(text)}
     return Side(max(len(text), 1.0), frozenset(numbers), frozenset(words | numbers))
@@ -103,6 +108,7 @@ class Aligner:
         self.variance = 3.0 * self.ratio  # measured on a zh -> en news translation: about 2.7 x ratio
         n, m = len(sources), len(targets)
         self.band = band or 20 + abs(n - m) + int(0.005 * max(n, m))
+        self._blanks = any(t.blank for t in targets)
 
     def length_probability(self, source_length: float, target_length: float) -> float:
         if source_length == 0 or target_length == 0:
@@ -136,6 +142,9 @@ class Aligner:
 
     def cost(self, i: int, j: int, di: int, dj: int) -> float:
         """Cost of the link that ends at source i and target j and spans di sources, dj targets."""
+        if dj and self._blanks and any(t.blank for t in self.targets[j - dj:j]):
+            # A blank left for a missing paragraph stands for exactly one source paragraph, or for none.
+            return _PRIOR[(1, 1)] + BLANK_COST if (di, dj) == (1, 1) else _PRIOR[(0, 1)] if di == 0 else BLOCKED
         source_length = self._source_prefix[i] - self._source_prefix[i - di]
         target_length = self._target_prefix[j] - self._target_prefix[j - dj]
         cost = _PRIOR[(di, dj)] - math.log(self.length_probability(source_length, target_length))
@@ -256,6 +265,8 @@ class Aligner:
         a link that other alignments of nearly the same cost do not share is in doubt."""
         if i0 == i1 or j0 == j1:
             confidence = 0.3
+        elif any(t.blank for t in self.targets[j0:j1]):
+            confidence = posterior  # the translator marked the place: only other alignments put it in doubt
         else:
             source_length = self._source_prefix[i1] - self._source_prefix[i0]
             target_length = self._target_prefix[j1] - self._target_prefix[j0]

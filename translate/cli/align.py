@@ -39,7 +39,8 @@ def align(source, target, out, formats, layout, force, xliff_version_, glossarie
         summary = result.summary
         click.echo(f"{source}: {summary['blocks']} blocks, {summary['links']} links, "
                    f"{summary['low_confidence']} low-confidence, {summary['dropped']} dropped, "
-                   f"{summary['added']} added; QA: {summary['errors']} error(s), {summary['warnings']} warning(s)",
+                   f"{summary['added']} added, {summary['merged']} merged, {summary['split']} split, "
+                   f"{summary['blank']} blank; QA: {summary['errors']} error(s), {summary['warnings']} warning(s)",
                    err=True)
     for path in result.outputs:
         click.echo(str(path))
@@ -50,14 +51,18 @@ def align(source, target, out, formats, layout, force, xliff_version_, glossarie
 @click.argument("translation")
 @output_options
 @glossary_option
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="The lowest severity that fails the check (exit 1): warning for stricter desks.")
 @common
-def check(source, translation, out, formats, layout, force, glossaries, quiet, debug):
+def check(source, translation, out, formats, layout, force, glossaries, fail_on, quiet, debug):
     """Check a human or vendor TRANSLATION of SOURCE: align them, then run every QA check.
 
-    Numbers (with their scale), years, counts and percentages; Latin tokens; glossary terms and
-    names; Chinese left in; repetition; empty, cut-off or dropped paragraphs. The flags go into
-    the same files as `translate align` writes (DOCX comments, Markdown notes, JSON "flags").
-    Exit status: 0 no error flag, 1 error flags (warnings alone do not fail), 2 bad input.
+    Numbers (with their scale, dates with month names, ordinals, numbers in words) and numbers the
+    translation adds; Latin tokens; glossary terms and names (a short form after the full one is
+    fine); Chinese left in; repetition; empty, cut-off, dropped, merged, split or blank paragraphs.
+    The flags go into the same files as `translate align` writes (DOCX comments, Markdown notes,
+    JSON "flags"). Exit status: 0 no error flag, 1 error flags (with --fail-on warning: any
+    warning too), 2 bad input.
 
     \b
     Example:
@@ -75,11 +80,12 @@ def check(source, translation, out, formats, layout, force, glossaries, quiet, d
             click.echo(f"{translation}: paragraph {number} ({block_id}): {severity} [{code}] {message}", err=True)
         codes = ", ".join(f"{code} {count}" for code, count in summary["codes"].items())
         click.echo(f"{translation}: {summary['blocks']} blocks, {summary['errors']} error(s), "
-                   f"{summary['warnings']} warning(s), {summary['dropped']} dropped, {summary['added']} added"
+                   f"{summary['warnings']} warning(s), {summary['dropped']} dropped, {summary['added']} added, "
+                   f"{summary['merged']} merged, {summary['split']} split, {summary['blank']} blank"
                    + (f" ({codes})" if codes else ""), err=True)
     for path in result.outputs:
         click.echo(str(path))
-    if result.failed:
+    if result.fails_on(fail_on):
         click.get_current_context().exit(1)
 
 

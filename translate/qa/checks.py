@@ -176,6 +176,8 @@ def check_links(blocks: list[Block], links: list, matcher: TermMatcher | None) -
         if not link.source or not link.target:
             continue
         first = blocks[link.source[0]]
+        if not first.translation.strip() and any(f.code == "empty" for f in first.flags):
+            continue  # a blank left for it: flagged as such when the translation was filled in
         if len(link.source) == 1:
             check_translation(first, matcher, ratio, names)
             continue

@@ -36,8 +36,7 @@ _MULTIPLES = {"once": 1, "single": 1, "twice": 2, "double": 2, "doubled": 2, "do
               "thrice": 3, "triple": 3, "tripled": 3, "treble": 3, "trebled": 3, "quadruple": 4, "quadrupled": 4,
               "decade": 10, "dozen": 12, "noon": 12, "midnight": 24}
 _PER_COUNT = {"decade": 10, "decades": 10, "dozen": 12, "dozens": 12}  # two decades = 20
-_FRACTIONS = {"half": (Decimal("0.5"), Decimal(50)), "quarter": (Decimal("0.25"), Decimal(25)),
-              "quarters": (Decimal("0.25"), Decimal(25))}
+_FRACTIONS = {"half": Decimal("0.5"), "halved": Decimal("0.5"), "quarter": Decimal("0.25")}
 MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october "
                                      "november december".split(), 1)}
 _MONTH_SHORT = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -73,6 +72,7 @@ class EnglishNumbers:
     values: set[Decimal] = field(default_factory=set)
     figures: list[Figure] = field(default_factory=list)
     weekday: bool = False  # the text names a day of the week (news often gives it instead of the date)
+    shares: set[Decimal] = field(default_factory=set)  # percentages said as fractions: half (50), a quarter (25)
 
 
 def read_english_numbers(text: str) -> EnglishNumbers:
@@ -125,8 +125,9 @@ def _read_words(text: str, found: EnglishNumbers) -> None:
             found.weekday = True
         if low in _MULTIPLES:
             found.values.add(Decimal(_MULTIPLES[low]))
-        if low in _FRACTIONS:
-            found.values.update(_FRACTIONS[low])
+        if low in _FRACTIONS and (low != "quarter" or k and lowered[k - 1] in ("a", "one")):
+            found.values.add(_FRACTIONS[low])  # not "the third quarter"
+            found.shares.add(_FRACTIONS[low] * 100)
         fold = _FOLD.match(low)
         if fold and fold.group(1) in _UNITS:
             found.values.add(Decimal(_UNITS[fold.group(1)]))
@@ -196,7 +197,8 @@ def _add_run(words, lowered, k: int, end: int, text: str, found: EnglishNumbers)
     if nxt == "half" and run[-1] in _ORDINALS:
         found.values.update(Decimal(v) for v in _HALF_MONTHS.get(_ORDINALS[run[-1]], ()))
     if nxt in ("quarter", "quarters") and run[-1] not in _ORDINALS:  # three quarters
-        found.values.update((Decimal(count) / 4, Decimal(count) * 25))
+        found.values.add(Decimal(count) / 4)
+        found.shares.add(Decimal(count) * 25)
     if run == ["a"] or run == ["an"]:
         return
     found.values.add(Decimal(count))

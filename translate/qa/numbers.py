@@ -32,7 +32,7 @@ class SourceNumber:
     value: Decimal
     start: int
     end: int
-    role: str = ""  # "year", "month" or "day" where a date unit (年, 月, 日) follows
+    role: str = ""  # "year", "month" or "day" where a date unit (年, 月, 日) follows; "percent" before %
 
 
 @dataclass
@@ -91,6 +91,8 @@ def source_values(text: str) -> list[tuple[str, Decimal]]:
 def _date_role(text: str, end: int, value: Decimal) -> str:
     unit = text[end:end + 1]
     whole = value == value.to_integral_value()
+    if unit in ("%", "％"):
+        return "percent"
     if unit == "年" and whole:
         return "year"
     if unit == "月" and whole and 1 <= value <= 12:
@@ -111,7 +113,8 @@ def missing_numbers(source: str, translation: str) -> list[tuple[str, Decimal]]:
     a weekday ("on Monday" for 1月15日) are stated: that is how English news dates the recent past."""
     english = read_english_numbers(translation)
     return [(n.text, n.value) for n in source_numbers(source)
-            if n.value not in english.values and not (english.weekday and n.role in ("day", "month"))]
+            if n.value not in english.values and not (english.weekday and n.role in ("day", "month"))
+            and not (n.role == "percent" and n.value in english.shares)]
 
 
 def added_numbers(source: str, translation: str, glossary_targets: list[str] = ()) -> list[Figure]:
