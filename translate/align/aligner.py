@@ -20,12 +20,14 @@ __all__ = ["Aligner", "Link", "Side", "align_sentences", "chinese_side", "englis
 _PRIOR = {(1, 1): -math.log(0.89), (1, 0): -math.log(0.0099), (0, 1): -math.log(0.0099),
           (2, 1): -math.log(0.089), (1, 2): -math.log(0.089)}
 ANCHOR_WEIGHT = 8.0
-# The dictionary score (Hunalign-style): right pairs have about 45% of their glossed source words in the
-# English, wrong ones about 6%; the midpoint between them costs nothing. A paragraph with fewer than
-# DICT_WORDS glossed words gets proportionally less say.
+# The dictionary score (Hunalign-style), less than zero where the dictionary finds much of the source in
+# the target: right pairs have about 45% of their glossed source words in the English, wrong ones about
+# 6%; the midpoint between them costs nothing. A paragraph with fewer than DICT_WORDS glossed words gets
+# proportionally less say.
 DICT_WEIGHT = 8.0
 DICT_MIDPOINT = 0.2
 DICT_WORDS = 10
+VOUCHED_LENGTH = 0.5  # how much of the worst length cost a pair the dictionary fully vouches for is spared
 LEXICAL_GOOD = 0.35  # in a link's confidence, this share of dictionary words found counts as full agreement
 # A part of a merge or split matching this share of dictionary words is shown in full; one matching no more
 # than PART_FLOOR (what an unrelated paragraph matches by chance) is not shown at all.
@@ -143,14 +145,6 @@ class Aligner:
                 words += self.sources[i].glossed
         return covered, words
 
-    def lexical_cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        """Less than zero where the dictionary finds much of the source in the target, more where it finds
-        little; scaled down for paragraphs with few dictionary words."""
-        covered, words = self.lexical(i0, i1, j0, j1)
-        if not words:
-            return 0.0
-        return DICT_WEIGHT * min(1.0, words / DICT_WORDS) * (DICT_MIDPOINT - covered / words)
-
     def parts_covered(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """In a merge or split, how well each part on the longer side shows the other side: its anchors,
         or the share of dictionary words it matches (PART_COVERAGE and more counts fully). A paragraph
@@ -187,12 +181,22 @@ class Aligner:
             return cost
         source_length = self._source_prefix[i] - self._source_prefix[i - di]
         target_length = self._target_prefix[j] - self._target_prefix[j - dj]
-        cost = _PRIOR[(di, dj)] - math.log(self.length_probability(source_length, target_length))
+        length_cost = -math.log(self.length_probability(source_length, target_length))
+        cost = _PRIOR[(di, dj)]
         agree = self.agreement(i - di, i, j - dj, j)
         if agree is not None:
             cost += ANCHOR_WEIGHT * (0.5 - agree)
+        if any(t.caption for t in self.targets[j - dj:j]) and not any(s.caption for s in self.sources[i - di:i]):
+            cost += ANCHOR_WEIGHT * 0.5  # a caption of the translation for a source that is none
         if self._lexicon:
-            cost += self.lexical_cost(i - di, i, j - dj, j)
+            covered, words = self.lexical(i - di, i, j - dj, j)
+            if words:
+                cost += DICT_WEIGHT * min(1.0, words / DICT_WORDS) * (DICT_MIDPOINT - covered / words)
+                # A pair the dictionary vouches for is that pair however short its translation (cut off,
+                # half rendered): the length is then QA's to report, and costs the aligner less.
+                vouched = min(1.0, words / DICT_WORDS) * min(1.0, covered / words / LEXICAL_GOOD)
+                length_cost = min(length_cost, -math.log(LENGTH_FLOOR) * (1.0 - VOUCHED_LENGTH * vouched))
+        cost += length_cost
         if di + dj > 2:
             cost += PARTS_WEIGHT * (1.0 - self.parts_covered(i - di, i, j - dj, j))
         if self._lexicon:  # not in the rough pass, whose costs are not the final ones

@@ -33,9 +33,9 @@ class CheckResult:
         return self.failed or (severity == "warning" and self.summary["warnings"] > 0)
 
 
-def check_files(source_path: str, translation_path: str, options) -> CheckResult:
+def check_files(source_path: str, translation_path: str, options, *, omissions: bool = True) -> CheckResult:
     """Align TRANSLATION to SOURCE, QA every pair, write align's outputs with the flags in them."""
-    result = align_files(source_path, translation_path, options)
+    result = align_files(source_path, translation_path, options, omissions=omissions)
     blocks = result.document.blocks
     flags = [(number, b.id, f) for number, b in enumerate(blocks, 1) for f in b.flags
              if f.severity in ("error", "warning")]
@@ -45,8 +45,10 @@ def check_files(source_path: str, translation_path: str, options) -> CheckResult
     return CheckResult(result.outputs, summary, problems)
 
 
-def align_files(source_path: str, target_path: str, options, *, mt: bool = False, load_engine=None):
-    """Align TARGET's paragraphs to SOURCE's blocks and write the bilingual outputs of `translate run`."""
+def align_files(source_path: str, target_path: str, options, *, mt: bool = False, load_engine=None,
+                omissions: bool = True):
+    """Align TARGET's paragraphs to SOURCE's blocks and write the bilingual outputs of `translate run`.
+    `omissions`: also flag sentences the translation seems to leave out (CC-CEDICT coverage)."""
     from ..errors import InputError
     from ..glossary.model import load_glossaries
     from ..memory.tm import TranslationMemory
@@ -80,7 +82,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
         machine = [english_side(o if isinstance(o, str) else "") for o in (outputs[b.text] for b in blocks)]
     links = Aligner(sources, [english_side(p) for p in paragraphs], machine).align()
     _fill_blocks(blocks, paragraphs, links)
-    check_links(blocks, links, matcher)  # the MT path's QA on each aligned pair
+    check_links(blocks, links, matcher, omissions)  # the MT path's QA on each aligned pair
     from ..qa.checks import ForbiddenTerms
 
     forbidden = ForbiddenTerms(glossary.entries)

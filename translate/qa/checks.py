@@ -165,10 +165,10 @@ def _check_length(block: Block, source: str, translation: str, expected_ratio: f
         block.flag("length", "warning", f"the translation is unusually long ({ratio:.1f} characters per source character)")
 
 
-def check_links(blocks: list[Block], links: list, matcher: TermMatcher | None) -> None:
+def check_links(blocks: list[Block], links: list, matcher: TermMatcher | None, omissions: bool = False) -> None:
     """The QA checks of the MT path on each aligned pair. Merged blocks are checked as one text
     against their shared translation, the flags going to the first; dropped blocks carry their
-    alignment flag only."""
+    alignment flag only. `omissions`: also look for sentences left out (qa.omission)."""
     linked = [blocks[i] for link in links if link.target for i in link.source]
     ratio = sum(len(b.translation) for b in linked) / max(1, sum(len(b.text) for b in linked))
     names = NameMentions()
@@ -180,6 +180,10 @@ def check_links(blocks: list[Block], links: list, matcher: TermMatcher | None) -
             continue  # a blank left for it: flagged as such when the translation was filled in
         if len(link.source) == 1:
             check_translation(first, matcher, ratio, names)
+            if omissions:
+                from .omission import check_omissions
+
+                check_omissions(first)
             continue
         merged = Block(first.id, first.kind, "".join(blocks[i].text for i in link.source), translation=first.translation)
         check_translation(merged, matcher, ratio, names)
