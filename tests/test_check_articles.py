@@ -28,6 +28,7 @@ PLANTED = [
     ("check-rates", 3, "third cut", "fourth cut", "number", "error"),
     ("check-rates", 4, "from January 25", "from January 28", "number", "error"),
     ("check-rates", 6, "loan prime rates", "benchmark lending rates", "term-missing", "warning"),
+    ("check-rates", 6, "Wang expects", "Wang Ching expects", "name-inconsistent", "warning"),  # Wang Qing before
     ("check-rates", 9, "On Friday the Shanghai", "The Shanghai", "number", "error"),
     ("check-rates", 10, " to exceed 6 trillion yuan.", " to", "truncated", "error"),
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .aligner import LOW_CONFIDENCE, Aligner, Link, align_sentences, chinese_side, english_side
+from .aligner import LOW_CONFIDENCE, Aligner, Link, align_sentences, chinese_side, english_sentences, english_side
 
 
 @dataclass
@@ -33,9 +33,11 @@ class CheckResult:
         return self.failed or (severity == "warning" and self.summary["warnings"] > 0)
 
 
-def check_files(source_path: str, translation_path: str, options, *, omissions: bool = True) -> CheckResult:
-    """Align TRANSLATION to SOURCE, QA every pair, write align's outputs with the flags in them."""
-    result = align_files(source_path, translation_path, options, omissions=omissions)
+def check_files(source_path: str, translation_path: str, options, *, omissions: bool = True,
+                tm: str | None = None) -> CheckResult:
+    """Align TRANSLATION to SOURCE, QA every pair, write align's outputs with the flags in them. With `tm`
+    (a translation memory, only read), also check consistency against it."""
+    result = align_files(source_path, translation_path, options, omissions=omissions, compare_tm=tm)
     blocks = result.document.blocks
     flags = [(number, b.id, f) for number, b in enumerate(blocks, 1) for f in b.flags
              if f.severity in ("error", "warning")]
@@ -46,9 +48,10 @@ def check_files(source_path: str, translation_path: str, options, *, omissions: 
 
 
 def align_files(source_path: str, target_path: str, options, *, mt: bool = False, load_engine=None,
-                omissions: bool = True):
+                omissions: bool = True, compare_tm: str | None = None):
     """Align TARGET's paragraphs to SOURCE's blocks and write the bilingual outputs of `translate run`.
-    `omissions`: also flag sentences the translation seems to leave out (CC-CEDICT coverage)."""
+    `omissions`: also flag sentences the translation seems to leave out (CC-CEDICT coverage). Consistency
+    is checked across the article and against `compare_tm`, or else options.tm_path before pairs are added."""
     from ..errors import InputError
     from ..glossary.model import load_glossaries
     from ..memory.tm import TranslationMemory
@@ -88,6 +91,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     forbidden = ForbiddenTerms(glossary.entries)
     for block in blocks:
         forbidden.check(block)
+    _check_consistency(document, blocks, links, compare_tm or options.tm_path)
     for block in document.blocks:
         if not block.kind.translatable:
             block.translation, block.origin = block.source, "copy"
@@ -144,6 +148,38 @@ def translation_paragraphs(path: str) -> list[str]:
         out += [""] * max(0, (gap - usual) // (usual + 1))
         out.append(paragraph)
     return out
+
+
+def _check_consistency(document, blocks, links: list[Link], tm_path: str | None) -> None:
+    """Xbench-style consistency: sentences (from the sentence links) and paragraphs, names, the memory."""
+    from pathlib import Path
+
+    from ..qa.consistency import Unit, check_consistency
+    from ..segment import segment_text
+
+    number = {id(b): k for k, b in enumerate(document.blocks, 1)}
+    units = []
+    for link in links:
+        if len(link.source) != 1 or not link.target or not blocks[link.source[0]].translation.strip():
+            continue
+        block = blocks[link.source[0]]
+        pairs = {(block.text, block.translation)}
+        if link.sentences:
+            zh, en = [s.text for s in segment_text(block.text)], english_sentences(block.translation)
+            pairs |= {(zh[s["source"][0]], en[s["target"][0]]) for s in link.sentences
+                      if len(s["source"]) == 1 and len(s["target"]) == 1}
+        units += [Unit(block, number[id(block)], source, target) for source, target in sorted(pairs)]
+    memory = []
+    if tm_path and Path(tm_path).exists():
+        from ..memory.tm import TranslationMemory
+
+        tm = TranslationMemory(tm_path)
+        try:
+            memory = [(source, target) for source, target, _ in tm.entries()]
+        finally:
+            tm.close()
+    names = {hit.source for b in blocks for hit in b.terms if hit.kind == "name"}
+    check_consistency(units, memory, names)
 
 
 def _blank(link: Link, paragraphs: list[str]) -> bool:
