@@ -96,6 +96,7 @@ class Aligner:
         self.band = band or 20 + abs(n - m) + int(0.005 * max(n, m))
         self._blanks = any(t.blank for t in targets)
         self._lexicon = any(s.glossed for s in sources)
+        self._captions = any(t.caption for t in targets)
         self._masks: dict[int, int] = {}
         self._costs: dict[int, float] = {}  # the search's link costs, for the posteriors to reuse
         self._width = m + 1
@@ -186,7 +187,8 @@ class Aligner:
         agree = self.agreement(i - di, i, j - dj, j)
         if agree is not None:
             cost += ANCHOR_WEIGHT * (0.5 - agree)
-        if any(t.caption for t in self.targets[j - dj:j]) and not any(s.caption for s in self.sources[i - di:i]):
+        if self._captions and any(t.caption for t in self.targets[j - dj:j]) \
+                and not any(s.caption for s in self.sources[i - di:i]):
             cost += ANCHOR_WEIGHT * 0.5  # a caption of the translation for a source that is none
         if self._lexicon:
             covered, words = self.lexical(i - di, i, j - dj, j)
@@ -224,7 +226,11 @@ class Aligner:
         # One dict per source row holding only the band: memory and time grow linearly.
         rows: list[dict[int, tuple[float, int, int]]] = [dict() for _ in range(n + 1)]
         rows[0][0] = (0.0, 0, 0)
-        moves = list(_PRIOR)
+        # The least each move can cost (its prior, the offset, every bonus taken): a move whose least cost
+        # cannot beat the best found so far for the cell is not costed at all.
+        floors = {(di, dj): _PRIOR[(di, dj)] + STEP_OFFSET * (di + dj) - (2 * STEP_OFFSET if di and dj else 0.0)
+                  for di, dj in _PRIOR}
+        moves = [(di, dj, floors[(di, dj)]) for di, dj in _PRIOR]
         cost = self.cost
         for i in range(n + 1):
             row = rows[i]
@@ -233,11 +239,11 @@ class Aligner:
                 if i == 0 and j == 0:
                     continue
                 best_total, best_move = math.inf, None
-                for di, dj in moves:
+                for di, dj, floor in moves:
                     if i < di or j < dj:
                         continue
                     previous = rows[i - di].get(j - dj)
-                    if previous is None or previous[0] >= best_total:
+                    if previous is None or previous[0] + floor >= best_total:
                         continue
                     total = previous[0] + cost(i, j, di, dj) + STEP_OFFSET * (di + dj)
                     if total < best_total:
