@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .paths import corridor, phi, prefix_sums, softmin
 from .sides import Side, chinese_side, english_sentences, english_side
 
 __all__ = ["Aligner", "Link", "Side", "align_sentences", "chinese_side", "english_sentences", "english_side"]
@@ -69,23 +70,6 @@ class Link:
         return data
 
 
-def _prefix(values: list[float]) -> list[float]:
-    sums = [0.0]
-    for value in values:
-        sums.append(sums[-1] + value)
-    return sums
-
-
-def _softmin(costs: list[float]) -> float:
-    """-T log sum exp(-cost / T): the cost of all the ways together."""
-    low = min(costs)
-    return low - TEMPERATURE * math.log(sum(math.exp((low - c) / TEMPERATURE) for c in costs))
-
-
-def _phi(x: float) -> float:
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-
 class Aligner:
     def __init__(self, sources: list[Side], targets: list[Side], mt: list[Side] | None = None, band: int | None = None):
         self.sources, self.targets, self.mt = sources, targets, mt
@@ -105,7 +89,7 @@ class Aligner:
         if source_length == 0 or target_length == 0:
             return 1.0  # a dropped or added paragraph: its prior alone says how rare that is
         delta = (target_length - self.ratio * source_length) / math.sqrt(source_length * self.variance)
-        return max(2.0 * (1.0 - _phi(abs(delta))), LENGTH_FLOOR)
+        return max(2.0 * (1.0 - phi(abs(delta))), LENGTH_FLOOR)
 
     def agreement(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
         """Share of the source's anchors (and MT words) found in the target, or None if no evidence."""
@@ -207,8 +191,8 @@ class Aligner:
 
     def align(self) -> list[Link]:
         n, m = len(self.sources), len(self.targets)
-        self._source_prefix = _prefix([s.length for s in self.sources])
-        self._target_prefix = _prefix([t.length for t in self.targets])
+        self._source_prefix = prefix_sums([s.length for s in self.sources])
+        self._target_prefix = prefix_sums([t.length for t in self.targets])
         slope = m / n if n else 1.0
         band = [(max(0, round(i * slope) - self.band), min(m, round(i * slope) + self.band)) for i in range(n + 1)]
         if self._lexicon and n * (2 * self.band + 1) > LARGE_SEARCH:
@@ -217,7 +201,7 @@ class Aligner:
             self._lexicon = False
             rough = self._search(band)
             self._lexicon = True
-            band = _corridor(self._path(rough, n, m), n, m, CORRIDOR)
+            band = corridor(self._path(rough, n, m), n, m, CORRIDOR)
         return self._trace(self._search(band), n, m)
 
     def _search(self, band: list[tuple[int, int]]) -> list[dict[int, tuple[float, int, int]]]:
@@ -294,7 +278,7 @@ class Aligner:
                 totals = [before[i - di][j - dj] + cost(i, j, di, dj) for di, dj in _PRIOR
                           if i >= di and j - dj in before[i - di]]
                 if totals and (i, j) != (0, 0):
-                    before[i][j] = _softmin(totals)
+                    before[i][j] = softmin(totals, TEMPERATURE)
         after: list[dict[int, float]] = [dict() for _ in range(n + 1)]
         after[n][m] = 0.0
         for i in range(n, -1, -1):
@@ -302,7 +286,7 @@ class Aligner:
                 totals = [cost(i + di, j + dj, di, dj) + after[i + di][j + dj] for di, dj in _PRIOR
                           if i + di <= n and j + dj in after[i + di]]
                 if totals and (i, j) != (n, m):
-                    after[i][j] = _softmin(totals)
+                    after[i][j] = softmin(totals, TEMPERATURE)
         return before, after
 
     def _split_doubtful_merges(self, links: list[Link]) -> list[Link]:
@@ -356,16 +340,6 @@ class Aligner:
                 confidence *= 0.9 * self.parts_covered(i0, i1, j0, j1)
             confidence *= posterior
         return Link(list(range(i0, i1)), list(range(j0, j1)), confidence, posterior=posterior)
-
-
-def _corridor(steps, n: int, m: int, width: int) -> list[tuple[int, int]]:
-    """For each source row, the target cells within `width` of the path's cells in that row."""
-    low, high = [m] * (n + 1), [0] * (n + 1)
-    low[0] = high[0] = 0
-    for i, j, di, dj in steps:
-        for row in range(i - di, i + 1):
-            low[row], high[row] = min(low[row], j - dj), max(high[row], j)
-    return [(max(0, lo - width), min(m, hi + width)) for lo, hi in zip(low, high)]
 
 
 def _part_score(anchors_shown: bool | None, lexical: tuple[int, int]) -> float | None:
