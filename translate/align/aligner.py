@@ -42,8 +42,9 @@ LARGE_SEARCH, CORRIDOR = 20_000, 8
 STEP_OFFSET = (ANCHOR_WEIGHT * 0.5 + DICT_WEIGHT * (1.0 - DICT_MIDPOINT)) / 2
 MT_WEIGHT = 4.0
 # A merge or split whose parts do not each show the other side's anchors is likely a drop or an
-# addition beside a 1-1 link. Weight and temperature were set on the example article's edit
-# sweep (translate bench --align), keeping the 100-paragraph test pairs at 95% or better.
+# addition beside a 1-1 link. Weights and temperature were set on the edit sweep of the example
+# article and of two articles of other domains (translate bench --align), keeping the 100-paragraph
+# test pairs at 95% or better.
 PARTS_WEIGHT = 6.0
 LENGTH_FLOOR = 1e-4  # a half-finished paragraph is still its paragraph: the length tail is not Gaussian
 LOW_CONFIDENCE = 0.5
