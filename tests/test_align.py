@@ -101,3 +101,21 @@ def test_a_drop_is_a_1_0_link_not_a_merge_unless_length_says_merge():
     merged = [en for _, en in pairs[:27]] + [pairs[27][1] + " " + pairs[28][1]] + [en for _, en in pairs[29:]]
     links = Aligner(*sides(source, merged)).align()
     assert ([27, 28], [27]) in [(link.source, link.target) for link in links]
+
+
+def test_the_dictionary_score_lowers_the_share_of_wrong_links_in_the_edit_sweep():
+    from translate.align.evaluation import ARTICLES, calibration
+
+    for articles in (ARTICLES[:1], ARTICLES[1:]):  # the example article, and two articles of other domains
+        without = calibration(articles=articles, dictionary=False)
+        with_dictionary = calibration(articles=articles, dictionary=True)
+        assert with_dictionary["wrong_link_share"] < without["wrong_link_share"], articles
+        assert with_dictionary["right_links_warned"] <= without["right_links_warned"]
+
+
+def test_a_blank_target_stands_for_exactly_one_source_paragraph():
+    pairs = parallel_paragraphs()[:12]
+    target = [en for _, en in pairs]
+    target[6] = ""
+    links = Aligner(*sides([zh for zh, _ in pairs], target)).align()
+    assert [(link.source, link.target) for link in links] == [([k], [k]) for k in range(12)]

@@ -106,7 +106,7 @@ def test_a_dropped_paragraph_is_reported_as_dropped(tmp_path):
     ("有逾越1万张A100芯片。", "It had more than ten thousand A100 chips."),
     ("日活已达2215万。", "Its daily active users reached 22,150,000."),
     ("是ChatGPT日活用户的41.6%。", "It was 41.6 per cent of ChatGPT's DAU."),
-    ("萤火二号投资达到10亿元。", "Fire-Flyer 2 cost $1.5bn less than feared: 1 billion yuan."),
+    ("萤火二号投资达到15亿美元。", "Fire-Flyer 2 cost $1.5bn."),
     ("OpenAI CEO山姆·奥尔特曼进行反思。", "OpenAI chief executive Sam Altman reflected."),
     ("仅用了18天。", "It needed only eighteen days."),
 ])
@@ -177,3 +177,30 @@ def test_a_translation_reused_from_the_tm_is_checked_not_retranslated(tmp_path, 
     assert ("number", "error") in {(f.code, f.severity) for f in users.flags}
     asked = " ".join(text for call in engine.calls for text in call)
     assert "幻方" not in asked and "2215" not in asked and storm.origin == "mt"
+
+
+def test_a_damaged_cluster_attributes_each_error_to_its_own_block(tmp_path):
+    """Side by side: a legitimate split, an omitted paragraph, a looping sentence, a caption with a wrong
+    name, a truncation and a dropped sentence. The dictionary score and the caption anchor keep every
+    block on its own translation, so each error lands on its own block."""
+    lines = reference()
+    first, rest = lines[30].split(". ", 1)
+    damaged = lines[:30] + [first + ".", rest]  # 30: split in two, fairly
+    # 31: omitted
+    damaged.append(lines[32].replace("is built.", "is built, built, built, built."))  # 32: a loop
+    damaged.append(lines[33].replace("High-Flyer", "Magic Square"))  # 33: the caption's name is wrong
+    damaged.append(lines[34][:lines[34].index("assemble a team quickly and") + 27])  # 34: cut off after "and"
+    damaged.append(lines[35].replace(" Everyone has their own growth path and comes with their own ideas, so there "
+                                     "is no need to push them.", ""))  # 35: a sentence dropped
+    damaged += lines[36:]
+    result, out = run_check(tmp_path, damaged)
+    blocks = blocks_of(out)
+    expected = {30: "align-split", 31: "align-dropped", 32: "repetition", 33: "name-missing", 34: "truncated",
+                35: "omission"}
+    for index, code in expected.items():
+        assert code in {f["code"] for f in blocks[index]["flags"]}, (index, blocks[index]["flags"])
+    for index in (32, 33, 34, 35):  # each keeps its own (damaged) translation
+        assert blocks[index]["translation"] == damaged[index], index
+    assert blocks[31]["translation"] == ""
+    errors = {k for k, b in enumerate(blocks) for f in b["flags"] if f["severity"] == "error"}
+    assert errors == {32, 33, 34}

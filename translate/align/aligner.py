@@ -3,34 +3,56 @@
 A banded dynamic programme in the manner of Gale and Church (1993): each link type (1-1, 1-2,
 2-1, 1-0, 0-1) costs its prior plus how unlikely its length ratio is, less what the two sides
 share: numbers normalised across notations (2215万 = 22.15 million), Latin tokens, glossary
-targets, and, with --mt, words shared with a machine translation of the source (Bleualign-style).
+targets, the source words whose CC-CEDICT glosses the English has (Hunalign-style), and, with
+--mt, words shared with a machine translation of the source (Bleualign-style).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
-from ..qa.numbers import source_values, target_values
+from .paths import corridor, phi, prefix_sums, softmin
+from .sides import Side, chinese_side, english_sentences, english_side
+
+__all__ = ["Aligner", "Link", "Side", "align_sentences", "chinese_side", "english_sentences", "english_side"]
 
 # Gale & Church's priors for link types, as costs (-log P).
 _PRIOR = {(1, 1): -math.log(0.89), (1, 0): -math.log(0.0099), (0, 1): -math.log(0.0099),
           (2, 1): -math.log(0.089), (1, 2): -math.log(0.089)}
 ANCHOR_WEIGHT = 8.0
+# The dictionary score (Hunalign-style), less than zero where the dictionary finds much of the source in
+# the target: right pairs have about 45% of their glossed source words in the English, wrong ones about
+# 6%; the midpoint between them costs nothing. A paragraph with fewer than DICT_WORDS glossed words gets
+# proportionally less say.
+DICT_WEIGHT = 8.0
+DICT_MIDPOINT = 0.2
+DICT_WORDS = 10
+VOUCHED_LENGTH = 0.5  # how much of the worst length cost a pair the dictionary fully vouches for is spared
+LEXICAL_GOOD = 0.35  # in a link's confidence, this share of dictionary words found counts as full agreement
+# A part of a merge or split matching this share of dictionary words is shown in full; one matching no more
+# than PART_FLOOR (what an unrelated paragraph matches by chance) is not shown at all.
+PART_COVERAGE, PART_FLOOR = 0.3, 0.1
+PART_WORDS = 3  # fewer glossed words than this tell nothing about a part
+# Above this many cells, the dictionary search runs in a corridor of CORRIDOR cells around the path found
+# without it (a 5,000-paragraph text: 101 cells a row become about 17).
+LARGE_SEARCH, CORRIDOR = 20_000, 8
+# Added per paragraph a link covers, in the search only: every path to a cell covers the same paragraphs,
+# so the best path is unchanged, and no link costs less than zero, which the search's pruning needs.
+STEP_OFFSET = (ANCHOR_WEIGHT * 0.5 + DICT_WEIGHT * (1.0 - DICT_MIDPOINT)) / 2
+MT_WEIGHT = 4.0
 # A merge or split whose parts do not each show the other side's anchors is likely a drop or an
-# addition beside a 1-1 link. Weight and temperature were set on the example article's edit
-# sweep (translate bench --align), keeping the 100-paragraph test pairs at 95% or better.
-PARTS_WEIGHT = 4.0
+# addition beside a 1-1 link. Weights and temperature were set on the edit sweep of the example
+# article and of two articles of other domains (translate bench --align), keeping the 100-paragraph
+# test pairs at 95% or better.
+PARTS_WEIGHT = 6.0
 LENGTH_FLOOR = 1e-4  # a half-finished paragraph is still its paragraph: the length tail is not Gaussian
 LOW_CONFIDENCE = 0.5
+BLANK_COST = 1.0  # a source paired with a blank left for it: far cheaper than a drop plus an addition
+BLOCKED = 50.0  # a link that cannot be (a blank inside a merge or split); finite, so that softmin stays defined
 MERGE_EVIDENCE = 1.0  # how much better one source alone must fit a target for a 2-1 link to be a drop
 POSTERIOR_BAND = 6  # cells either side of the best path that the posteriors sum over
 TEMPERATURE = 2.0  # how flat the posterior over alignments is; costs are roughly -log P
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
-_EN_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # possessive 's falls away
-_EN_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(A-Z0-9])")
 
 
 @dataclass
@@ -49,51 +71,6 @@ class Link:
         return data
 
 
-@dataclass
-class Side:
-    """What the aligner knows of one paragraph (or sentence): its length and its anchors."""
-
-    length: float
-    anchors: frozenset
-    words: frozenset = frozenset()
-
-
-def chinese_side(text: str, term_targets: list[str] = ()) -> Side:
-    numbers = {_number_key(v) for _, v in source_values(text)}
-    latin = {m.lower() for m in _LATIN.findall(text) if len(m) > 1}
-    terms = {w for t in term_targets for w in _EN_WORD.findall(t.lower()) if len(w) > 2}
-    length = len(_HAN.findall(text)) + 0.5 * len(" ".join(_LATIN.findall(text)))
-    return Side(max(length, 1.0), frozenset(numbers | latin | terms))
-
-
-def english_side(text: str) -> Side:
-    words = set(_EN_WORD.findall(text.lower()))
-    numbers = {_number_key(v) for v in target_values(text)}
-    return Side(max(len(text), 1.0), frozenset(numbers), frozenset(words | numbers))
-
-
-def _number_key(value) -> str:
-    text = f"{value.normalize():f}"
-    return "#" + (text.rstrip("0").rstrip(".") if "." in text else text)
-
-
-def _prefix(values: list[float]) -> list[float]:
-    sums = [0.0]
-    for value in values:
-        sums.append(sums[-1] + value)
-    return sums
-
-
-def _softmin(costs: list[float]) -> float:
-    """-T log sum exp(-cost / T): the cost of all the ways together."""
-    low = min(costs)
-    return low - TEMPERATURE * math.log(sum(math.exp((low - c) / TEMPERATURE) for c in costs))
-
-
-def _phi(x: float) -> float:
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-
 class Aligner:
     def __init__(self, sources: list[Side], targets: list[Side], mt: list[Side] | None = None, band: int | None = None):
         self.sources, self.targets, self.mt = sources, targets, mt
@@ -102,16 +79,24 @@ class Aligner:
         self.variance = 3.0 * self.ratio  # measured on a zh -> en news translation: about 2.7 x ratio
         n, m = len(sources), len(targets)
         self.band = band or 20 + abs(n - m) + int(0.005 * max(n, m))
+        self._blanks = any(t.blank for t in targets)
+        self._lexicon = any(s.glossed for s in sources)
+        self._captions = any(t.caption for t in targets)
+        self._masks: dict[int, int] = {}
+        self._costs: dict[int, float] = {}  # the search's link costs, for the posteriors to reuse
+        self._width = m + 1
 
     def length_probability(self, source_length: float, target_length: float) -> float:
         if source_length == 0 or target_length == 0:
             return 1.0  # a dropped or added paragraph: its prior alone says how rare that is
         delta = (target_length - self.ratio * source_length) / math.sqrt(source_length * self.variance)
-        return max(2.0 * (1.0 - _phi(abs(delta))), LENGTH_FLOOR)
+        return max(2.0 * (1.0 - phi(abs(delta))), LENGTH_FLOOR)
 
     def agreement(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
         """Share of the source's anchors (and MT words) found in the target, or None if no evidence."""
         anchors = self.sources[i0].anchors if i1 - i0 == 1 else frozenset().union(*(s.anchors for s in self.sources[i0:i1]))
+        if not anchors and self.mt is None:
+            return None
         words = self.targets[j0].words if j1 - j0 == 1 else frozenset().union(*(t.words for t in self.targets[j0:j1]))
         scores = []
         if anchors:
@@ -122,63 +107,141 @@ class Aligner:
                 scores.append(2 * len(mt_words & words) / (len(mt_words) + len(words)))
         return sum(scores) / len(scores) if scores else None
 
+    def _mask(self, i: int, j: int) -> int:
+        """The dictionary words of source i (as bits) whose gloss is in target j; kept, as links share them."""
+        key = i * self._width + j
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = 0
+            glosses = self.sources[i].glosses
+            for s in self.sources[i].gloss_keys & self.targets[j].stems:
+                mask |= glosses[s]
+            self._masks[key] = mask
+        return mask
+
+    def lexical(self, i0: int, i1: int, j0: int, j1: int) -> tuple[int, int]:
+        """(source words whose dictionary gloss is in targets j0..j1, source words the dictionary glosses)."""
+        covered = words = 0
+        for i in range(i0, i1):
+            if self.sources[i].glossed:
+                mask = self._mask(i, j0)
+                for j in range(j0 + 1, j1):
+                    mask |= self._mask(i, j)
+                covered += mask.bit_count()
+                words += self.sources[i].glossed
+        return covered, words
+
     def parts_covered(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        """In a merge or split, the share of the parts on the longer side that show any of the other
-        side's anchors: a paragraph the translator added or dropped next to a real one shows none."""
-        sources = frozenset().union(*(s.anchors for s in self.sources[i0:i1]))
-        targets = frozenset().union(*(t.words for t in self.targets[j0:j1]))
+        """In a merge or split, how well each part on the longer side shows the other side: its anchors,
+        or the share of dictionary words it matches (PART_COVERAGE and more counts fully). A paragraph
+        the translator added or dropped next to a real one shows neither."""
+        total = count = 0.0
         if i1 - i0 > 1:
-            parts = [s.anchors & targets for s in self.sources[i0:i1] if s.anchors]
+            targets = self.targets[j0].words if j1 - j0 == 1 else frozenset().union(*(t.words for t in self.targets[j0:j1]))
+            for k in range(i0, i1):
+                anchors = self.sources[k].anchors
+                score = _part_score(bool(anchors & targets) if anchors else None,
+                                    self.lexical(k, k + 1, j0, j1) if self._lexicon else (0, 0))
+                if score is not None:
+                    total, count = total + score, count + 1
         else:
-            parts = [sources & t.words for t in self.targets[j0:j1]] if len(sources) >= 2 else []
-        return sum(1 for p in parts if p) / len(parts) if parts else 1.0
+            source = self.sources[i0]  # a split: one source
+            for k in range(j0, j1):
+                shown = bool(source.anchors & self.targets[k].words) if len(source.anchors) >= 2 else None
+                stems = self.targets[k].stems  # how much of this part of the translation the source explains
+                score = _part_score(shown, (len(stems & source.gloss_keys), len(stems)) if source.glossed else (0, 0))
+                if score is not None:
+                    total, count = total + score, count + 1
+        return total / count if count else 1.0
 
     def cost(self, i: int, j: int, di: int, dj: int) -> float:
         """Cost of the link that ends at source i and target j and spans di sources, dj targets."""
+        if dj and self._blanks and any(t.blank for t in self.targets[j - dj:j]):
+            # A blank left for a missing paragraph stands for exactly one source paragraph, or for none.
+            return _PRIOR[(1, 1)] + BLANK_COST if (di, dj) == (1, 1) else _PRIOR[(0, 1)] if di == 0 else BLOCKED
+        if not (di and dj):
+            return _PRIOR[(di, dj)]  # a dropped or added paragraph: its prior alone says how rare that is
+        key = (i * self._width + j) * 8 + di * 3 + dj
+        cost = self._costs.get(key)
+        if cost is not None:
+            return cost
         source_length = self._source_prefix[i] - self._source_prefix[i - di]
         target_length = self._target_prefix[j] - self._target_prefix[j - dj]
-        cost = _PRIOR[(di, dj)] - math.log(self.length_probability(source_length, target_length))
-        if di and dj:
-            agree = self.agreement(i - di, i, j - dj, j)
-            if agree is not None:
-                cost += ANCHOR_WEIGHT * (0.5 - agree)
-            if di + dj > 2:
-                cost += PARTS_WEIGHT * (1.0 - self.parts_covered(i - di, i, j - dj, j))
+        length_cost = -math.log(self.length_probability(source_length, target_length))
+        cost = _PRIOR[(di, dj)]
+        agree = self.agreement(i - di, i, j - dj, j)
+        if agree is not None:
+            cost += ANCHOR_WEIGHT * (0.5 - agree)
+        if self._captions and any(t.caption for t in self.targets[j - dj:j]) \
+                and not any(s.caption for s in self.sources[i - di:i]):
+            cost += ANCHOR_WEIGHT * 0.5  # a caption of the translation for a source that is none
+        if self._lexicon:
+            covered, words = self.lexical(i - di, i, j - dj, j)
+            if words:
+                cost += DICT_WEIGHT * min(1.0, words / DICT_WORDS) * (DICT_MIDPOINT - covered / words)
+                # A pair the dictionary vouches for is that pair however short its translation (cut off,
+                # half rendered): the length is then QA's to report, and costs the aligner less.
+                vouched = min(1.0, words / DICT_WORDS) * min(1.0, covered / words / LEXICAL_GOOD)
+                length_cost = min(length_cost, -math.log(LENGTH_FLOOR) * (1.0 - VOUCHED_LENGTH * vouched))
+        cost += length_cost
+        if di + dj > 2:
+            cost += PARTS_WEIGHT * (1.0 - self.parts_covered(i - di, i, j - dj, j))
+        if self._lexicon:  # not in the rough pass, whose costs are not the final ones
+            self._costs[key] = cost
         return cost
 
     def align(self) -> list[Link]:
         n, m = len(self.sources), len(self.targets)
-        self._source_prefix = _prefix([s.length for s in self.sources])
-        self._target_prefix = _prefix([t.length for t in self.targets])
+        self._source_prefix = prefix_sums([s.length for s in self.sources])
+        self._target_prefix = prefix_sums([t.length for t in self.targets])
+        slope = m / n if n else 1.0
+        band = [(max(0, round(i * slope) - self.band), min(m, round(i * slope) + self.band)) for i in range(n + 1)]
+        if self._lexicon and n * (2 * self.band + 1) > LARGE_SEARCH:
+            # A long text: find the path without the dictionary over the whole band, then search again
+            # with it in a corridor around that path; the dictionary moves links by a few paragraphs.
+            self._lexicon = False
+            rough = self._search(band)
+            self._lexicon = True
+            band = corridor(self._path(rough, n, m), n, m, CORRIDOR)
+        return self._trace(self._search(band), n, m)
+
+    def _search(self, band: list[tuple[int, int]]) -> list[dict[int, tuple[float, int, int]]]:
+        """The best path's dynamic programme over the cells band[i] = (first j, last j) of each row i."""
+        n, m = len(self.sources), len(self.targets)
         # One dict per source row holding only the band: memory and time grow linearly.
         rows: list[dict[int, tuple[float, int, int]]] = [dict() for _ in range(n + 1)]
         rows[0][0] = (0.0, 0, 0)
-        slope = m / n if n else 1.0
-        moves = list(_PRIOR)
+        # The least each move can cost (its prior, the offset, every bonus taken): a move whose least cost
+        # cannot beat the best found so far for the cell is not costed at all.
+        floors = {(di, dj): _PRIOR[(di, dj)] + STEP_OFFSET * (di + dj) - (2 * STEP_OFFSET if di and dj else 0.0)
+                  for di, dj in _PRIOR}
+        moves = [(di, dj, floors[(di, dj)]) for di, dj in _PRIOR]
         cost = self.cost
         for i in range(n + 1):
-            centre = int(round(i * slope))
             row = rows[i]
-            for j in range(max(0, centre - self.band), min(m, centre + self.band) + 1):
+            low, high = band[i]
+            for j in range(low, high + 1):
                 if i == 0 and j == 0:
                     continue
                 best_total, best_move = math.inf, None
-                for di, dj in moves:
+                for di, dj, floor in moves:
                     if i < di or j < dj:
                         continue
                     previous = rows[i - di].get(j - dj)
-                    if previous is None or previous[0] >= best_total:
+                    if previous is None or previous[0] + floor >= best_total:
                         continue
-                    total = previous[0] + cost(i, j, di, dj)
+                    total = previous[0] + cost(i, j, di, dj) + STEP_OFFSET * (di + dj)
                     if total < best_total:
                         best_total, best_move = total, (di, dj)
                 if best_move is not None:
                     row[j] = (best_total, *best_move)
         if m not in rows[n]:
             raise ValueError("alignment band too narrow")
-        return self._trace(rows, n, m)
+        return rows
 
-    def _trace(self, rows, n: int, m: int) -> list[Link]:
+    @staticmethod
+    def _path(rows, n: int, m: int) -> list[tuple[int, int, int, int]]:
+        """The best path's links as (end source, end target, sources, targets), in order."""
         steps = []
         i, j = n, m
         while i > 0 or j > 0:
@@ -186,6 +249,10 @@ class Aligner:
             steps.append((i, j, di, dj))
             i, j = i - di, j - dj
         steps.reverse()
+        return steps
+
+    def _trace(self, rows, n: int, m: int) -> list[Link]:
+        steps = self._path(rows, n, m)
         before, after = self._sums([(0, 0)] + [(i, j) for i, j, _, _ in steps])
         links = []
         for i, j, di, dj in steps:
@@ -212,7 +279,7 @@ class Aligner:
                 totals = [before[i - di][j - dj] + cost(i, j, di, dj) for di, dj in _PRIOR
                           if i >= di and j - dj in before[i - di]]
                 if totals and (i, j) != (0, 0):
-                    before[i][j] = _softmin(totals)
+                    before[i][j] = softmin(totals, TEMPERATURE)
         after: list[dict[int, float]] = [dict() for _ in range(n + 1)]
         after[n][m] = 0.0
         for i in range(n, -1, -1):
@@ -220,7 +287,7 @@ class Aligner:
                 totals = [cost(i + di, j + dj, di, dj) + after[i + di][j + dj] for di, dj in _PRIOR
                           if i + di <= n and j + dj in after[i + di]]
                 if totals and (i, j) != (n, m):
-                    after[i][j] = _softmin(totals)
+                    after[i][j] = softmin(totals, TEMPERATURE)
         return before, after
 
     def _split_doubtful_merges(self, links: list[Link]) -> list[Link]:
@@ -255,17 +322,33 @@ class Aligner:
         a link that other alignments of nearly the same cost do not share is in doubt."""
         if i0 == i1 or j0 == j1:
             confidence = 0.3
+        elif any(t.blank for t in self.targets[j0:j1]):
+            confidence = posterior  # the translator marked the place: only other alignments put it in doubt
         else:
             source_length = self._source_prefix[i1] - self._source_prefix[i0]
             target_length = self._target_prefix[j1] - self._target_prefix[j0]
             # the length evidence, on a scale where an average ratio scores 1
             length = min(1.0, 2.0 * self.length_probability(source_length, target_length))
+            # anchors and dictionary words, the dictionary weighed by how many words it glossed
             agree = self.agreement(i0, i1, j0, j1)
-            confidence = length if agree is None else 0.4 * length + 0.6 * agree
+            covered, words = self.lexical(i0, i1, j0, j1)
+            evidence = [(agree, 1.0)] if agree is not None else []
+            if words >= PART_WORDS:
+                evidence.append((min(1.0, covered / words / LEXICAL_GOOD), min(1.0, words / DICT_WORDS)))
+            weight = sum(w for _, w in evidence)
+            confidence = 0.4 * length + 0.6 * sum(e * w for e, w in evidence) / weight if evidence else length
             if (i1 - i0, j1 - j0) != (1, 1):
                 confidence *= 0.9 * self.parts_covered(i0, i1, j0, j1)
             confidence *= posterior
         return Link(list(range(i0, i1)), list(range(j0, j1)), confidence, posterior=posterior)
+
+
+def _part_score(anchors_shown: bool | None, lexical: tuple[int, int]) -> float | None:
+    covered, words = lexical
+    known = [float(anchors_shown)] if anchors_shown is not None else []
+    if words >= PART_WORDS:  # from nothing at PART_FLOOR (chance) to full at PART_COVERAGE
+        known.append(min(1.0, max(0.0, (covered / words - PART_FLOOR) / (PART_COVERAGE - PART_FLOOR))))
+    return sum(known) / len(known) if known else None
 
 
 def _pair_substitutions(aligner: Aligner, links: list[Link]) -> list[Link]:
@@ -283,10 +366,6 @@ def _pair_substitutions(aligner: Aligner, links: list[Link]) -> list[Link]:
             continue
         paired.append(link)
     return paired
-
-
-def english_sentences(text: str) -> list[str]:
-    return [s for s in _EN_SENTENCE.split(text.strip()) if s.strip()]
 
 
 def align_sentences(source_text: str, target_text: str) -> list[dict]:

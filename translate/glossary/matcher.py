@@ -215,14 +215,29 @@ def _respace_targets(translation: str, spans: list[Span]) -> str:
 
 
 def present(translation: str, span: Span) -> bool:
-    """Is one of the span's targets in the translation? Case-insensitive, plural -s tolerated."""
-    return any(_target_pattern(t).search(translation) for t in span.targets)
+    """Is one of the span's targets in the translation? Case-insensitive, inflected forms of the last
+    word accepted (battery: batteries, battery's; company: companies')."""
+    return any(target_pattern(t).search(translation) for t in span.targets)
 
 
-def _target_pattern(target: str) -> re.Pattern:
-    words = [re.escape(w) for w in re.split(r"[\s\-]+", target.strip()) if w]
-    body = r"[\s\-]*".join(words)
-    return re.compile(rf"(?<![A-Za-z0-9]){body}(?:s|es|'s)?(?![A-Za-z0-9])", re.IGNORECASE)
+def target_pattern(target: str) -> re.Pattern:
+    """A glossary target in running English: any case, spaces or hyphens between its words, its last word inflected."""
+    words = [w for w in re.split(r"[\s\-]+", target.strip()) if w]
+    body = r"[\s\-]*".join([re.escape(w) for w in words[:-1]] + [_inflected(words[-1])] if words else [])
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def _inflected(word: str) -> str:
+    """The plural and possessive forms of an English word, as a pattern: battery -> batteries, chairman ->
+    chairmen, analysis -> analyses, bank -> banks' (a wrong-looking form only makes a missing term rarer)."""
+    low = word.lower()
+    if len(word) > 2 and low.endswith("y") and low[-2] not in "aeiou":
+        return re.escape(word[:-1]) + r"(?:y|ies)(?:'s|')?"
+    if len(word) > 3 and low.endswith("man"):
+        return re.escape(word[:-3]) + r"m[ae]n(?:'s)?"
+    if len(word) > 3 and low.endswith("is"):
+        return re.escape(word[:-2]) + r"(?:is|es)(?:'s)?"
+    return re.escape(word) + r"(?:s|es)?(?:'s|')?"
 
 
 def missing(translation: str, spans: list[Span]) -> list[Span]:

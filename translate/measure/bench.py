@@ -212,20 +212,28 @@ def _wall(command: list[str]) -> float:
 
 def run_align_bench(paragraphs: int = 5000) -> dict:
     """Link accuracy on a 100-paragraph test pair; time and peak memory on paragraphs x paragraphs;
-    the edit sweep (each edit at every position of the example article): how often the aligner
-    is fully right, the share of wrong links that carry a warning and of right links that do."""
-    from ..align.evaluation import calibration
+    the edit sweep (each edit at every position of the example article, and of the two articles of
+    other domains): how often the aligner is fully right, the share of its links that are wrong, and
+    the share of wrong links that carry a warning and of right links that do. Each with and without the
+    CC-CEDICT dictionary score."""
+    from ..align.evaluation import ARTICLES, calibration
 
     code = ("import json, resource, sys, time; from translate.align.aligner import Aligner, chinese_side, english_side; "
             "from translate.align.evaluation import make_test_pair, link_accuracy; n = int(sys.argv[1]); "
+            "d = sys.argv[2] == 'dictionary'; "
             "s, t, g = make_test_pair(n, merges=max(3, n // 150), splits=max(2, n // 250), drops=max(1, n // 500), "
             "adds=max(1, n // 500)); start = time.perf_counter(); "
-            "links = Aligner([chinese_side(x) for x in s], [english_side(x) for x in t]).align(); "
-            "print(json.dumps({'paragraphs': n, 'accuracy': round(link_accuracy(links, g), 4), "
+            "links = Aligner([chinese_side(x, dictionary=d) for x in s], [english_side(x) for x in t]).align(); "
+            "print(json.dumps({'paragraphs': n, 'dictionary': d, 'accuracy': round(link_accuracy(links, g), 4), "
             "'seconds': round(time.perf_counter() - start, 2), "
             "'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))")
     rows = []
     for n in (100, paragraphs):
-        done = subprocess.run([sys.executable, "-c", code, str(n)], capture_output=True, text=True, check=True)
-        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return {"align": rows, "edit_sweep": calibration()}
+        for mode in ("no-dictionary", "dictionary"):
+            done = subprocess.run([sys.executable, "-c", code, str(n), mode], capture_output=True, text=True, check=True)
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    sweeps = {}
+    for mode in ("no-dictionary", "dictionary"):
+        sweeps[mode] = {"example": calibration(articles=ARTICLES[:1], dictionary=mode == "dictionary"),
+                        "other_domains": calibration(articles=ARTICLES[1:], dictionary=mode == "dictionary")}
+    return {"align": rows, "edit_sweep": sweeps["dictionary"]["example"], "edit_sweeps": sweeps}

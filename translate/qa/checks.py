@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ..document import Block, TermHit
-from .numbers import english_number, source_values, target_values
-from ..glossary.matcher import Span, TermMatcher, present
+from .names import NameMentions
+from .numbers import added_numbers, english_number, missing_numbers
+from ..glossary.matcher import Span, TermMatcher, present, target_pattern
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
@@ -25,12 +25,15 @@ _DANGLING = re.compile(r"(?:[,;:\-–—(]|\b(?:the|a|an|of|to|and|or|but|in|on|
                        r"his|her|was|were|is|are|has|have|had|as|than))\s*$", re.I)
 
 
-def check_block(block: Block, terms: list[Span] | None = None, expected_ratio: float | None = None) -> None:
+def check_block(block: Block, terms: list[Span] | None = None, expected_ratio: float | None = None,
+                names: NameMentions | None = None) -> None:
     """Add QA flags to `block` (its translation against its repaired source).
 
     With `terms` (the glossary spans of its source), also check that each term's target, or one
     of its alternatives, is in the translation: a missing name is an error (a wrong name is a
     wrong fact), a missing term a warning (a synonym may be the translator's fair choice).
+    `names` (one per article, blocks checked in reading order) accepts a name's short form (Zeng)
+    once the article has given it in full (Robin Zeng).
     `expected_ratio` (the whole translation's characters per source character) makes the
     length check relative to it, which catches a paragraph the translator only half rendered.
     """
@@ -40,34 +43,33 @@ def check_block(block: Block, terms: list[Span] | None = None, expected_ratio: f
     if not translation.strip():
         block.flag("empty", "error", "the translation is empty")
         return
-    _check_numbers(block, source, translation)
+    glossary_targets = [t for span in terms or [] for t in span.targets] + [hit.target for hit in block.terms]
+    _check_numbers(block, source, translation, glossary_targets)
     _check_latin(block, source, translation, terms or [])
     if terms:
-        _check_terms(block, translation, terms)
+        _check_terms(block, translation, terms, names)
     _check_untranslated(block, translation)
     _check_repetition(block, translation)
     _check_length(block, source, translation, expected_ratio)
     _check_truncated(block, source, translation)
 
 
-def check_translation(block: Block, matcher: TermMatcher | None = None, expected_ratio: float | None = None) -> None:
+def check_translation(block: Block, matcher: TermMatcher | None = None, expected_ratio: float | None = None,
+                      names: NameMentions | None = None) -> None:
     """QA for a translation that did not come from the engine (a translator's, the TM's, an
     editor's): every check of the MT path, the glossary included. Records the block's term hits."""
     spans = matcher.find(block.text) if matcher else []
     block.terms = [TermHit(s.source, s.targets[0], s.kind, s.start, enforced=present(block.translation, s), key=s.key)
                    for s in spans]
-    check_block(block, spans, expected_ratio)
+    check_block(block, spans, expected_ratio, names)
 
 
-def _check_numbers(block: Block, source: str, translation: str) -> None:
+def _check_numbers(block: Block, source: str, translation: str, glossary_targets: list[str]) -> None:
     for text, value in missing_numbers(source, translation):
         block.flag("number", "error", f"{text} (= {english_number(value)}) is missing or wrongly scaled", span=text)
-
-
-def missing_numbers(source: str, translation: str) -> list[tuple[str, Decimal]]:
-    """Numbers of the source (text, value) not found in the translation, in figures or small words."""
-    found = target_values(translation)
-    return [(text, value) for text, value in source_values(source) if value not in found]
+    for figure in added_numbers(source, translation, glossary_targets):
+        block.flag("number-added", "warning", f"{figure.text} is not in the source: added, or from another "
+                   "paragraph", span=figure.text)
 
 
 MAX_SUBSTRING_SEARCHES = 500  # per block: keeps the check linear on a paragraph of megabytes
@@ -89,10 +91,17 @@ def _check_latin(block: Block, source: str, translation: str, terms: list[Span])
             block.flag("latin", "warning", f"'{token}' from the source is not in the translation", span=token)
 
 
-def _check_terms(block: Block, translation: str, terms: list[Span]) -> None:
+def _check_terms(block: Block, translation: str, terms: list[Span], names: NameMentions | None) -> None:
     for span in terms:
-        if span.kind == "markup" or _LATIN_TOKEN.fullmatch(span.source) or present(translation, span):
+        if span.kind == "markup" or _LATIN_TOKEN.fullmatch(span.source):
             continue  # Latin sources are the Latin check's
+        if present(translation, span):
+            if names is not None and span.kind == "name":
+                names.record(span.key)
+            continue
+        if names is not None and span.kind == "name" \
+                and names.short_form_used(translation, span.source, span.key, span.targets):
+            continue
         expected = " or ".join(f"'{t}'" for t in span.targets)
         if span.kind == "name":
             block.flag("name-missing", "error", f"the name {span.source} should read {expected}", span=span.source)
@@ -156,21 +165,28 @@ def _check_length(block: Block, source: str, translation: str, expected_ratio: f
         block.flag("length", "warning", f"the translation is unusually long ({ratio:.1f} characters per source character)")
 
 
-def check_links(blocks: list[Block], links: list, matcher: TermMatcher | None) -> None:
+def check_links(blocks: list[Block], links: list, matcher: TermMatcher | None, omissions: bool = False) -> None:
     """The QA checks of the MT path on each aligned pair. Merged blocks are checked as one text
     against their shared translation, the flags going to the first; dropped blocks carry their
-    alignment flag only."""
+    alignment flag only. `omissions`: also look for sentences left out (qa.omission)."""
     linked = [blocks[i] for link in links if link.target for i in link.source]
     ratio = sum(len(b.translation) for b in linked) / max(1, sum(len(b.text) for b in linked))
+    names = NameMentions()
     for link in links:
         if not link.source or not link.target:
             continue
         first = blocks[link.source[0]]
+        if not first.translation.strip() and any(f.code == "empty" for f in first.flags):
+            continue  # a blank left for it: flagged as such when the translation was filled in
         if len(link.source) == 1:
-            check_translation(first, matcher, ratio)
+            check_translation(first, matcher, ratio, names)
+            if omissions:
+                from .omission import check_omissions
+
+                check_omissions(first)
             continue
         merged = Block(first.id, first.kind, "".join(blocks[i].text for i in link.source), translation=first.translation)
-        check_translation(merged, matcher, ratio)
+        check_translation(merged, matcher, ratio, names)
         first.terms = merged.terms
         for flag in merged.flags:
             first.flag(flag.code, flag.severity, flag.message, flag.span)
@@ -199,7 +215,7 @@ class ForbiddenTerms:
         for key in dict.fromkeys(span.key for span in self.matcher.find(block.text)):
             entry = self.by_key[key]
             for rendering in entry.avoid:
-                if _rendering_pattern(rendering).search(block.translation):
+                if target_pattern(rendering).search(block.translation):
                     block.flag("term-forbidden", "error", f"'{rendering}' is a forbidden rendering of {entry.key}; "
                                f"use '{entry.targets[0]}'", span=rendering)
 
@@ -209,6 +225,3 @@ def check_forbidden_terms(block: Block, entries) -> None:
     ForbiddenTerms(entries).check(block)
 
 
-def _rendering_pattern(rendering: str) -> re.Pattern:
-    body = r"[\s-]+".join(re.escape(w) for w in rendering.split() if w)
-    return re.compile(rf"(?<![A-Za-z0-9]){body}(?:s|es)?(?![A-Za-z0-9])", re.IGNORECASE)

@@ -1,4 +1,5 @@
-"""Chinese large-number notation (万, 亿) and the numbers QA compares across languages."""
+"""Chinese large-number notation (万, 亿), Chinese numerals, and the numbers QA compares across languages:
+a source number missing from the translation, and a figure of the translation that the source lacks."""
 
 from __future__ import annotations
 
@@ -6,27 +7,32 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .english_numbers import Figure, read_english_numbers
+
 _UNITS = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10, "亿": Decimal(10) ** 8,
-          "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4}
+          "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4, "千": Decimal(1000)}
 _CURRENCY = {"元": "yuan", "人民币": "yuan", "美元": "US dollars", "港元": "Hong Kong dollars"}
-LARGE_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万亿|千亿|百亿|亿|千万|百万|万)(美元|港元|人民币|元)?")
+# 2215万, 2000多万 (more than 20 million), 3千人; 千 before a unit is the metric prefix (千米 km, 千克 kg).
+LARGE_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([多余])?\s*(万亿|千亿|百亿|亿|千万|百万|万|千(?![米克瓦兆卡赫伏帕焦]|字节))"
+                          r"(美元|港元|人民币|元)?")
 _SCALES = [(Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")]
-# Numbers as they appear in English text, with an optional scale word or the press's short forms
-# (20m, $1.5bn, 10k); a letter straight after the short form means it is a unit or a word (20mm, 5km).
-_EN_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(trillion|billion|million|thousand"
-                        r"|trn|tn|bn|mn)\b|(m|b|k)(?![A-Za-z0-9]))?", re.I)
-_EN_SCALE = {"trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "million": Decimal(10) ** 6, "thousand": Decimal(1000),
-             "trn": Decimal(10) ** 12, "tn": Decimal(10) ** 12, "bn": Decimal(10) ** 9, "b": Decimal(10) ** 9,
-             "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6, "k": Decimal(1000)}
-_WORD_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                          "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_WORD_UNITS.update({w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)})
-_WORD_SCALES = {"thousand": 1000, "million": 10 ** 6, "billion": 10 ** 9, "trillion": 10 ** 12}
-_NUMBER_WORD = "|".join(sorted(list(_WORD_UNITS) + list(_WORD_SCALES) + ["hundred"], key=len, reverse=True))
-# "one billion", "ten thousand", "twenty-two", "two hundred and fifty million", "a million"
-_EN_WORDS = re.compile(rf"(?<![\d,.]\s)(?<![\d,.])\b(?:(?:{_NUMBER_WORD})|a(?=[\s-]+(?:hundred|thousand|million|billion|trillion)\b))"
-                       rf"(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD})\b)*\b", re.I)
 _ZH_NUMBER = re.compile(r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)(?![\dA-Za-z])")
+
+
+_HAN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "双": 2, "俩": 2, "仨": 3,
+                                                                 "首": 1, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5,
+                                                                 "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_HAN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10 ** 4, "亿": 10 ** 8}
+_HAN_NUMERAL = re.compile("[" + "".join(_HAN_DIGITS) + "".join(_HAN_UNITS) + "]+")
+
+
+@dataclass
+class SourceNumber:
+    text: str
+    value: Decimal
+    start: int
+    end: int
+    role: str = ""  # "year", "month" or "day" where a date unit (年, 月, 日) follows; "percent" before %
 
 
 @dataclass
@@ -55,47 +61,141 @@ def large_numbers(text: str) -> list[NumberSpan]:
     """Spans such as 2215万 -> '22.15 million', 10亿元 -> '1 billion yuan'."""
     spans = []
     for m in LARGE_NUMBER.finditer(text):
-        value = Decimal(m.group(1)) * _UNITS[m.group(2)]
-        english = english_number(value)
-        if m.group(3):
-            english += " " + _CURRENCY[m.group(3)]
+        value = Decimal(m.group(1)) * _UNITS[m.group(3)]
+        english = ("more than " if m.group(2) else "") + english_number(value)
+        if m.group(4):
+            english += " " + _CURRENCY[m.group(4)]
         spans.append(NumberSpan(m.start(), m.end(), m.group(), english, value))
     return spans
 
 
-def source_values(text: str) -> list[tuple[str, Decimal]]:
-    """Every number of a Chinese text with its value, large-number notation scaled."""
-    values = []
+def source_numbers(text: str) -> list[SourceNumber]:
+    """Every number of a Chinese text written in figures, large-number notation scaled, with its role in a date."""
+    numbers = []
     covered = set()
     for span in large_numbers(text):
-        values.append((span.source, span.value))
+        numbers.append(SourceNumber(span.source, span.value, span.start, span.end))
         covered.update(range(span.start, span.end))
     for m in _ZH_NUMBER.finditer(text):
         if m.start() not in covered:
-            values.append((m.group(), Decimal(m.group(1))))
-    return values
+            value = Decimal(m.group(1))
+            numbers.append(SourceNumber(m.group(), value, m.start(), m.end(), _date_role(text, m.end(), value)))
+    return numbers
+
+
+def source_values(text: str) -> list[tuple[str, Decimal]]:
+    """Every number of a Chinese text written in figures, with its value, large-number notation scaled."""
+    return [(n.text, n.value) for n in source_numbers(text)]
+
+
+def _date_role(text: str, end: int, value: Decimal) -> str:
+    unit = text[end:end + 1]
+    whole = value == value.to_integral_value()
+    if unit in ("%", "％"):
+        return "percent"
+    if unit == "年" and whole:
+        return "year"
+    if unit == "月" and whole and 1 <= value <= 12:
+        return "month"
+    if unit in ("日", "号") and whole and 1 <= value <= 31:
+        return "day"
+    return ""
 
 
 def target_values(text: str) -> set[Decimal]:
-    """Every number of an English text: digits (22,150,000; 22.15 million; 20m; $1.5bn) and words (ten thousand)."""
+    """Every number an English text states: figures (22,150,000; 22.15 million; $1.5bn), words (ten thousand),
+    ordinals, months, quarters, multiples (a decade, twice)."""
+    return read_english_numbers(text).values
+
+
+def missing_numbers(source: str, translation: str) -> list[tuple[str, Decimal]]:
+    """Numbers of the source (text, value) that the translation does not state. A day and month given as
+    a weekday ("on Monday" for 1月15日) are stated: that is how English news dates the recent past."""
+    english = read_english_numbers(translation)
+    return [(n.text, n.value) for n in source_numbers(source)
+            if n.value not in english.values and not (english.weekday and n.role in ("day", "month"))
+            and not (n.role == "percent" and n.value in english.shares)]
+
+
+def added_numbers(source: str, translation: str, glossary_targets: list[str] = ()) -> list[Figure]:
+    """Figures of the translation that the source does not have, in figures or in Chinese numerals (三, 两千).
+
+    Not counted: a figure inside a name (COVID-19, GPT-4) or in a token the source has too (5G, A100);
+    one a glossary target brings (萤火二号 -> Fire-Flyer 2); one equal to a source number up to a power of
+    ten (the missing-number check reports a wrong scale), or 100 times it (0.5 points = 50 basis points);
+    a year written out for a two-digit one (90年代 -> the 1990s); a clock hour written 3 pm for 15点.
+    """
+    english = read_english_numbers(translation)
+    if not english.figures:
+        return []
+    allowed = _permitted_values(source)
+    for target in glossary_targets:
+        allowed |= read_english_numbers(target).values
+    digits = {_significant_digits(v) for v in allowed}
+    lowered = source.lower()
+    added = []
+    for figure in english.figures:
+        value = figure.value
+        if value in allowed or value * 100 in allowed or value / 100 in allowed \
+                or _significant_digits(value) in digits or _in_a_source_token(lowered, translation, figure):
+            continue
+        added.append(figure)
+    return added
+
+
+def _permitted_values(source: str) -> set[Decimal]:
     values = set()
-    for m in _EN_NUMBER.finditer(text):
-        number = Decimal(m.group(1).replace(",", ""))
-        scale = m.group(2) or m.group(3)
-        values.add(number * _EN_SCALE[scale.lower()] if scale else number)
-    for m in _EN_WORDS.finditer(text):
-        values.add(Decimal(_words_value(re.split(r"[\s-]+", m.group().lower()))))
+    for number in source_numbers(source):
+        values.add(number.value)
+        value = number.value
+        if value == value.to_integral_value() and value < 100 and number.role == "year" or \
+                source[number.end:number.end + 2] == "年代":
+            values.update((value + 1900, value + 2000))
+        if value == value.to_integral_value() and 13 <= value <= 24:
+            values.add(value - 12)
+    return values | chinese_numeral_values(source)
+
+
+def _significant_digits(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", "").lstrip("0-").rstrip("0")
+
+
+def _in_a_source_token(source_lower: str, text: str, figure: Figure) -> bool:
+    """5G, 4K, Qwen2.5-7B: a figure inside a token of letters and digits that the source has too."""
+    start, end = figure.start, figure.end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+        end += 1
+    token = text[start:end].strip(".-")
+    return any(ch.isalpha() for ch in token) and token.lower() in source_lower
+
+
+def chinese_numeral_values(text: str) -> set[Decimal]:
+    """The values Chinese numerals may stand for (两千 2000, 二〇二四 2024, 三四 3 or 4, 首 1): generous, as they
+    only excuse figures of the translation (一 is also part of words such as 统一)."""
+    values = set()
+    for run in _HAN_NUMERAL.findall(text):
+        values.update(Decimal(_HAN_DIGITS[ch]) for ch in run if ch in _HAN_DIGITS)
+        values.update(Decimal(_HAN_UNITS[ch]) for ch in run if ch in _HAN_UNITS)
+        if any(ch in _HAN_UNITS for ch in run):
+            values.add(Decimal(_han_value(run)))
+        elif len(run) > 1 and all(ch in _HAN_DIGITS for ch in run):
+            values.add(Decimal("".join(str(_HAN_DIGITS[ch]) for ch in run)))
     return values
 
 
-def _words_value(words: list[str]) -> int:
-    total = current = 0
-    for word in words:
-        if word in _WORD_UNITS:
-            current += _WORD_UNITS[word]
-        elif word == "hundred":
-            current = (current or 1) * 100
-        elif word in _WORD_SCALES:
-            total += (current or 1) * _WORD_SCALES[word]
-            current = 0
-    return total + current
+def _han_value(run: str) -> int:
+    """五十六 56, 两千三百 2300, 十二万 120000, 三亿五千万 350000000 (digits without a unit are added)."""
+    total = section = digit = 0
+    for ch in run:
+        if ch in _HAN_DIGITS:
+            digit = _HAN_DIGITS[ch]
+        elif ch in ("万", "亿"):
+            section = (section + digit) or 1
+            total = (total + section) * _HAN_UNITS[ch] if ch == "亿" else total + section * _HAN_UNITS[ch]
+            section = digit = 0
+        else:
+            section += (digit or 1) * _HAN_UNITS[ch]
+            digit = 0
+    return total + section + digit

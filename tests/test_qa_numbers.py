@@ -1,0 +1,113 @@
+"""Numbers as news writes them: dates with month names, weekdays, ordinals, multiples and words are
+found; a number the translation adds (number-added) is reported, and the forms news uses are not."""
+
+import pytest
+
+from translate.document import Block, BlockKind, Segment, TermHit
+from translate.qa.checks import check_block
+from translate.qa.english_numbers import read_english_numbers
+from translate.qa.numbers import added_numbers, chinese_numeral_values, missing_numbers
+
+# A faithful rendering in the styles of English news: no flag at all.
+FAITHFUL = [
+    ("2024年1月13日，公司发表声明。", "On January 13, 2024, the company issued a statement."),
+    ("2024年1月13日，公司发表声明。", "On Jan. 13, 2024, the company issued a statement."),
+    ("2024年5月，销量回升。", "In May 2024, sales recovered."),
+    ("公司在3月公布了这项计划。", "The company announced the plan in March."),
+    ("2022年11月，他公开表示反对。", "In November 2022, he publicly objected."),
+    ("1月15日（周一），股价上涨2.1%。", "Shares rose 2.1% on Monday."),
+    ("真正商用可能还需要10年。", "True commercial use may be a decade away."),
+    ("这是2023年以来第3次降准。", "It is the third cut since 2023."),
+    ("公司将在2025年至2026年推出新品。", "The company will launch new products in 2025-26."),
+    ("利率下调0.25个百分点。", "The rate was cut by a quarter of a percentage point."),
+    ("降准0.5个百分点。", "The ratio was cut by half a percentage point."),
+    ("营收为1054.31亿元。", "Revenue was 105.431 billion yuan."),
+    ("上证综指报2910.22点。", "The index closed at 2,910.22 points."),
+    ("2024年1-3月，销量增长。", "In the first quarter of 2024, sales grew."),
+    ("上世纪90年代，他创办了公司。", "In the 1990s he founded the company."),
+    ("会议于15时开始。", "The meeting began at 3 pm."),
+    ("销量增长了3倍。", "Sales tripled."),
+    ("平台拥有2000多万用户。", "The platform has more than 20 million users."),
+    ("近3千人参加了活动。", "Nearly 3,000 people took part."),
+    ("成交额约5000亿元。", "Turnover was about RMB500bn."),
+    ("两家公司达成协议。", "The 2 companies reached an agreement."),
+    ("二〇二四年是关键一年。", "2024 is a crucial year."),
+    ("新冠疫情改变了一切。", "The COVID-19 pandemic changed everything."),
+    ("公司正在建设5G网络。", "The company is building a 5G network."),
+    ("这是最好的选择之一。", "It is one of the best choices."),
+    ("他第1个发言。", "He spoke first."),
+    ("营收增长2倍。", "Revenue doubled."),
+    ("股价在12月末回落。", "The shares fell back at the end of December."),
+]
+
+# (source, wrong translation, the codes it must raise)
+WRONG = [
+    ("2024年1月13日，公司发表声明。", "On January 31, 2024, the company issued a statement.", {"number", "number-added"}),
+    ("2024年5月，销量回升。", "In June 2024, sales recovered.", {"number"}),
+    ("他表示，营收增长8%。", "He said revenue grew 8% to 2 billion yuan.", {"number-added"}),
+    ("1月15日，股价上涨。", "The shares rose on January 16.", {"number", "number-added"}),
+    ("公司将在2025年至2026年推出新品。", "The company will launch new products in 2025-27.", {"number", "number-added"}),
+    ("这是2023年以来第3次降准。", "It is the fourth cut since 2023.", {"number"}),
+    ("他表示，这一点很重要。", "He said on March 3 that 40% of it was important.", {"number-added"}),
+]
+
+
+def block_for(source, translation):
+    block = Block(id="b1", kind=BlockKind.PARAGRAPH, source=source, translation=translation)
+    block.segments = [Segment(0, len(source), source, translation)]
+    return block
+
+
+@pytest.mark.parametrize("source, translation", FAITHFUL)
+def test_numbers_written_as_news_writes_them_raise_no_flag(source, translation):
+    block = block_for(source, translation)
+    check_block(block)
+    assert block.flags == []
+
+
+@pytest.mark.parametrize("source, translation, codes", WRONG)
+def test_wrong_or_added_numbers_are_flagged(source, translation, codes):
+    block = block_for(source, translation)
+    check_block(block)
+    assert codes <= {f.code for f in block.flags}, block.flags
+    severities = {f.code: f.severity for f in block.flags}
+    assert severities.get("number", "error") == "error" and severities.get("number-added", "warning") == "warning"
+
+
+def test_english_dates_words_and_multiples_state_their_values():
+    values = read_english_numbers("On January 13 and in mid-March, two decades after the third quarter of 1999, "
+                                  "half a million people, twenty-first, a dozen, threefold, Q2").values
+    assert {13, 1, 3, 20, 1999, 7, 9, 500000, 21, 12, 4, 6} <= {int(v) for v in values}
+
+
+def test_may_is_a_month_only_where_a_date_is_meant():
+    assert 5 in read_english_numbers("in May").values and 5 in read_english_numbers("May 4").values
+    assert 5 not in read_english_numbers("Prices May rise. It may fall.").values
+
+
+def test_a_weekday_stands_for_the_day_and_month_but_not_for_other_numbers():
+    assert missing_numbers("1月26日（周五），指数收涨0.15%。", "On Friday the index closed up 0.15%.") == []
+    assert [text for text, _ in missing_numbers("1月26日（周五），指数收涨0.15%。", "On Friday the index closed up.")] \
+        == ["0.15"]
+
+
+def test_chinese_numerals_excuse_figures_of_the_translation():
+    assert {2300, 2024, 3, 4, 120000, 350000000, 1} <= {int(v) for v in chinese_numeral_values(
+        "两千三百人，二〇二四年，三四个，十二万，三亿五千万，首次")}
+    assert added_numbers("三家公司参加。", "3 companies took part.") == []
+
+
+def test_a_number_a_glossary_target_brings_is_not_added():
+    block = block_for("萤火号投资巨大。", "Fire-Flyer 2 cost a great deal.")
+    block.terms = [TermHit("萤火号", "Fire-Flyer 2", "name", 0)]
+    check_block(block)
+    assert "number-added" not in {f.code for f in block.flags}
+    assert [f.text for f in added_numbers("萤火号投资巨大。", "Fire-Flyer 2 cost a great deal.")] == ["2"]
+
+
+def test_a_reply_for_another_paragraph_is_caught_by_its_numbers():
+    block = block_for("这是一场极其夸张的AI风暴。",
+                      "Twenty days after launch, DeepSeek's DAU reached 22.15 million, 41.6% of ChatGPT's.")
+    check_block(block)
+    added = [f.span for f in block.flags if f.code == "number-added"]
+    assert added == ["22.15 million", "41.6"]
