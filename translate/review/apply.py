@@ -215,7 +215,10 @@ def _learn(blocks: list[dict], approved: dict[str, str], tm_path: str) -> int:
             text = approved.get(block["id"])
             if block["kind"] == BlockKind.CODE.value or not text or not text.strip():
                 continue
-            tm.add(block["repaired"], text, origin="review" if text != block["translation"] else "approved")
+            edited = text != block["translation"]
+            # the machine's text beside the editor's: `glossary suggest --tm` learns the renderings editors replace
+            tm.add(block["repaired"], text, origin="review" if edited else "approved",
+                   machine=block["translation"] if edited else None)
             stored += 1
     finally:
         tm.close()
