@@ -1,0 +1,84 @@
+"""Sentence pairs for glossary suggestions: an article aligned with its English translation (paragraphs,
+then sentences, with the aligner of `translate align`), or the pairs of a translation memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Chinese sentences and the English that translates them."""
+
+    source: str
+    target: str
+    origin: str  # "translation", "tm", or "machine" (the machine translation an editor replaced)
+
+
+def units_from_translation(blocks: list[str], translation_path: str) -> list[Unit]:
+    """The article's blocks aligned with the paragraphs of `translation_path`, cut into sentence pairs."""
+    from ..align.aligner import Aligner, chinese_side, english_side
+    from ..readers import read_document
+
+    paragraphs = [b.source for b in read_document(translation_path).blocks if b.source.strip()]
+    if not paragraphs:
+        raise InputError("has no paragraphs to align; give the English translation of the article", translation_path)
+    if not blocks:
+        return []
+    links = Aligner([chinese_side(b) for b in blocks], [english_side(p) for p in paragraphs]).align()
+    units = []
+    for link in links:
+        if link.source and link.target:
+            source = "".join(blocks[i] for i in link.source)
+            target = " ".join(paragraphs[j] for j in link.target)
+            units += sentence_units(source, target, "translation")
+    return units
+
+
+def units_from_tm(tm_path: str) -> tuple[list[Unit], list[tuple[Unit, Unit]]]:
+    """The memory's pairs as sentence pairs, and, for every pair an editor changed, the machine
+    translation's pair beside the editor's (both whole, not cut into sentences)."""
+    from ..memory.tm import TranslationMemory
+
+    path = Path(tm_path)
+    if not path.is_file():
+        raise InputError("no such translation memory; give the .sqlite file 'review import' or 'tm import' wrote",
+                         tm_path)
+    try:
+        tm = TranslationMemory(path)
+        try:
+            rows = tm.entries_with_machine()
+        finally:
+            tm.close()
+    except Exception as exc:  # sqlite3.DatabaseError on a file that is not a memory
+        raise InputError(f"cannot be read as a translation memory ({exc})", tm_path) from exc
+    units, edited = [], []
+    for source, target, machine in rows:
+        if not source.strip() or not target.strip():
+            continue
+        units += sentence_units(source, target, "tm")
+        if machine and machine.strip() and machine != target:
+            edited.append((Unit(source, machine, "machine"), Unit(source, target, "tm")))
+    return units, edited
+
+
+def sentence_units(source: str, target: str, origin: str) -> list[Unit]:
+    """One pair cut into aligned sentence pairs (the whole pair when it has one sentence a side, or the
+    sentences do not align)."""
+    from ..align.aligner import align_sentences, english_sentences
+    from ..segment import segment_text
+
+    links = align_sentences(source, target)
+    if not links:
+        return [Unit(source, target, origin)]
+    sources = [s.text for s in segment_text(source)]
+    targets = english_sentences(target)
+    units = []
+    for link in links:
+        if link["source"] and link["target"]:
+            units.append(Unit("".join(sources[i] for i in link["source"]),
+                              " ".join(targets[j] for j in link["target"]), origin))
+    return units or [Unit(source, target, origin)]
