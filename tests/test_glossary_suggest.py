@@ -174,14 +174,20 @@ def test_glossary_entries_the_tm_contradicts_are_listed(tmp_path):
     (["missing.zh.txt"], "missing.zh.txt"),
     (["{article}", "--translation", "missing.en.txt"], "missing.en.txt"),
     (["{article}", "{article}", "--translation", "{translation}"], "one English translation per article"),
-    (["{article}", "--tm", "{translation}"], "translation memory"),
+    (["{article}", "--tm", "{translation}"], "is not a translation memory"),
+    (["{article}", "--tm", "{cache}"], "is not a translation memory"),
     (["{article}", "--tm", "nowhere.sqlite"], "no such translation memory"),
     (["{article}", "--translation", "{empty}"], "is empty"),
 ])
 def test_bad_input_is_one_line_and_exit_2(arguments, message, tmp_path):
     empty = tmp_path / "empty.en.txt"
     empty.write_text("", encoding="utf-8")
-    names = {"article": str(ARTICLES[0][0]), "translation": str(ARTICLES[0][1]), "empty": str(empty)}
+    cache = tmp_path / "cache.sqlite"  # a SQLite file of another kind: refused, and left as it was
+    sqlite3.connect(cache).execute("CREATE TABLE segments (key TEXT)").connection.commit()
+    before = cache.read_bytes()
+    names = {"article": str(ARTICLES[0][0]), "translation": str(ARTICLES[0][1]), "empty": str(empty),
+             "cache": str(cache)}
     done = CliRunner().invoke(cli, ["glossary", "suggest", *[a.format(**names) for a in arguments]])
     assert done.exit_code == 2, done.output
     assert message in done.output and "Traceback" not in done.output
+    assert cache.read_bytes() == before

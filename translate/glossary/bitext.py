@@ -47,14 +47,14 @@ def units_from_tm(tm_path: str) -> tuple[list[Unit], list[tuple[Unit, Unit]]]:
     if not path.is_file():
         raise InputError("no such translation memory; give the .sqlite file 'review import' or 'tm import' wrote",
                          tm_path)
+    if not _holds_a_memory(path):
+        raise InputError("is not a translation memory (no tm table); give the .sqlite file 'review import', "
+                         "'align --tm' or 'tm import' wrote", tm_path)
+    tm = TranslationMemory(path)
     try:
-        tm = TranslationMemory(path)
-        try:
-            rows = tm.entries_with_machine()
-        finally:
-            tm.close()
-    except Exception as exc:  # sqlite3.DatabaseError on a file that is not a memory
-        raise InputError(f"cannot be read as a translation memory ({exc})", tm_path) from exc
+        rows = tm.entries_with_machine()
+    finally:
+        tm.close()
     units, edited = [], []
     for source, target, machine in rows:
         if not source.strip() or not target.strip():
@@ -63,6 +63,17 @@ def units_from_tm(tm_path: str) -> tuple[list[Unit], list[tuple[Unit, Unit]]]:
         if machine and machine.strip() and machine != target:
             edited.append((Unit(source, machine, "machine"), Unit(source, target, "tm")))
     return units, edited
+
+
+def _holds_a_memory(path: Path) -> bool:
+    """A SQLite file with a tm table, checked read-only: another file is never changed."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
+            return db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='tm'").fetchone() is not None
+    except sqlite3.DatabaseError:
+        return False
 
 
 def sentence_units(source: str, target: str, origin: str) -> list[Unit]:

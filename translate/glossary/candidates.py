@@ -16,6 +16,7 @@ from .term_finder import find_terms
 NAME_SPECIFICITY = 2.0
 NAME_KINDS = ("person", "organisation", "product", "title", "name")
 TERM_WEIGHT = 1.0
+MIN_SPECIFICITY = 1.5  # a term occurs at least about 30 times more often here than in general Chinese
 INSIDE_SHARE = 0.8  # a candidate found this often inside one longer candidate is part of it (宁德 in 宁德时代)
 
 
@@ -62,6 +63,8 @@ def find_candidates(blocks: list[str], known: set[str] = frozenset(),
     for term in find_terms(corpus):
         if term.text in candidates or any(term.text.startswith(p) for p in people):
             continue
+        if term.specificity < MIN_SPECIFICITY:
+            continue  # 工作, 发展: as common here as anywhere
         evidence = [f"termhood {term.termhood:.1f} (C-value {term.cvalue:.1f}, specificity {term.specificity:.1f})"]
         kind = "term"
         if not is_common_word(term.text) and _name_words(corpus, term.text):
@@ -76,8 +79,7 @@ def find_candidates(blocks: list[str], known: set[str] = frozenset(),
 
 def _person_shaped(corpus: Corpus, text: str) -> bool:
     """jieba reads `text` as a person's name, or CC-CEDICT does not know it as a word or name."""
-    return any(w.text == text and w.flag.startswith("nr") for w in corpus.words) \
-        or not is_common_word(text) and not proper_nouns(text)
+    return corpus.tagged(text, "nr") or not is_common_word(text) and not proper_nouns(text)
 
 
 def _name_words(corpus: Corpus, text: str) -> bool:

@@ -48,12 +48,18 @@ class Corpus:
         self.words = _pos_words(self.text)
         self._starts = [w.start for w in self.words]
         self._ending = {w.end: w for w in self.words}
+        self._flags: dict[str, set[str]] = {}
+        for word in self.words:
+            self._flags.setdefault(word.text, set()).add(word.flag)
+        self._counts: dict[str, int] = {}
         self.bounds = {w.start for w in self.words} | {w.end for w in self.words}
         self._sentences = _sentence_bounds(self.text)
         self.size = max(sum(len(run) for run in HAN_RUN.findall(self.text)), 1)  # Han characters
 
     def count(self, term: str) -> int:
-        return self.text.count(term) if term else 0
+        if term not in self._counts:
+            self._counts[term] = self.text.count(term) if term else 0
+        return self._counts[term]
 
     def positions(self, term: str) -> list[int]:
         return [m.start() for m in re.finditer(re.escape(term), self.text)] if term else []
@@ -71,12 +77,16 @@ class Corpus:
         """The jieba words inside text[start:end] (those that cross its edges left out)."""
         index = max(bisect_right(self._starts, start) - 1, 0)
         found = []
-        for word in self.words[index:]:
-            if word.start >= end:
-                break
+        while index < len(self.words) and self.words[index].start < end:
+            word = self.words[index]
             if word.start >= start and word.end <= end:
                 found.append(word)
+            index += 1
         return found
+
+    def tagged(self, text: str, flag: str) -> bool:
+        """jieba reads `text` as one word whose part of speech starts with `flag` somewhere."""
+        return any(f.startswith(flag) for f in self._flags.get(text, ()))
 
     def sentence(self, offset: int, width: int = 90) -> str:
         """The sentence around `offset`, cut to about `width` characters around it."""

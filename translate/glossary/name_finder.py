@@ -52,8 +52,11 @@ def find_people(corpus: Corpus) -> list[Found]:
     titles = sorted(cues()["person"]["titles"], key=len, reverse=True)
     verbs = sorted(cues()["person"]["verbs"], key=len, reverse=True)
     not_in_names = set(cues()["words"]["not_in_names"])
+    starts = {s[0] for s in table}
     chosen: dict[str, list[str]] = defaultdict(list)
     for at in range(len(text)):
+        if text[at] not in starts:
+            continue
         title = _title_before(text, at, titles)
         if at not in corpus.bounds and not title:
             continue  # a surname character inside a word
@@ -104,8 +107,8 @@ def _option_points(corpus: Corpus, name: str, at: int, verbs: list[str], surname
 
 def _is_person(corpus: Corpus, name: str, evidence: list[str]) -> bool:
     split = split_name(name)
-    if split is None:
-        return False
+    if split is None or any(split[1].startswith(h) for h in cues()["person"]["honorifics"]):
+        return False  # 王医生 is Dr Wang: no given name to write
     points = 2.0 * any(e.startswith("title") for e in evidence) + 2.0 * any(e.startswith("then") for e in evidence)
     count = corpus.count(name)
     points += 1.0 if count >= 2 else 0.0
@@ -126,7 +129,7 @@ def _looks_like_person(gloss: str) -> bool:
 
 
 def _tagged(corpus: Corpus, text: str, flag: str) -> bool:
-    return any(w.text == text and w.flag.startswith(flag) for w in corpus.words)
+    return corpus.tagged(text, flag)
 
 
 def find_foreign_names(corpus: Corpus) -> list[Found]:
@@ -173,7 +176,8 @@ def find_organisations(corpus: Corpus) -> list[Found]:
         if len(word.text) < 2 or word.text in found or not _HAN.match(word.text):
             continue
         kind = _proper_kind(word.text)
-        if kind == "organisation" or (word.flag == "nt" and not is_common_word(word.text)):
+        tagged = word.flag == "nt" and word.text[-1] in cues()["organisation"]["nt_endings"]
+        if kind == "organisation" or (tagged and not is_common_word(word.text)):
             names = proper_nouns(word.text)
             found[word.text] = Found(word.text, "organisation", ["CC-CEDICT name" if names else "jieba: organisation"],
                                      english=names[0].english if names else "")

@@ -41,9 +41,15 @@ def find_terms(corpus: Corpus) -> list[Term]:
     for word in _new_words(corpus):
         if _well_formed(corpus, word):
             kept.setdefault(word, corpus.positions(word))
+    containing: dict[str, list[int]] = defaultdict(list)  # a kept string -> counts of longer ones holding it
+    for text, starts in kept.items():
+        if len(starts) >= 2:
+            inner = {text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)} - {text}
+            for piece in inner & kept.keys():
+                containing[piece].append(len(starts))
     terms = []
     for text, starts in kept.items():
-        longer = [len(s) for t, s in kept.items() if len(t) > len(text) and text in t and len(s) >= 2]
+        longer = containing.get(text, [])
         cvalue = len(starts) - (sum(longer) / len(longer) if longer else 0.0)
         terms.append(Term(text, len(starts), cvalue, corpus.specificity(text, len(starts))))
     return terms

@@ -91,7 +91,7 @@ def proper_nouns(word: str, _depth: int = 0) -> list[ProperNoun]:
 
 
 def _name_of(gloss: str) -> str:
-    cleaned = clean_gloss(gloss)
+    cleaned = re.sub(r"^\([^)]*\)\s*", "", clean_gloss(gloss))  # "(Chinese) National People's Congress"
     name = re.split(r",|;| \(|\s+-\s+", cleaned, maxsplit=1)[0].strip()
     name = _CORPORATE.sub("", name).strip()  # Tencent Holdings Limited -> Tencent, BYD Company -> BYD
     return "" if not name or _HAN.search(name) else name
