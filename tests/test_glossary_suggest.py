@@ -86,6 +86,7 @@ def test_people_companies_and_terms_are_found_without_a_translation():
 
 def test_what_the_old_suggester_got_wrong_is_gone(article_path):
     found = by_source(suggest([str(article_path)], NO_GLOSSARY, limit=80))
+    assert not {"idea", "push", "gap"} & set(found)  # English words in the Chinese text
     assert found["梁文锋"].note == "person" and found["山姆·奥尔特曼"].note == "person"
     for fragment in ("和云", "依附于", "拉人", "大关"):
         assert fragment not in found or found[fragment].note not in ("person", "place")
@@ -178,6 +179,7 @@ def test_glossary_entries_the_tm_contradicts_are_listed(tmp_path):
     (["{article}", "--tm", "{cache}"], "is not a translation memory"),
     (["{article}", "--tm", "nowhere.sqlite"], "no such translation memory"),
     (["{article}", "--translation", "{empty}"], "is empty"),
+    (["{article}", "--translation", "{other}"], "does not read as a translation of its article"),
 ])
 def test_bad_input_is_one_line_and_exit_2(arguments, message, tmp_path):
     empty = tmp_path / "empty.en.txt"
@@ -186,7 +188,7 @@ def test_bad_input_is_one_line_and_exit_2(arguments, message, tmp_path):
     sqlite3.connect(cache).execute("CREATE TABLE segments (key TEXT)").connection.commit()
     before = cache.read_bytes()
     names = {"article": str(ARTICLES[0][0]), "translation": str(ARTICLES[0][1]), "empty": str(empty),
-             "cache": str(cache)}
+             "cache": str(cache), "other": str(ARTICLES[1][1])}
     done = CliRunner().invoke(cli, ["glossary", "suggest", *[a.format(**names) for a in arguments]])
     assert done.exit_code == 2, done.output
     assert message in done.output and "Traceback" not in done.output

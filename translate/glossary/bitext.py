@@ -8,6 +8,11 @@ from pathlib import Path
 
 from ..errors import InputError
 
+# A translation of the article aligns with confidence in 80-90% of its paragraphs (the three test articles);
+# another article's translation in under 20%.
+MIN_CONFIDENT_SHARE = 0.4
+MIN_LINKS = 3
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -20,7 +25,7 @@ class Unit:
 
 def units_from_translation(blocks: list[str], translation_path: str) -> list[Unit]:
     """The article's blocks aligned with the paragraphs of `translation_path`, cut into sentence pairs."""
-    from ..align.aligner import Aligner, chinese_side, english_side
+    from ..align.aligner import LOW_CONFIDENCE, Aligner, chinese_side, english_side
     from ..readers import read_document
 
     paragraphs = [b.source for b in read_document(translation_path).blocks if b.source.strip()]
@@ -29,6 +34,12 @@ def units_from_translation(blocks: list[str], translation_path: str) -> list[Uni
     if not blocks:
         return []
     links = Aligner([chinese_side(b) for b in blocks], [english_side(p) for p in paragraphs]).align()
+    paired = [link for link in links if link.source and link.target]
+    confident = sum(1 for link in paired if link.confidence >= LOW_CONFIDENCE)
+    if len(paired) >= MIN_LINKS and confident < MIN_CONFIDENT_SHARE * len(paired):
+        raise InputError(f"does not read as a translation of its article: {confident} of {len(paired)} paragraphs "
+                         "align with confidence; give each article's own translation, in the same order",
+                         translation_path)
     units = []
     for link in links:
         if link.source and link.target:
@@ -38,9 +49,16 @@ def units_from_translation(blocks: list[str], translation_path: str) -> list[Uni
     return units
 
 
-def units_from_tm(tm_path: str) -> tuple[list[Unit], list[tuple[Unit, Unit]]]:
-    """The memory's pairs as sentence pairs, and, for every pair an editor changed, the machine
-    translation's pair beside the editor's (both whole, not cut into sentences)."""
+@dataclass
+class Memory:
+    """A translation memory's approved pairs (whole), and for each pair an editor changed, the machine
+    translation's pair beside the editor's."""
+
+    pairs: list[Unit]
+    edited: list[tuple[Unit, Unit]]
+
+
+def read_memory(tm_path: str) -> Memory:
     from ..memory.tm import TranslationMemory
 
     path = Path(tm_path)
@@ -55,14 +73,19 @@ def units_from_tm(tm_path: str) -> tuple[list[Unit], list[tuple[Unit, Unit]]]:
         rows = tm.entries_with_machine()
     finally:
         tm.close()
-    units, edited = [], []
+    memory = Memory([], [])
     for source, target, machine in rows:
         if not source.strip() or not target.strip():
             continue
-        units += sentence_units(source, target, "tm")
+        memory.pairs.append(Unit(source, target, "tm"))
         if machine and machine.strip() and machine != target:
-            edited.append((Unit(source, machine, "machine"), Unit(source, target, "tm")))
-    return units, edited
+            memory.edited.append((Unit(source, machine, "machine"), Unit(source, target, "tm")))
+    return memory
+
+
+def sentence_pairs(pairs: list[Unit]) -> list[Unit]:
+    """Whole pairs cut into aligned sentence pairs."""
+    return [u for pair in pairs for u in sentence_units(pair.source, pair.target, pair.origin)]
 
 
 def _holds_a_memory(path: Path) -> bool:

@@ -23,7 +23,7 @@ INSIDE_SHARE = 0.8  # a candidate found this often inside one longer candidate i
 @dataclass
 class Candidate:
     text: str
-    kind: str  # person, organisation, product, title, name, place, latin, english, quoted, term
+    kind: str  # person, organisation, product, title, name, place, latin, quoted, term
     count: int
     score: float
     example: str
@@ -34,7 +34,7 @@ class Candidate:
     @property
     def glossary_kind(self) -> str:
         """The glossary CSV's kind: keep for Latin tokens, name for names, term otherwise."""
-        if self.kind in ("latin", "english"):
+        if self.kind == "latin":
             return "keep"
         return "term" if self.kind in ("term", "quoted") else "name"
 

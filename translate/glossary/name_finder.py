@@ -21,7 +21,7 @@ _LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(
 _PRODUCT_SHAPE = re.compile(r"[0-9A-Za-z]|[一二三四五六七八九十]号|号$|型$")
 NAME_FLAGS = ("nr", "ns", "nt", "nz", "eng")
 KIND_WEIGHT = {"person": 3.0, "organisation": 3.0, "product": 3.0, "title": 2.5, "latin": 2.0, "place": 1.2,
-               "quoted": 1.2, "english": 0.3}
+               "quoted": 1.2}
 
 
 @dataclass
@@ -264,8 +264,7 @@ def find_latin(corpus: Corpus) -> list[Found]:
     found = []
     for counter in spellings.values():
         ranked = [s for s, _ in counter.most_common()]
-        ordinary = ranked[0][1:].islower() and ranked[0].lower() in english_vocabulary()
-        found.append(Found(ranked[0], "english" if ordinary else "latin",
-                           ["an English word" if ordinary else "Latin token"], also=ranked[1:],
-                           count=sum(counter.values())))
+        if ranked[0][1:].islower() and ranked[0].lower() in english_vocabulary():
+            continue  # an English word in a Chinese text (idea, push, Top): no glossary entry
+        found.append(Found(ranked[0], "latin", ["Latin token"], also=ranked[1:], count=sum(counter.values())))
     return found

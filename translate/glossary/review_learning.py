@@ -59,17 +59,20 @@ def editors_replacements(terms: list[tuple[str, str]], edited: list[tuple[Unit, 
     return found
 
 
-def contradictions(glossary: Glossary, units: list[Unit]) -> list[Contradiction]:
-    """Glossary entries the memory's approved translations consistently render otherwise."""
+def contradictions(glossary: Glossary, pairs: list[Unit]) -> list[Contradiction]:
+    """Glossary entries the memory's approved translations (whole pairs) consistently render otherwise."""
+    from .bitext import sentence_pairs
     from .matcher import TermMatcher, present
 
-    if not units or not glossary.entries:
+    if not pairs or not glossary.entries:
         return []
     matcher = TermMatcher(glossary)
-    aligner = TermAligner(units)
+    if matcher.pattern is None:
+        return []
+    holding = [p for p in pairs if matcher.pattern.search(p.source)]  # one regex first: a memory may be large
     by_key = {e.key: e for e in glossary.entries}  # later files win, as in matching
     tally: dict[int, list] = {}
-    for unit in units:
+    for unit in holding:
         for span in matcher.find(unit.source):
             entry = by_key.get(span.key)
             if entry is None:
@@ -80,11 +83,12 @@ def contradictions(glossary: Glossary, units: list[Unit]) -> list[Contradiction]
                 record[2] += 1
                 record[4] = record[4] or unit.source
     found = []
-    for entry, source, missing, pairs, example in tally.values():
-        if missing >= MIN_PAIRS and missing >= MIN_SHARE * pairs:
+    for entry, source, missing, count, example in tally.values():
+        if missing >= MIN_PAIRS and missing >= MIN_SHARE * count:
+            aligner = TermAligner(sentence_pairs([p for p in holding if source in p.source]))
             rendering = aligner.align(source, "name" if entry.kind == "name" else "term")
             used = rendering.english if rendering and rendering.count >= MIN_PAIRS else ""
-            found.append(Contradiction(entry, source, used, missing, pairs, example))
+            found.append(Contradiction(entry, source, used, missing, count, example))
     return found
 
 

@@ -20,7 +20,7 @@ from .model import Glossary
 
 COLUMNS = ("source", "target", "kind", "note", "count", "proposed_by", "evidence", "example")
 NOTES = {"person": "person", "organisation": "organisation", "product": "product", "title": "title",
-         "place": "place", "name": "", "latin": "Latin token", "english": "English word", "quoted": "quoted"}
+         "place": "place", "name": "", "latin": "Latin token", "quoted": "quoted"}
 ALIGNED = 3  # candidates aligned per row shown: more of them compete for the words of each sentence
 
 
@@ -53,7 +53,7 @@ def suggest(articles: list[str], glossary: Glossary, translations: list[str] = (
     `translations` (one per article, in order) are English translations aligned with their articles;
     `tm_path` is a translation memory whose approved pairs (and edits) are read."""
     from ..errors import InputError
-    from .bitext import units_from_tm, units_from_translation
+    from .bitext import Memory, read_memory, units_from_translation
     from .review_learning import contradictions, editors_replacements
     from .term_alignment import TermAligner, names_by_pinyin
 
@@ -62,21 +62,35 @@ def suggest(articles: list[str], glossary: Glossary, translations: list[str] = (
                          "English translation per article, in the same order")
     article_blocks = [_blocks(path) for path in articles]
     translated = [u for blocks, path in zip(article_blocks, translations) for u in units_from_translation(blocks, path)]
-    tm_units, edited = units_from_tm(tm_path) if tm_path else ([], [])
+    memory = read_memory(tm_path) if tm_path else Memory([], [])
     known = set(glossary.by_source())
     blocks = [b for group in article_blocks for b in group]
-    discovered = names_by_pinyin(translated + tm_units)
-    candidates = find_candidates(blocks, known, also_names=list(discovered))
+    discovered = set(names_by_pinyin(translated))
+    candidates = find_candidates(blocks, known, also_names=sorted(discovered))
+    tm_units = _memory_units(memory, candidates[:limit * ALIGNED])
+    more = set(names_by_pinyin(tm_units)) - discovered
+    if more:  # names the memory writes in pinyin
+        candidates = find_candidates(blocks, known, also_names=sorted(discovered | more))
+        tm_units = _memory_units(memory, candidates[:limit * ALIGNED])
     shown = candidates[:limit]
     aligned = [(c.text, c.kind) for c in candidates[:limit * ALIGNED]]
     renderings = {name: _align_all(TermAligner(units), aligned) for name, units in
                   (("translation", translated), ("tm", tm_units)) if units}
+    terms = [c.text for c in candidates[:limit * ALIGNED]]
+    edited = [(m, r) for m, r in memory.edited if any(term in m.source for term in terms)]
     replaced = editors_replacements(aligned, edited)
     report = SuggestReport([_suggestion(c, renderings, replaced) for c in shown])
-    if tm_units:
-        for found in contradictions(glossary, tm_units):
-            report.contradicted.append(_contradiction(found))
+    for found in contradictions(glossary, memory.pairs):
+        report.contradicted.append(_contradiction(found))
     return report
+
+
+def _memory_units(memory, candidates: list[Candidate]) -> list:
+    """Sentence pairs of the memory's pairs that hold a candidate (a large memory is not cut up whole)."""
+    from .bitext import sentence_pairs
+
+    terms = [c.text for c in candidates]
+    return sentence_pairs([p for p in memory.pairs if any(term in p.source for term in terms)])
 
 
 def _blocks(path: str) -> list[str]:
@@ -98,9 +112,14 @@ def _align_all(aligner, terms: list[tuple[str, str]]) -> dict:
 
 
 def _suggestion(candidate: Candidate, renderings: dict, replaced: dict) -> Suggestion:
+    from ..lexicon.names import pinyin_name
+
     note = NOTES.get(candidate.kind, "")
     found = [(name, table.get(candidate.text)) for name, table in renderings.items()]
     found = [(name, r) for name, r in found if r is not None]
+    if candidate.kind == "person" and pinyin_name(candidate.text):
+        # a person's English holds their surname at least (Robin Zeng, William Li); else it is someone else
+        found = [(name, r) for name, r in found if r.coverage > 0]
     evidence = [f"{name}: {r.english} in {r.count} of {r.total} sentence pairs"
                 + (f" (also {', '.join(f'{a} {n}' for a, n in r.alternatives)})" if r.alternatives else "")
                 for name, r in found]
@@ -130,7 +149,7 @@ def _without_translation(candidate: Candidate) -> tuple[str, str, str]:
     from ..lexicon.names import pinyin_name, pinyin_word
 
     text = candidate.text
-    if candidate.kind in ("latin", "english"):
+    if candidate.kind == "latin":
         return text, "source", "Latin: kept as written"
     if candidate.kind == "person":
         if candidate.english:

@@ -51,6 +51,7 @@ class Rendering:
     total: int  # sentence pairs holding the term
     score: float
     alternatives: list[tuple[str, int]] = field(default_factory=list)
+    coverage: float = 0.0  # the share of the term its words account for (glosses, pinyin, letters)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ class TermAligner:
             return None
         best_score, best = ranked[0]
         alternatives = [(_surface(surfaces[k], kind), len(found[k])) for s, k in ranked[1:4] if s >= best_score / 2]
-        return Rendering(_surface(surfaces[best], kind), len(found[best]), len(holding), best_score, alternatives)
+        return Rendering(_surface(surfaces[best], kind), len(found[best]), len(holding), best_score, alternatives,
+                         max(f[1] for f in found[best]))
 
     @staticmethod
     def _fit(evidence: "_Evidence", run: list, r: int, i: int, j: int, elsewhere: tuple, kind: str):
@@ -195,7 +197,7 @@ class TermAligner:
         count = sum(found.values())
         if count * 2 < len(holding):
             return None
-        return Rendering(found.most_common(1)[0][0], count, len(holding), 1.0)
+        return Rendering(found.most_common(1)[0][0], count, len(holding), 1.0, coverage=1.0)
 
     def _elsewhere(self, index: int, term: str) -> tuple[frozenset[str], frozenset[tuple[int, int]]]:
         """English stems the other Chinese words of pair `index` may explain (their glosses and pinyin), and
@@ -245,6 +247,7 @@ class _Evidence:
         from ..lexicon.english import dictionary_parts
 
         self.term = term
+        self._explained: dict[str, float] = {}
         self.glosses = gloss_words(term, characters=False)
         # words of one family whose stems differ (phosphoric, phosphate) share their first letters
         self.prefixes = {g[:PREFIX] for g in self.glosses if len(g) >= PREFIX}
@@ -272,6 +275,11 @@ class _Evidence:
 
     def explains(self, word: _Word) -> float:
         """1 when the term explains `word`, 0.5 when only a character's gloss does, else 0."""
+        if word.surface not in self._explained:
+            self._explained[word.surface] = self._explains(word)
+        return self._explained[word.surface]
+
+    def _explains(self, word: _Word) -> float:
         bare = _bare(word.surface)
         pieces = [word.stem] + [stem(p) for p in re.split(r"[-'’]", word.surface.lower()) if len(p) > 1]
         if any(p in self.glosses or p[:PREFIX] in self.prefixes for p in pieces) or bare in self.pinyin \

@@ -45,6 +45,7 @@ def english_vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A lower-case Snowball (Porter 2) stem, possessive dropped: batteries -> batteri, installed -> instal."""
     return _stemmer().stemWord(word.lower().removesuffix("'s").removesuffix("’s"))
