@@ -58,8 +58,8 @@ def find_people(corpus: Corpus) -> list[Found]:
         if text[at] not in starts:
             continue
         title = _title_before(text, at, titles)
-        if at not in corpus.bounds and not title:
-            continue  # a surname character inside a word
+        if at not in corpus.bounds and not title or _ends_a_title(text, at, titles):
+            continue  # a surname character inside a word, or the end of a title: 董事长孙飘扬 is not 长孙
         options = []
         for surname_length in (2, 1):
             if text[at:at + surname_length] not in table:
@@ -86,6 +86,11 @@ def find_people(corpus: Corpus) -> list[Found]:
 def _title_before(text: str, at: int, titles: list[str]) -> str:
     before = _SEPARATOR.sub("", text[max(0, at - 12):at])
     return next((t for t in titles if before.endswith(t)), "")
+
+
+def _ends_a_title(text: str, at: int, titles: list[str]) -> bool:
+    """The character at `at` is the last of a title that starts before it (长 of 董事长)."""
+    return any(len(t) > 1 and text.startswith(t, at + 1 - len(t)) for t in titles if at + 1 - len(t) >= 0)
 
 
 def _option_points(corpus: Corpus, name: str, at: int, verbs: list[str], surname_length: int) -> float:

@@ -21,6 +21,7 @@ from .model import Glossary
 COLUMNS = ("source", "target", "kind", "note", "count", "proposed_by", "evidence", "example")
 NOTES = {"person": "person", "organisation": "organisation", "product": "product", "title": "title",
          "place": "place", "name": "", "latin": "Latin token", "quoted": "quoted"}
+CONSISTENT = 0.8  # share of a term's sentence pairs in which an unexplained rendering must occur
 ALIGNED = 3  # candidates aligned per row shown: more of them compete for the words of each sentence
 
 
@@ -112,6 +113,7 @@ def _align_all(aligner, terms: list[tuple[str, str]]) -> dict:
 
 
 def _suggestion(candidate: Candidate, renderings: dict, replaced: dict) -> Suggestion:
+    from ..lexicon.english import is_common_word
     from ..lexicon.names import pinyin_name
 
     note = NOTES.get(candidate.kind, "")
@@ -120,6 +122,10 @@ def _suggestion(candidate: Candidate, renderings: dict, replaced: dict) -> Sugge
     if candidate.kind == "person" and pinyin_name(candidate.text):
         # a person's English holds their surname at least (Robin Zeng, William Li); else it is someone else
         found = [(name, r) for name, r in found if r.coverage > 0]
+    elif candidate.kind == "term" and is_common_word(candidate.text):
+        # an ordinary word whose English the dictionary does not explain is taken only when the translator
+        # used it nearly every time (出海: 'drugs go' once is a neighbour, not a rendering)
+        found = [(name, r) for name, r in found if r.coverage > 0 or r.count >= max(2, CONSISTENT * r.total)]
     evidence = [f"{name}: {r.english} in {r.count} of {r.total} sentence pairs"
                 + (f" (also {', '.join(f'{a} {n}' for a, n in r.alternatives)})" if r.alternatives else "")
                 for name, r in found]

@@ -32,6 +32,8 @@ _SENTENCE_START = set(".!?:;\"“”'‘(")
 _NUMERALS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
              "九": "9", "十": "10"}
 MAX_WORDS = 6
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 PREFIX = 6
 NAME_KINDS = ("person", "organisation", "product", "title", "name", "place")
 # Where the term sits in the Chinese sentence and the span in the English one: both run in much the same
@@ -78,7 +80,8 @@ class _English:
                 if self.runs[-1]:
                     self.runs.append([])
                 continue
-            self.runs[-1].append(_Word(token, stem(token), token.lower() in stop,
+            function = token.lower() in stop and not (token.isupper() and len(token) > 1)  # US, IT: names
+            self.runs[-1].append(_Word(token, stem(token), function,
                                        token[:1].isupper() or token[:1].isdigit(), initial, self.size))
             self.size += 1
             initial = False
@@ -102,6 +105,7 @@ class TermAligner:
         self.units = units
         self.english = [_English(u.target) for u in units]
         self.frequency = Counter(key for side in self.english for key in side.keys)
+        self.first_scores: dict[str, float] = {}  # term -> its first-pass rendering's score
         self.claims: dict[str, tuple[tuple, tuple]] = {}  # term -> its rendering's key, and the words it claims
 
     def units_with(self, term: str) -> list[int]:
@@ -156,7 +160,7 @@ class TermAligner:
                 credit += weight
             elif (r, k) in claimed:
                 taken += 1
-            elif word.stem in glossed:
+            elif _glossed(word, glossed):
                 glossed_here += 1
             else:
                 credit += FREE_CREDIT
@@ -165,7 +169,7 @@ class TermAligner:
             if 0 <= k < len(run) and not run[k].function and (r, k) not in claimed:
                 word = run[k]
                 ours = evidence.explains(word) > 0
-                free = not ours and word.stem not in glossed
+                free = not ours and not _glossed(word, glossed)
                 if ours or free and (kind not in NAME_KINDS or word.capital and not word.initial):
                     edge *= EDGE_FACTOR
         words = [w for _, w in content]
@@ -204,7 +208,9 @@ class TermAligner:
         the word positions that other terms' first-pass renderings take there (stronger: they win over the
         term's own glosses)."""
         source, side = self.units[index].source, self.english[index]
-        masks = dict(self.claims[o] for o in self.claims if o != term and o in source and o not in term and term not in o)
+        own = self.first_scores.get(term, 0.0)  # a claim beats only a term that fitted worse on the first pass
+        masks = dict(self.claims[o][:2] for o in self.claims if o != term and o in source and o not in term
+                     and term not in o and self.first_scores[o] >= own)
         claimed = {(r, k) for key, _, (r, i, j) in side.spans() if key in masks
                    for k, mine in zip(range(i, j), masks[key]) if mine}
         return _other_words_glosses(source.replace(term, "，")), frozenset(claimed)
@@ -213,6 +219,7 @@ class TermAligner:
         """Let a confident rendering compete: where its term occurs, the words of it that the term explains
         are its own (利率's 'rate' in 'reverse repo rate', not 'reverse repo'); all its words when the term,
         a name no dictionary knows, explains none (CATL) but the translator used it nearly always."""
+        self.first_scores[term] = rendering.score
         if rendering.count < CLAIM_SHARE * rendering.total:
             return
         evidence = _Evidence(term, kind == "person")
@@ -236,6 +243,9 @@ def _other_words_glosses(source: str) -> frozenset[str]:
         elif len(token) >= 2 and _HAN_RUN.fullmatch(token):
             stems |= gloss_words(token)
             stems.add(stem("".join(syllables(token))))
+    # numbers and dates: 1月8日 explains January 8, 2亿 explains 200
+    stems.update(re.findall(r"\d+", source))
+    stems.update(stem(_MONTHS[int(m) - 1]) for m in re.findall(r"(?<!\d)(1[0-2]|[1-9])月", source))
     return frozenset(stems)
 
 
@@ -310,6 +320,12 @@ class _Evidence:
                     covered.update({k: 1.0 for k in range(match.start(), match.end())})
                 covered.update({k: 1.0 for k, char in enumerate(self.term) if _NUMERALS.get(char) == word.surface})
         return sum(covered.values()) / len(self.term)
+
+
+def _glossed(word: _Word, glossed: frozenset[str]) -> bool:
+    """Another Chinese word explains `word`, or a part of it (US-based: 美国)."""
+    return word.stem in glossed or "-" in word.surface and any(
+        stem(p) in glossed for p in word.surface.split("-") if len(p) > 1)
 
 
 def _bare(text: str) -> str:

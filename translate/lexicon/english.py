@@ -63,8 +63,9 @@ def content_words(text: str) -> list[str]:
     (artificial intelligence)'); a hyphenated word also gives its parts."""
     stop = function_words()
     words = []
-    for word in _WORD.findall(_PARENTHESES.sub(" ", text).lower()):
-        if word in stop:
+    for match in re.finditer(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*", _PARENTHESES.sub(" ", text)):
+        word = match.group().lower()
+        if word in stop and not (match.group().isupper() and len(word) > 1):  # US is no pronoun
             continue
         words.append(stem(word))
         if "-" in word:
