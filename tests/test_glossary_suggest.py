@@ -193,3 +193,13 @@ def test_bad_input_is_one_line_and_exit_2(arguments, message, tmp_path):
     assert done.exit_code == 2, done.output
     assert message in done.output and "Traceback" not in done.output
     assert cache.read_bytes() == before
+
+
+def test_a_name_after_a_title_keeps_its_own_surname(tmp_path):
+    """长 ends 董事长 and starts the compound surname 长孙: 董事长孙飘扬 is Sun Piaoyang; 王医生 is no name."""
+    article = tmp_path / "a.zh.txt"
+    article.write_text("恒瑞医药董事长孙飘扬表示，公司将加大研发投入。孙飘扬说，研发是根本。\n王医生提醒市民注意保暖。\n",
+                       encoding="utf-8")
+    found = by_source(suggest([str(article)], NO_GLOSSARY))
+    assert (found["孙飘扬"].note, found["孙飘扬"].target) == ("person", "Sun Piaoyang")
+    assert "长孙飘扬" not in found and "王医生" not in found
