@@ -8,7 +8,6 @@ from translate.errors import GlossaryError
 from translate.glossary.model import add_entry, default_glossary_path, load_glossaries, parse_csv, remove_entry
 from translate.glossary.lint import lint
 from translate.glossary.tbx import from_tbx, to_tbx
-from translate.glossary.suggest import suggest_terms
 
 
 def write(tmp_path, text, name="g.csv", encoding="utf-8"):
@@ -113,16 +112,6 @@ def test_glossary_cli_add_list_export_import(tmp_path):
     other = str(tmp_path / "other.csv")
     imported = runner.invoke(cli, ["glossary", "import", str(tbx), "-g", other])
     assert imported.exit_code == 0 and "imported 1" in imported.output
-
-
-def test_suggest_ranks_article_names_near_the_top(article_path, tmp_path):
-    empty = write(tmp_path, "source,target,kind,note\n")
-    top = [c.text for c in suggest_terms(str(article_path), load_glossaries([empty], use_default=False), 15)]
-    for name in ("梁文锋", "幻方", "萤火二号"):
-        assert name in top, top
-    assert "DeepSeek" in top[:5]
-    # Terms the glossary has are not suggested.
-    assert "梁文锋" not in [c.text for c in suggest_terms(str(article_path), load_glossaries([]), 30)]
 
 
 def test_context_column_is_read_and_a_bad_one_names_file_and_line(tmp_path):

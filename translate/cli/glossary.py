@@ -173,24 +173,45 @@ def export(fmt, paths, output, force, quiet, debug):
 
 
 @glossary.command("suggest")
-@click.argument("article")
-@click.option("-n", "count", default=20, show_default=True, help="How many candidates.")
-@click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV whose terms are left out.")
+@click.argument("articles", nargs=-1, required=True, metavar="ARTICLE...")
+@click.option("--translation", "translations", multiple=True, metavar="EN_FILE",
+              help="English translation of an ARTICLE (repeatable: one per article, in order): proposals are "
+              "the translator's renderings.")
+@click.option("--tm", "tm_path", default=None, metavar="FILE",
+              help="Translation memory (.sqlite): proposals from its approved pairs and editors' replacements; "
+              "lists glossary entries it contradicts.")
+@click.option("-n", "count", default=40, show_default=True, type=click.IntRange(1), help="How many candidates.")
+@click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV whose terms are left out (repeatable).")
 @click.option("--no-default-glossary", is_flag=True, help="Do not leave out the shipped glossary's terms.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True,
+              help="csv: source,target,kind,note,count,proposed_by,evidence,example, ready for 'glossary import'.")
+@click.option("--output", "-o", help="File to write (default: stdout).")
+@force_option
 @common
-def suggest(article, count, paths, no_default_glossary, quiet, debug):
-    """Candidate terms in ARTICLE that no glossary has: names, Latin tokens, frequent words.
+def suggest(articles, translations, tm_path, count, paths, no_default_glossary, fmt, output, force, quiet, debug):
+    """Term candidates in ARTICLE(s) that no glossary has (people, organisations, products, places,
+    Latin tokens, multi-word terms), each with a proposed English rendering and where it came from:
+    translation (--translation), review and tm (--tm), dictionary (CC-CEDICT) or pinyin.
+
+    Edit the CSV (delete the rows you reject, correct targets), then import it.
 
     \b
     Example:
-      translate glossary suggest article.zh.txt -n 10 --no-default-glossary
+      translate glossary suggest article.zh.txt --translation article.en.txt --format csv -o terms.csv
+      translate glossary import terms.csv -g desk.csv && translate glossary lint -g desk.csv
     """
     from ..glossary.model import load_glossaries
-    from ..glossary.suggest import suggest_terms
+    from ..glossary.suggest import suggest as suggest_terms
+    from ..glossary.suggest import to_csv, to_table
 
     glossary_ = load_glossaries(list(paths), use_default=not no_default_glossary)
-    for candidate in suggest_terms(article, glossary_, count):
-        click.echo(f"{candidate.text}\t{candidate.count}\t{candidate.category}\t{candidate.context}")
+    _notices(glossary_.notices, quiet)
+    report = suggest_terms(list(articles), glossary_, list(translations), tm_path, count)
+    emit(to_csv(report) if fmt == "csv" else to_table(report), output, force)
+    if not quiet:
+        click.echo(f"{len(report.suggestions)} candidate(s)"
+                   + (f", {len(report.contradicted)} glossary entr(ies) contradicted by the TM"
+                      if report.contradicted else ""), err=True)
 
 
 COMMANDS = [glossary]

@@ -22,6 +22,11 @@ def has_han(text: str) -> bool:
     return HAN.search(text) is not None
 
 
+def base_frequencies() -> tuple[dict, int]:
+    """jieba's default dictionary: word -> frequency, and the total (read once, never changed)."""
+    return _base_frequencies()
+
+
 @lru_cache(maxsize=1)
 def _base_frequencies() -> tuple[dict, int]:
     """jieba's default dictionary, read once (the global tokenizer's copy is only read, never changed)."""

@@ -19,9 +19,10 @@ class TranslationMemory:
         self.db = connect(self.path)
         self.db.execute("CREATE TABLE IF NOT EXISTS tm (key TEXT PRIMARY KEY, source TEXT, target TEXT, "
                         "origin TEXT, updated REAL)")
-        # The <seg> XML a TMX import came with (inline codes), for re-export; added to older files.
+        # The <seg> XML a TMX import came with (inline codes), for re-export; and the machine translation an
+        # editor replaced (glossary suggest learns renderings from the pair). Added to older files.
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(tm)")}
-        for column in ("source_seg", "target_seg"):
+        for column in ("source_seg", "target_seg", "machine"):
             if column not in columns:
                 self.db.execute(f"ALTER TABLE tm ADD COLUMN {column} TEXT")
 
@@ -30,13 +31,15 @@ class TranslationMemory:
         return row[0] if row else None
 
     def add(self, source: str, target: str, origin: str = "review", *, source_seg: str | None = None,
-            target_seg: str | None = None) -> None:
-        """Store an approved pair; `*_seg` keep a TMX import's <seg> markup (dropped when the pair changes)."""
+            target_seg: str | None = None, machine: str | None = None) -> None:
+        """Store an approved pair; `*_seg` keep a TMX import's <seg> markup (dropped when the pair changes);
+        `machine` is the machine translation the editor replaced, if they changed it."""
         source, target = strip_controls(source), strip_controls(target)  # never stored: they break XML outputs
+        machine = strip_controls(machine) if machine and machine != target else None
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO tm (key, source, target, origin, updated, source_seg, target_seg) "
-                            "VALUES (?,?,?,?,?,?,?)",
-                            (normalise(source), source, target, origin, time.time(), source_seg, target_seg))
+            self.db.execute("INSERT OR REPLACE INTO tm (key, source, target, origin, updated, source_seg, target_seg, "
+                            "machine) VALUES (?,?,?,?,?,?,?,?)",
+                            (normalise(source), source, target, origin, time.time(), source_seg, target_seg, machine))
 
     def entries(self) -> list[tuple[str, str, str]]:
         return [tuple(r) for r in self.db.execute("SELECT source, target, origin FROM tm ORDER BY updated")]
@@ -44,6 +47,10 @@ class TranslationMemory:
     def entries_with_markup(self) -> list[tuple[str, str, str, str | None, str | None]]:
         return [tuple(r) for r in self.db.execute("SELECT source, target, origin, source_seg, target_seg FROM tm "
                                                   "ORDER BY updated")]
+
+    def entries_with_machine(self) -> list[tuple[str, str, str | None]]:
+        """(source, approved target, the machine translation it replaced or None), oldest first."""
+        return [tuple(r) for r in self.db.execute("SELECT source, target, machine FROM tm ORDER BY updated")]
 
     def close(self) -> None:
         self.db.close()

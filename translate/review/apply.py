@@ -216,7 +216,10 @@ def _learn(blocks: list[BlockRecord], approved: dict[str, str], tm_path: str) ->
             text = approved.get(block.id)
             if not block.kind.translatable or not text or not text.strip():
                 continue
-            tm.add(block.repaired, text, origin="review" if text != block.translation else "approved")
+            edited = text != block.translation
+            # the machine's text beside the editor's: `glossary suggest --tm` learns the renderings editors replace
+            tm.add(block.repaired, text, origin="review" if edited else "approved",
+                   machine=block.translation if edited else None)
             stored += 1
     finally:
         tm.close()
