@@ -40,7 +40,6 @@ LARGE_SEARCH, CORRIDOR = 20_000, 8
 # Added per paragraph a link covers, in the search only: every path to a cell covers the same paragraphs,
 # so the best path is unchanged, and no link costs less than zero, which the search's pruning needs.
 STEP_OFFSET = (ANCHOR_WEIGHT * 0.5 + DICT_WEIGHT * (1.0 - DICT_MIDPOINT)) / 2
-MT_WEIGHT = 4.0
 # A merge or split whose parts do not each show the other side's anchors is likely a drop or an
 # addition beside a 1-1 link. Weights and temperature were set on the edit sweep of the example
 # article and of two articles of other domains (translate bench --align), keeping the 100-paragraph
