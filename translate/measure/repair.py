@@ -33,11 +33,14 @@ FRESH = ["repair/eval/fresh_agriculture_environment.txt", "repair/eval/fresh_tra
 COLLISION = ["repair/eval/collision_courts_community.txt", "repair/eval/collision_sports_weather_prices.txt",
              "repair/eval/collision_rural_culture_education.txt", "repair/eval/collision_voices_commentary.txt",
              "repair/eval/collision_health_transport_environment.txt", "repair/eval/collision_notices_briefs.txt"]
+# Round two of issue 26: written and frozen (their own commit) before that round's tuning; spun by A and C.
+HELD_OUT_2 = ["repair/eval/heldout2_travel_food_heritage.txt", "repair/eval/heldout2_money_work_insurance.txt",
+              "repair/eval/heldout2_letters_science_home.txt"]
 AMBIGUOUS = {"tuning": "repair/eval/dev_ambiguous.txt", "held_out": "repair/eval/heldout_ambiguous.txt"}
 ARTICLE = "data/why-bat-did-not-build-deepseek.zh.txt"
 ARTICLE_REFERENCE = "repair/eval/article_reference.zh.txt"
 SPUN_GROUPS = ("spun_tuning", "spun_held_out", "spun_fresh", "spun_fresh_spinner_b", "spun_collision",
-               "spun_collision_spinner_c")
+               "spun_collision_spinner_c", "spun_held_out_2", "spun_held_out_2_spinner_c")
 CLASSES = ("always", "context", "other original", "not in table")
 
 
@@ -192,6 +195,8 @@ def report(with_speed: bool = True) -> dict:
     fresh_b = {name: evaluate_spun(_read(name), "B") for name in FRESH}
     collision_a = {name: evaluate_spun(_read(name)) for name in COLLISION}
     collision_c = {name: evaluate_spun(_read(name), "C") for name in COLLISION}
+    held_out_2_a = {name: evaluate_spun(_read(name)) for name in HELD_OUT_2}
+    held_out_2_c = {name: evaluate_spun(_read(name), "C") for name in HELD_OUT_2}
     clean_held_out = "\n".join(_read(n) for n in HELD_OUT + FRESH)
     result = {
         "article": article(),
@@ -201,7 +206,10 @@ def report(with_speed: bool = True) -> dict:
         "spun_fresh_spinner_b": fresh_b, "spun_fresh_spinner_b_pooled": _pooled(fresh_b),
         "spun_collision": collision_a, "spun_collision_pooled": _pooled(collision_a),
         "spun_collision_spinner_c": collision_c, "spun_collision_spinner_c_pooled": _pooled(collision_c),
+        "spun_held_out_2": held_out_2_a, "spun_held_out_2_pooled": _pooled(held_out_2_a),
+        "spun_held_out_2_spinner_c": held_out_2_c, "spun_held_out_2_spinner_c_pooled": _pooled(held_out_2_c),
         "clean_collision": false_changes("\n".join(_read(n) for n in COLLISION)),
+        "clean_held_out_2": false_changes("\n".join(_read(n) for n in HELD_OUT_2)),
         "clean_held_out": false_changes(clean_held_out),
         "ambiguous_tuning": false_changes(_read(AMBIGUOUS["tuning"])),
         "ambiguous_held_out": false_changes(_read(AMBIGUOUS["held_out"])),
@@ -226,7 +234,7 @@ def format_report(result: dict) -> str:
                                 for k, v in row["by_class"].items() if v["sites"] or v.get("precision") is not None)
             lines.append(f"  {name.split('/')[-1]}: gain {row['gain']}, recall {row['recall']}, "
                          f"precision {row['precision']}, genuine words changed {row['off_site']} | {classes}")
-    for group in ("clean_held_out", "clean_collision", "ambiguous_tuning", "ambiguous_held_out"):
+    for group in ("clean_held_out", "clean_collision", "clean_held_out_2", "ambiguous_tuning", "ambiguous_held_out"):
         row = result[group]
         lines.append(f"{group.replace('_', ' ')} ({row['chars']} chars): false changes per 10k, auto "
                      f"{row['auto_per_10k']}, forced {row['forced_per_10k']}")

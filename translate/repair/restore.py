@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..document import Document, Repair
-from .segmentation import phrase_holds
+from .segmentation import bound_in_words, phrase_holds
 from .evidence import LOCAL_WINDOW, DocumentEvidence, document_evidence, sigmoid, site_logit
 from .table import ALWAYS, CONTEXT, KEEP, SpinRule, SpinTable, default_table, parse_table
 
@@ -27,6 +27,8 @@ DEFAULT_THRESHOLD = 0.5
 LOW_CONFIDENCE = 0.75  # repairs below this are commented in the DOCX
 CONTEXT_CEILING = 0.95  # a real word read as spun is never certain
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+WORD_VETO = -5.0  # a word row this strong keeps the form whatever the document says; weaker rows weigh in
+DOUBLED = 2.0  # log-odds for the first of a doubled form (its word cues would read the pair as a phrase)
 _VIEW = 32  # characters on each side of a site that rules and guards see (天然…，但, 与…相比)
 
 
@@ -106,15 +108,23 @@ def _choose(spun: str, table: SpinTable, before: str, after: str, spun_document:
         return (rules[0], 0.99) if spun_document or not rules[0].real else None
     if not spun_document:
         return None
+    # A spinner turns 工作职责 into 职责职责: a doubled form holds one substitution, read as the first.
+    doubled = after.startswith(spun)
+    if before.endswith(spun):
+        return None
     if any(before.endswith(prefix) and after.startswith(suffix) and phrase_holds(spun, before, after, prefix, suffix)
            for prefix, suffix in table.guards.get(spun, ())):
         return None
-    word_reading = _word_reading(table.word_cues.get(spun, ()), before, after)
+    word_reading = DOUBLED if doubled else _word_reading(table.word_cues.get(spun, ()), before, after)
+    if word_reading <= WORD_VETO:
+        return None  # the form in its own collocation (镇上的市集, 事发住户): the word it is, however spun the rest
     best = None
     for rule in rules:
         if rule.right is not None and not rule.right.search(after):
             continue
         if rule.left is not None and not rule.left.search(before):
+            continue
+        if len(spun) > 1 and bound_in_words(spun, rule.original, before, after):
             continue
         logit = site_logit(rule, before, after, table, evidence, nearby) + word_reading
         if best is None or logit > best[1]:

@@ -97,3 +97,21 @@ def phrase_holds(spun: str, before: str, after: str, prefix: str, suffix: str) -
         return False
     text = left + spun + right
     return is_word_span(text, len(left) - len(prefix), len(left) + len(spun) + len(suffix))
+
+
+def bound_in_words(spun: str, original: str, before: str, after: str) -> bool:
+    """Whether the spun form, as written, lies across a word boundary of its clause (昨天下午) or inside a fixed
+    phrase at least two characters longer (当今社会, 一朝一夕; not 若干年, where a suffix makes the word), while
+    the original, put back, would stand as a word of its own: then the form is no substitution."""
+    left, right = context(before, after)
+    if (not left and not right) or not _dictionary()[0].get(spun):
+        return False  # a form that is no word of its own (街谈) says nothing by where its boundaries fall
+    kept = left + spun + right
+    start, end = len(left), len(left) + len(spun)
+    if is_word_span(kept, start, end):
+        return False
+    if not is_word_span(left + original + right, start, start + len(original)):
+        return False
+    words = (0,) + segment(kept)[1]
+    inside = [(a, b) for a, b in zip(words, words[1:]) if a <= start and end <= b]
+    return not inside or inside[0][1] - inside[0][0] >= len(spun) + 2
