@@ -36,11 +36,14 @@ COLLISION = ["repair/eval/collision_courts_community.txt", "repair/eval/collisio
 # Round two of issue 26: written and frozen (their own commit) before that round's tuning; spun by A and C.
 HELD_OUT_2 = ["repair/eval/heldout2_travel_food_heritage.txt", "repair/eval/heldout2_money_work_insurance.txt",
               "repair/eval/heldout2_letters_science_home.txt"]
+HELD_OUT_3 = ["repair/eval/heldout3_memoir_school.txt", "repair/eval/heldout3_safety_bulletins.txt",
+              "repair/eval/heldout3_clinic_pharmacy.txt"]  # frozen later still, after set 2 had been looked at
 AMBIGUOUS = {"tuning": "repair/eval/dev_ambiguous.txt", "held_out": "repair/eval/heldout_ambiguous.txt"}
 ARTICLE = "data/why-bat-did-not-build-deepseek.zh.txt"
 ARTICLE_REFERENCE = "repair/eval/article_reference.zh.txt"
 SPUN_GROUPS = ("spun_tuning", "spun_held_out", "spun_fresh", "spun_fresh_spinner_b", "spun_collision",
-               "spun_collision_spinner_c", "spun_held_out_2", "spun_held_out_2_spinner_c")
+               "spun_collision_spinner_c", "spun_held_out_2", "spun_held_out_2_spinner_c",
+               "spun_held_out_3", "spun_held_out_3_spinner_c")
 CLASSES = ("always", "context", "other original", "not in table")
 
 
@@ -197,6 +200,8 @@ def report(with_speed: bool = True) -> dict:
     collision_c = {name: evaluate_spun(_read(name), "C") for name in COLLISION}
     held_out_2_a = {name: evaluate_spun(_read(name)) for name in HELD_OUT_2}
     held_out_2_c = {name: evaluate_spun(_read(name), "C") for name in HELD_OUT_2}
+    held_out_3_a = {name: evaluate_spun(_read(name)) for name in HELD_OUT_3}
+    held_out_3_c = {name: evaluate_spun(_read(name), "C") for name in HELD_OUT_3}
     clean_held_out = "\n".join(_read(n) for n in HELD_OUT + FRESH)
     result = {
         "article": article(),
@@ -209,7 +214,10 @@ def report(with_speed: bool = True) -> dict:
         "spun_held_out_2": held_out_2_a, "spun_held_out_2_pooled": _pooled(held_out_2_a),
         "spun_held_out_2_spinner_c": held_out_2_c, "spun_held_out_2_spinner_c_pooled": _pooled(held_out_2_c),
         "clean_collision": false_changes("\n".join(_read(n) for n in COLLISION)),
+        "spun_held_out_3": held_out_3_a, "spun_held_out_3_pooled": _pooled(held_out_3_a),
+        "spun_held_out_3_spinner_c": held_out_3_c, "spun_held_out_3_spinner_c_pooled": _pooled(held_out_3_c),
         "clean_held_out_2": false_changes("\n".join(_read(n) for n in HELD_OUT_2)),
+        "clean_held_out_3": false_changes("\n".join(_read(n) for n in HELD_OUT_3)),
         "clean_held_out": false_changes(clean_held_out),
         "ambiguous_tuning": false_changes(_read(AMBIGUOUS["tuning"])),
         "ambiguous_held_out": false_changes(_read(AMBIGUOUS["held_out"])),
@@ -234,7 +242,8 @@ def format_report(result: dict) -> str:
                                 for k, v in row["by_class"].items() if v["sites"] or v.get("precision") is not None)
             lines.append(f"  {name.split('/')[-1]}: gain {row['gain']}, recall {row['recall']}, "
                          f"precision {row['precision']}, genuine words changed {row['off_site']} | {classes}")
-    for group in ("clean_held_out", "clean_collision", "clean_held_out_2", "ambiguous_tuning", "ambiguous_held_out"):
+    for group in ("clean_held_out", "clean_collision", "clean_held_out_2", "clean_held_out_3",
+                  "ambiguous_tuning", "ambiguous_held_out"):
         row = result[group]
         lines.append(f"{group.replace('_', ' ')} ({row['chars']} chars): false changes per 10k, auto "
                      f"{row['auto_per_10k']}, forced {row['forced_per_10k']}")

@@ -108,11 +108,12 @@ def _choose(spun: str, table: SpinTable, before: str, after: str, spun_document:
         return (rules[0], 0.99) if spun_document or not rules[0].real else None
     if not spun_document:
         return None
-    # A spinner turns 工作职责 into 职责职责: a doubled form holds one substitution, read as the first.
+    # A spinner turns 工作职责 into 职责职责: a doubled form holds one substitution, read as the first
+    # (its keep-phrases and word cues, 明确职责, would read the pair as a phrase).
     doubled = after.startswith(spun)
     if before.endswith(spun):
         return None
-    if any(before.endswith(prefix) and after.startswith(suffix) and phrase_holds(spun, before, after, prefix, suffix)
+    if not doubled and any(before.endswith(prefix) and after.startswith(suffix) and phrase_holds(spun, before, after, prefix, suffix)
            for prefix, suffix in table.guards.get(spun, ())):
         return None
     word_reading = DOUBLED if doubled else _word_reading(table.word_cues.get(spun, ()), before, after)
