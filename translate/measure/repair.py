@@ -13,7 +13,8 @@ Sets whose name starts with "dev" (and data/clean_zh.txt) were used for tuning. 
 never edited, but their results were seen once before the last table additions; the "fresh" sets
 were written after the table was frozen and are also spun by a second spinner (B). The "collision"
 sets (issue 26) use words that are also spun forms in their proper sense, in several writers' styles;
-they were written and frozen before that round's tuning and are spun by A and by C.
+they were written and frozen before that round's tuning and are spun by A and by C. Round two added
+"held_out_2" (frozen, then looked at and tuned on) and "held_out_3" (frozen later, evaluated blind).
 """
 
 from __future__ import annotations
