@@ -24,6 +24,7 @@ NO_THINKING = [{"chat_template_kwargs": {"enable_thinking": False}, "reasoning_e
                {"chat_template_kwargs": {"enable_thinking": False}}, {}]
 MAX_RETRY_WAIT = 120.0  # seconds: a Retry-After longer than this is cut to it
 MAX_THROTTLED = 600.0  # seconds of 429 pauses one request waits out before they spend its tries
+ERROR_CHARS = 4000  # of a server's error body read for the message (redacted, then cut to 200)
 COOL_DOWN, MAX_COOL_DOWN = 2.0, 60.0  # seconds a base that does not connect is skipped (doubling)
 
 
@@ -139,7 +140,7 @@ class ChatClient:
                         self.events.append(f"{base} answers again")
                     state.mark_up()
                     return _json(response, base)
-                message = f"{base}: HTTP {response.status_code} {self.redact(_error_message(response))}"
+                message = f"{base}: HTTP {response.status_code} {self.redact(_error_message(response))[:200]}"
                 fatal(response.status_code, message)
                 if response.status_code not in RETRY_STATUSES:
                     raise RequestFailed(message)
@@ -167,7 +168,7 @@ class ChatClient:
         except httpx.HTTPError as exc:
             raise RequestFailed(f"{base}: cannot connect ({type(exc).__name__})") from None
         if response.status_code >= 400:
-            raise RequestFailed(f"{base}: HTTP {response.status_code} {self.redact(_error_message(response))}",
+            raise RequestFailed(f"{base}: HTTP {response.status_code} {self.redact(_error_message(response))[:200]}",
                                 status=response.status_code)
         data = _json(response, base).get("data") or []
         return [str(m.get("id")) for m in data if isinstance(m, dict) and m.get("id")]
@@ -183,7 +184,7 @@ class ChatClient:
         except httpx.HTTPError as exc:
             raise RequestFailed(f"{base}: cannot connect ({type(exc).__name__})") from None
         if response.status_code >= 400:
-            raise RequestFailed(f"{base}: HTTP {response.status_code} {self.redact(_error_message(response))}",
+            raise RequestFailed(f"{base}: HTTP {response.status_code} {self.redact(_error_message(response))[:200]}",
                                 status=response.status_code)
 
     def _live(self, exclude: str = "") -> bool:
@@ -261,13 +262,14 @@ def _retry_after(response) -> float | None:
 
 
 def _error_message(response) -> str:
+    """The server's error text, at most ERROR_CHARS (redacted by the caller before it is cut shorter)."""
     try:
         data = response.json()
     except ValueError:
-        return response.text[:200].strip()
+        return response.text[:ERROR_CHARS].strip()
     error = data.get("error", data) if isinstance(data, dict) else data
     message = error.get("message", "") if isinstance(error, dict) else str(error)
-    return str(message)[:200]
+    return str(message)[:ERROR_CHARS]
 
 
 def _json(response, base: str) -> dict:
