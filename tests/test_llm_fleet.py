@@ -233,3 +233,21 @@ def test_model_info_exits_1_for_a_dead_base_or_a_model_not_served(server):
     dead = CliRunner().invoke(cli, ["model", "info", "--engine", "openai", "--api-base", llm.base,
                                     "--api-base", dead_base(), "--api-model", "qwen"])
     assert dead.exit_code == 1 and "does not answer" in dead.output
+
+
+def test_eval_keeps_the_finished_settings_and_marks_the_failed_one(small_article, tmp_path, server):
+    from translate.errors import ModelError
+    from translate.measure.evaluate import Setting, evaluate, format_table
+
+    reference = tmp_path / "reference.en.txt"
+    reference.write_text("\n\n".join(f"Paragraph {i}." for i in range(5)) + "\n", encoding="utf-8")
+    llm = server()
+    good = Setting("served", EngineSettings(engine="openai", api_bases=(llm.base,), api_model="test-model"))
+    dead = Setting("dead", EngineSettings(engine="openai", api_bases=(dead_base(),), api_model="test-model"))
+    report = evaluate(str(small_article), str(reference), [good, dead])
+    assert report["failed_settings"] == ["dead"] and report["settings"][0]["pairs"] == 5
+    assert "does not answer" in report["settings"][1]["error"]
+    table = format_table(report)
+    assert table.splitlines()[1].startswith("served") and "dead: FAILED" in table
+    with pytest.raises(ModelError):
+        evaluate(str(small_article), str(reference), [dead])
