@@ -44,17 +44,19 @@ def test_unusable_replies_are_problems_not_translations(content, finish, reason)
 
 def test_the_prompt_comes_from_the_versioned_data_file():
     prompt = load_prompt()
-    assert prompt.version == "news-v1"
+    assert prompt.version == "news-v2"
     request = TranslationRequest("他说开源很重要。", "paragraph", "标题", [ContextBlock("前文。", "Earlier.")],
                                  [GlossaryNote("开源", "open source", "term", "adjective before a noun"),
-                                  GlossaryNote("A100", "A100", "keep"), GlossaryNote("梁文锋", "Liang Wenfeng", "name"),
+                                  GlossaryNote("A100", "A100", "keep"), GlossaryNote("Kimi", "Kimi", "keep", "the chatbot"),
+                                  GlossaryNote("梁文锋", "Liang Wenfeng", "name"),
                                   GlossaryNote("2000万", "20 million", "number")])
     messages = prompt.messages(request)
     assert messages[0]["content"] == prompt.texts["system"].strip()
     user = messages[1]["content"]
     for line in ("Article title: 标题", "Source: 前文。", "English: Earlier.", "- 开源 = open source (term; adjective before a noun)",
-                 "- A100 = A100 (keep: copy unchanged)", "- 梁文锋 = Liang Wenfeng (name)", "- 2000万 = 20 million", "<text>\n他说开源很重要。\n</text>"):
+                 "- Kimi = Kimi (keep: copy unchanged; the chatbot)", "- 梁文锋 = Liang Wenfeng (name)", "- 2000万 = 20 million", "<text>\n他说开源很重要。\n</text>"):
         assert line in user
+    assert "A100 =" not in user  # kept as written with no note for translators: the system prompt covers it
     from dataclasses import replace
 
     reask = prompt.messages(replace(request, previous_reply="He said it matters.",

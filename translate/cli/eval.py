@@ -28,8 +28,9 @@ def eval_(source, reference, reference_set, setting_specs, settings_file, glossa
 
     With no SOURCE REFERENCE, scores the shipped example article against its reference translation.
     Each --setting (or table of --settings) is run and scored on the same pair, and the results are
-    printed side by side; without any, the engine options are the one setting. When the reference
-    has a different number of paragraphs, the aligner pairs them first.
+    printed side by side; without any, the engine options are the one setting. A setting that cannot
+    run is marked FAILED under the table, the others keep their scores, and the exit status is 1.
+    When the reference has a different number of paragraphs, the aligner pairs them first.
 
     \b
     Example:
@@ -61,6 +62,9 @@ def eval_(source, reference, reference_set, setting_specs, settings_file, glossa
     report = evaluate(str(source), str(reference), settings or [Setting("default", base)], list(glossaries),
                       quiet=quiet)
     click.echo(json.dumps(report, indent=1, ensure_ascii=False) if as_json else format_table(report).rstrip("\n"))
+    if report["failed_settings"]:  # the finished settings are printed; the exit status says one failed
+        click.echo(f"error: setting(s) failed: {', '.join(report['failed_settings'])}", err=True)
+        raise SystemExit(1)
 
 
 COMMANDS = [eval_]

@@ -42,7 +42,8 @@ def model_pull(model_id, to, quiet, debug):
 def model_info(model_name, quiet, debug, **engine):
     """Print what a model is (architecture, family, languages, licence, size, engine), or what a server serves.
 
-    Warns when the model's files give a non-commercial licence (NLLB-200: CC-BY-NC-4.0).
+    Warns when the model's files give a non-commercial licence (NLLB-200: CC-BY-NC-4.0). With
+    --engine openai, exits 1 when a base does not answer or does not serve --api-model.
 
     \b
     Example:
@@ -61,10 +62,13 @@ def model_info(model_name, quiet, debug, **engine):
     else:
         raise click.UsageError("give a MODEL, or --engine openai --api-base URL")
     warning = details.pop("licence_warning", None)
+    healthy = details.pop("ok", True)
     for key, value in details.items():
         click.echo(f"{key}: {value}")
     if warning:
         click.echo(f"warning: {warning}", err=True)
+    if not healthy:  # a dead base or a model it does not serve: scripts checking a fleet see it
+        raise SystemExit(1)
 
 
 @model.command("convert")

@@ -103,6 +103,8 @@ def engine_options(function):
                      help="--engine openai: requests in flight."),
         click.option("--rps", default=0.0, type=click.FloatRange(0), help="--engine openai: requests per second "
                      "at most (0 = no limit)."),
+        click.option("--max-tokens", default=0, type=click.IntRange(0), help="--engine openai: most tokens one "
+                     "reply may have (0 = 4 per source character plus 256); raise it when replies are cut off."),
         click.option("--context", default=2, show_default=True, type=click.IntRange(0, 20),
                      help="--engine openai: previous blocks sent with each block."),
         click.option("--fallback", type=click.Choice(["none", "ctranslate2"]), default="none", show_default=True,
@@ -113,7 +115,8 @@ def engine_options(function):
 # option name -> EngineSettings field, where they differ
 _FIELDS = {"api_base": "api_bases", "api_timeout": "timeout"}
 ENGINE_PARAMS = ("model", "engine", "beams", "device", "batch_tokens", "threads", "quantization", "dtype",
-                 "api_base", "api_model", "api_key_env", "api_timeout", "concurrency", "rps", "context", "fallback")
+                 "api_base", "api_model", "api_key_env", "api_timeout", "concurrency", "rps", "max_tokens", "context",
+                 "fallback")
 
 
 def settings_from(kwargs: dict) -> EngineSettings:

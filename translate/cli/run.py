@@ -83,7 +83,9 @@ def _report(path, result, quiet) -> None:
                    f"translated, {summary['cached_segments']} from cache, {summary['from_tm']} blocks from TM, "
                    f"{summary['repairs']} repairs, {summary['flags']} flags"
                    + (f", {summary['reasked_blocks']} blocks re-asked, {summary['fallback_blocks']} by the "
-                      "fallback engine" if "reasked_blocks" in summary else ""), err=True)
+                      "fallback engine" if "reasked_blocks" in summary else "")
+                   + (f", context with English in {summary['context_with_translation']:.0%} of requests"
+                      if summary.get("context_with_translation") is not None else ""), err=True)
     for output in result.outputs:
         click.echo(str(output))
 

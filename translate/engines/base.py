@@ -31,6 +31,7 @@ class EngineSettings:
     context: int = 2  # previous blocks sent with each request
     timeout: float = 120.0  # seconds per request
     fallback: str = ""  # "" | "ctranslate2": the NMT engine for blocks the server failed on
+    max_tokens: int = 0  # most tokens one reply may have; 0 = 4 per source character plus 256
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -43,7 +44,7 @@ class GlossaryNote:
     source: str
     target: str
     kind: str  # term | name | keep | number
-    note: str = ""
+    note: str = ""  # for translators (the glossary's prompt_note column); maintainers' notes stay out
 
 
 @dataclass
@@ -70,6 +71,7 @@ class TranslationRequest:
     glossary: list[GlossaryNote] = field(default_factory=list)
     previous_reply: str = ""
     feedback: list[str] = field(default_factory=list)
+    title_block: ContextBlock | None = None  # the title as later blocks see it: its English once known
 
 
 class Engine(Protocol):

@@ -1,7 +1,9 @@
 """Engine for OpenAI-compatible chat servers (Ollama, llama.cpp's llama-server, vLLM, SGLang, hosted APIs).
 
-One request per block, sent `concurrency` at a time in block order; the prompt comes from a data
-file (prompt.py), the reply is cleaned (reply.py), the HTTP manners live in openai_http.py.
+One request per block, `concurrency` in flight: the blocks are cut into that many contiguous runs,
+each translated in order by one worker, so every block but the first of a run is sent once the
+block before it has its English (the context the prompt shows). The prompt comes from a data file
+(prompt.py), the reply is cleaned (reply.py), the HTTP manners live in openai_http.py.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ class OpenAIEngine:
         self.prompt = prompt or load_prompt()
         self.model = settings.api_model
         self.cleaned: Counter = Counter()  # what reply hygiene removed: think, chatter, quotes
-        self.retried = 0
+        self.retried = self.throttled = 0
+        self.context_sent = self.context_with_english = 0  # first asks that carry context; of them, with English
+        self.down: tuple[str, ...] = ()  # bases that did not answer at the start
+        self.warnings: list[str] = []  # for the run summary: bases that were skipped, went down, came back
         self._client()  # fails early on a missing --api-base
         if check:
             self.check_server()
@@ -40,16 +45,23 @@ class OpenAIEngine:
         return {"engine": self.name, "model": self.model, "prompt": self.prompt.version}
 
     def check_server(self) -> None:
-        """Every base answers and serves the model; otherwise one line saying what to fix."""
+        """At least one base answers and every base that answers serves the model; otherwise one line
+        saying what to fix. Bases that do not answer are skipped (a warning) and tried again later."""
         served = server_models(self.settings)
+        dead = {base: found for base, found in served.items() if isinstance(found, Exception)}
+        if len(dead) == len(served):
+            raise ModelError(f"the server does not answer ({'; '.join(map(str, dead.values()))}); "
+                             "start it or fix --api-base")
         for base, models in served.items():
-            if isinstance(models, Exception):
-                raise ModelError(f"the server does not answer ({models}); start it or fix --api-base")
+            if base in dead:
+                continue
             if not self.model:
                 raise ModelError(f"give --api-model; {base} serves: {', '.join(models) or 'no model listed'}")
             if models and self.model not in models:
                 raise ModelError(f"{base} does not serve model '{self.model}'; it serves: {', '.join(models)} "
                                  "(choose one with --api-model)")
+        self.down = tuple(dead)
+        self.warnings += [f"{exc}: skipped, and tried again after a cool-down" for exc in dead.values()]
 
     def translate(self, requests: Sequence[TranslationRequest], progress: Callable[[int], None] | None = None,
                   on_result: Callable[[int, str | Exception], TranslationRequest | None] | None = None
@@ -64,10 +76,9 @@ class OpenAIEngine:
 
     async def _translate_all(self, requests, progress, on_result) -> list[str | Exception]:
         results: list[str | Exception] = [RequestFailed("not sent")] * len(requests)
-        order = iter(range(len(requests)))  # workers take blocks in order: context fills in behind them
 
-        async def worker(client: ChatClient) -> None:
-            for index in order:
+        async def worker(client: ChatClient, run: range) -> None:
+            for index in run:
                 request = requests[index]
                 while request is not None:
                     try:
@@ -80,21 +91,29 @@ class OpenAIEngine:
 
         async with self._client() as client:
             try:
-                await asyncio.gather(*(worker(client) for _ in range(min(self.settings.concurrency, len(requests)))))
+                await asyncio.gather(*(worker(client, run) for run in contiguous_runs(len(requests),
+                                                                                     self.settings.concurrency)))
             finally:
                 self.retried += client.retried
+                self.throttled += client.throttled
+                self.warnings += client.events
         return results
 
     def _client(self) -> ChatClient:
         # The key is read from the environment here and kept nowhere else in this object.
         settings = self.settings
         return ChatClient(list(settings.api_bases), api_key=os.environ.get(settings.api_key_env, ""),
-                          timeout=settings.timeout, concurrency=settings.concurrency, rps=settings.rps)
+                          timeout=settings.timeout, concurrency=settings.concurrency, rps=settings.rps,
+                          down=self.down)
 
     async def _one(self, client: ChatClient, request: TranslationRequest) -> str:
         # Rendered now, not when queued, so the context holds the translations finished by now.
+        if request.context and not request.feedback:
+            self.context_sent += 1
+            self.context_with_english += all(c.translation for c in request.context)
+        limit = self.settings.max_tokens or 4 * len(request.text) + 256
         body = {"model": self.model, "messages": self.prompt.messages(request), "temperature": 0,
-                "max_tokens": 4 * len(request.text) + 256, "stream": False}
+                "max_tokens": limit, "stream": False}
         data = await client.chat(body)
         try:
             choice = data["choices"][0]
@@ -103,13 +122,32 @@ class OpenAIEngine:
             raise RequestFailed("the reply has no choices[0].message") from None
         if isinstance(content, list):  # content parts
             content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
-        text, notes = clean_reply(content, choice.get("finish_reason"), source=request.text)
+        if choice.get("finish_reason") == "length":
+            raise ReplyProblem(f"the reply was cut off at {limit} tokens (finish_reason 'length'): raise --max-tokens "
+                               "or the server's context size")
+        text, notes = clean_reply(client.redact(content or ""), source=request.text)
         self.cleaned.update(notes)
         return text
 
 
+def contiguous_runs(count: int, workers: int) -> list[range]:
+    """`count` indices cut into at most `workers` contiguous runs of near-equal length, in order."""
+    workers = max(1, min(workers, count))
+    size, extra = divmod(count, workers)
+    runs, start = [], 0
+    for worker in range(workers):
+        end = start + size + (worker < extra)
+        runs.append(range(start, end))
+        start = end
+    return runs
+
+
+NO_MODEL_LIST = (404, 405, 501)  # a server without GET /models: probed with a one-token chat request
+
+
 def server_models(settings: EngineSettings) -> dict[str, list[str] | Exception]:
-    """Base URL -> the models it lists at GET /models (an Exception where it does not answer)."""
+    """Base URL -> the models it lists at GET /models (an Exception where it does not answer).
+    A server without /models is asked for one token of --api-model: [model] when it answers."""
     client = ChatClient(list(settings.api_bases), api_key=os.environ.get(settings.api_key_env, ""),
                         timeout=min(settings.timeout, 15.0), concurrency=1)
 
@@ -121,21 +159,36 @@ def server_models(settings: EngineSettings) -> dict[str, list[str] | Exception]:
                     found[base] = await client.models(base)
                 except RequestFailed as exc:
                     found[base] = exc
+                    if exc.status in NO_MODEL_LIST and settings.api_model:
+                        found[base] = await _probe(client, base, settings.api_model)
         return found
 
     return asyncio.run(ask())
 
 
+async def _probe(client: ChatClient, base: str, model: str) -> list[str] | Exception:
+    try:
+        await client.probe(base, model)
+    except RequestFailed as exc:
+        if exc.status in (400, 404):  # it answers, but not for this model
+            return ["(no model list; '" + model + "' refused: " + str(exc) + ")"]
+        return exc
+    return [model]
+
+
 def server_info(settings: EngineSettings) -> dict:
-    """What `translate model info --engine openai` prints: per base, whether it answers and its models."""
+    """What `translate model info --engine openai` prints: per base, whether it answers and its models.
+    `ok` is False when a base does not answer or does not serve --api-model."""
     info: dict = {"engine": "openai", "api_key_env": settings.api_key_env,
-                  "api_key": "set" if os.environ.get(settings.api_key_env) else "not set"}
+                  "api_key": "set" if os.environ.get(settings.api_key_env) else "not set", "ok": True}
     for base, models in server_models(settings).items():
         if isinstance(models, Exception):
             info[base] = f"does not answer ({models})"
+            info["ok"] = False
         else:
             info[base] = "answers; models: " + (", ".join(models) or "none listed")
             if settings.api_model:
-                info[base] += f"; '{settings.api_model}' " + ("served" if settings.api_model in models or not models
-                                                              else "NOT served")
+                served = settings.api_model in models or not models
+                info[base] += f"; '{settings.api_model}' " + ("served" if served else "NOT served")
+                info["ok"] = info["ok"] and served
     return info

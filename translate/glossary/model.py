@@ -31,6 +31,7 @@ class Entry:
     origin: str = ""  # file:line
     context: str = ""  # when the entry applies: see glossary/senses.py for the syntax
     avoid: list[str] = field(default_factory=list)  # forbidden English renderings (TBX deprecated/forbidden)
+    prompt_note: str = ""  # for translators: sent to LLM engines with the entry (`note` is for maintainers)
 
     @property
     def targets(self) -> list[str]:
@@ -136,7 +137,8 @@ def parse_csv(data: bytes, path: str, notices: list[str] | None = None, *, expor
         context = (row.get("context") or "").strip()
         _check_context(context, number, path)
         entries.append(Entry(variants, target or variants[0], kind, (row.get("note") or "").strip(), f"{path}:{number}",
-                             context, avoid=split_variants(row.get("avoid") or "")))
+                             context, avoid=split_variants(row.get("avoid") or ""),
+                             prompt_note=(row.get("prompt_note") or "").strip()))
     return entries
 
 

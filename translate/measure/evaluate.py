@@ -116,14 +116,28 @@ def evaluate(source: str, reference: str, settings: list[Setting], glossaries: l
     """
     from ..readers import read_document
 
+    from ..errors import TranslateError
+
     paragraphs = [b.source for b in read_document(reference).blocks]
-    results = [_score_setting(source, paragraphs, setting, list(glossaries), load_engine, quiet)
-               for setting in settings]
-    signatures = results[0].pop("signatures")
-    for result in results[1:]:
+    results = []
+    for setting in settings:
+        # One setting whose engine cannot run (a dead server, a missing model) is marked failed;
+        # the settings that finished keep their scores.
+        try:
+            results.append(_score_setting(source, paragraphs, setting, list(glossaries), load_engine, quiet))
+        except TranslateError as exc:
+            if len(settings) == 1:
+                raise
+            results.append({"name": setting.name, "settings": _changed(setting.engine), "error": str(exc)})
+    finished = [r for r in results if "error" not in r]
+    if not finished:
+        raise TranslateError(f"every setting failed; {results[0]['name']}: {results[0]['error']}", source)
+    signatures = finished[0].pop("signatures")
+    for result in finished[1:]:
         result.pop("signatures")
-    return {"source": str(source), "reference": str(reference), "chrf": results[0]["chrf"],
-            "bleu": results[0]["bleu"], "signatures": signatures, "settings": results}
+    return {"source": str(source), "reference": str(reference), "chrf": finished[0]["chrf"],
+            "bleu": finished[0]["bleu"], "signatures": signatures, "settings": results,
+            "failed_settings": [r["name"] for r in results if "error" in r]}
 
 
 def _score_setting(source: str, paragraphs: list[str], setting: Setting, glossaries: list[str],
@@ -225,7 +239,8 @@ def format_table(report: dict) -> str:
     """The settings side by side, one row each, then sacrebleu's signatures."""
     header = ["setting", "chrF", "BLEU", "terms", "numbers", "flags", "seconds", "load s", "MT s", "tok/s"]
     rows = [header]
-    for result in report["settings"]:
+    finished = [r for r in report["settings"] if "error" not in r]
+    for result in finished:
         rows.append([result["name"], f"{result['chrf']:.1f}", f"{result['bleu']:.1f}",
                      _share(result["terms"]), _share(result["numbers"]), str(sum(result["flags"].values())),
                      f"{result['seconds']:.1f}", f"{result['model_load_seconds']:.1f}",
@@ -233,11 +248,12 @@ def format_table(report: dict) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
              for row in rows]
-    first = report["settings"][0]
-    notes = [f"{first['pairs']} paragraph pairs" + (" (reference aligned: paragraph counts differ)"
-                                                      if first["aligned"] else ""),
-             "terms, numbers: right / found in the source; tok/s: output tokens (13a) per second of MT"]
-    for result in report["settings"]:
+    first = finished[0]
+    notes = [f"{r['name']}: FAILED ({r['error']})" for r in report["settings"] if "error" in r]
+    notes += [f"{first['pairs']} paragraph pairs" + (" (reference aligned: paragraph counts differ)"
+                                                     if first["aligned"] else ""),
+              "terms, numbers: right / found in the source; tok/s: output tokens (13a) per second of MT"]
+    for result in finished:
         if result["flags"]:
             notes.append(f"{result['name']} flags: " + ", ".join(f"{k} {v}" for k, v in result["flags"].items()))
     notes += [f"{metric}: {signature}" for metric, signature in report["signatures"].items()]

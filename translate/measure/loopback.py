@@ -2,8 +2,10 @@
 
 It "translates" with a function it is given (by default it writes the glossary and number
 renderings from the prompt into the text and drops the Chinese), and can misbehave on purpose:
-think tags, chatter, ignored glossary terms, scripted HTTP errors with Retry-After, slow or cut-off
-replies, unknown models, servers that reject unknown fields.
+think tags, chatter before and after the answer, ignored glossary terms, scripted HTTP errors with
+Retry-After (and error bodies that echo the request's headers, as some proxies do), slow or cut-off
+replies, unknown models, servers that reject unknown fields or have no /models, replies for the
+wrong block, control characters, and a server that dies after some requests.
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ class Behaviour:
     truncate_on: str = ""  # finish_reason 'length' for texts containing this
     refuse_on: str = ""
     rejected_fields: tuple[str, ...] = ()  # 400 when a request carries one of these fields
+    echo_headers: bool = False  # scripted errors quote the request's headers (Authorization included)
+    closing: str = ""  # appended after the answer, e.g. "\n\nI hope this helps! Let me know..."
+    control_character: str = ""  # put into the middle of every answer, e.g. "\x07"
+    wrong_block: bool = False  # answer with the previous block's text (the last context source)
+    no_models_route: bool = False  # GET /models is a 404, as on some gateways
+    die_after: int = 0  # chat requests answered before the server drops every connection (0 = never)
 
 
 class LoopbackServer:
@@ -69,17 +77,21 @@ class LoopbackServer:
     def chat_bodies(self) -> list[dict]:
         return [r["body"] for r in self.requests if r["path"].endswith("/chat/completions")]
 
-    def answer(self, path: str, body: dict) -> tuple[int, dict, dict]:
+    def answer(self, path: str, body: dict, headers: dict | None = None) -> tuple[int, dict, dict]:
         """(status, headers, JSON) for one request."""
         b = self.behaviour
         with self.lock:
             scripted = b.statuses.pop(0) if b.statuses and path.endswith("/chat/completions") else None
-        if path.endswith("/models"):
+        if path.endswith("/models") and not b.no_models_route:
             return 200, {}, {"object": "list", "data": [{"id": m, "object": "model"} for m in b.models]}
         if not path.endswith("/chat/completions"):
             return 404, {}, {"error": {"message": f"no route {path}"}}
         if scripted:
-            return scripted[0], scripted[1], {"error": {"message": f"scripted {scripted[0]}"}}
+            message = f"scripted {scripted[0]}"
+            if b.echo_headers:  # as a gateway that logs the request would
+                auth = (headers or {}).get("Authorization", "")
+                message += f"; Authorization: {auth}; request headers: {json.dumps(headers or {})}"
+            return scripted[0], scripted[1], {"error": {"message": message}}
         refused = [name for name in b.rejected_fields if name in body]
         if refused:
             return 400, {}, {"error": {"message": f"Unrecognized request argument supplied: {refused[0]}"}}
@@ -89,6 +101,9 @@ class LoopbackServer:
         user = next((m["content"] for m in messages if m.get("role") == "user"), "")
         found = _TEXT.search(user)
         text = found.group(1) if found else user
+        earlier = re.findall(r"^Source: (.*)$", user, re.M)
+        if b.wrong_block and earlier:
+            text = earlier[-1]
         if b.slow_once_on and b.slow_once_on in text:
             with self.lock:
                 slow, self._slowed = not self._slowed, True
@@ -106,6 +121,10 @@ class LoopbackServer:
         if b.refuse_on and b.refuse_on in text:
             return 200, {}, _completion(body, "I'm sorry, but I can't help with that.", "stop")
         content = b.translate(text)
+        if b.control_character:
+            middle = len(content) // 2
+            content = content[:middle] + b.control_character + content[middle:]
+        content += b.closing
         if b.chatter:
             content = f"Here is the translation:\n\n\"{content}\""
         if b.think:
@@ -146,11 +165,18 @@ def _handler(server: LoopbackServer):
         def _serve(self, body: dict) -> None:
             record = {"path": self.path, "headers": dict(self.headers), "body": body, "start": time.monotonic()}
             with server.lock:
-                server.requests.append(record)
-                server.in_flight += 1
-                server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                answered = sum(1 for r in server.requests if r["path"].endswith("/chat/completions"))
+                dead = server.behaviour.die_after and answered >= server.behaviour.die_after
+                if not dead:
+                    server.requests.append(record)
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+            if dead:  # a host that died: the connection drops with no answer
+                self.close_connection = True
+                self.connection.close()
+                return
             try:
-                status, headers, data = server.answer(self.path, body)
+                status, headers, data = server.answer(self.path, body, record["headers"])
             finally:
                 with server.lock:
                     server.in_flight -= 1

@@ -24,6 +24,13 @@ class SegmentCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS segments (key TEXT PRIMARY KEY, source TEXT, target TEXT, created REAL)")
         self.db.execute("CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value TEXT, created REAL)")
 
+    def keyed(self, signature_key: str) -> SegmentCache:
+        """The same cache under another signature key (LLM requests are keyed by what they carry,
+        not by the whole run's settings); it shares this one's connection."""
+        view = object.__new__(SegmentCache)
+        view.path, view.signature_key, view.db = self.path, signature_key, self.db
+        return view
+
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.signature_key}\x00{normalise(text)}".encode("utf-8")).hexdigest()
 

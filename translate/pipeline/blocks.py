@@ -8,6 +8,7 @@ Blocks the server failed on go to the NMT fallback engine when one is set.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -21,6 +22,9 @@ from ..glossary.matcher import (Span, TermMatcher, markup_spans, merge_spans, mi
                                 record_block_terms, record_enforcement)
 from ..qa.checks import missing_numbers
 from ..qa.numbers import english_number
+
+
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass
@@ -114,9 +118,11 @@ class BlockRunner:
 def plan_block_jobs(document: Document, blocks: list[Block], matcher: TermMatcher | None, context: int) -> list[BlockJob]:
     """One job per block: its request (title, previous `context` blocks, glossary, numbers) and the
     spans its reply must contain. Term hits are recorded on the block."""
-    title = next((b.text for b in document.blocks if b.kind is BlockKind.TITLE), "")
+    title_block = next((b for b in document.blocks if b.kind is BlockKind.TITLE), None)
+    title = title_block.text if title_block else ""
     todo = {id(b) for b in blocks}
     seen: list[ContextBlock] = []
+    title_seen = None
     jobs = []
     for block in document.blocks:
         if not block.kind.translatable:
@@ -124,35 +130,47 @@ def plan_block_jobs(document: Document, blocks: list[Block], matcher: TermMatche
         known = "" if id(block) in todo else block.translation
         here = ContextBlock(block.text, known)
         if id(block) in todo:
-            jobs.append(_job(block, title, seen[-context:] if context else [], here, matcher))
-        if block.kind is not BlockKind.TITLE or not title:
+            jobs.append(_job(block, title, seen[-context:] if context else [], here, matcher, title_seen))
+        if block is title_block:
+            title_seen = here  # its English, once finished, goes with the title in later requests
+        elif block.kind is not BlockKind.TITLE or not title:
             seen.append(here)
     return jobs
 
 
-def _job(block: Block, title: str, context: list[ContextBlock], here: ContextBlock, matcher) -> BlockJob:
+def _job(block: Block, title: str, context: list[ContextBlock], here: ContextBlock, matcher,
+         title_seen: ContextBlock | None) -> BlockJob:
     text = block.text
     markup = markup_spans(text)
     terms = record_block_terms(block, matcher, markup)
     notes, listed = [], set()
-    for span in terms:
-        if (span.source, span.targets[0]) not in listed:
-            listed.add((span.source, span.targets[0]))
-            entry = (matcher.entries.get(span.source) or matcher.entries.get(span.source.lower())) if matcher else None
-            notes.append(GlossaryNote(span.source, span.targets[0], span.kind, entry.note if entry else ""))
+    for span in terms:  # each entry once, however often and in whichever variant it occurs
+        entry = (matcher.entries.get(span.source) or matcher.entries.get(span.source.lower())) if matcher else None
+        identity = id(entry) if entry is not None else (span.source, span.targets[0])
+        if identity not in listed:
+            listed.add(identity)
+            notes.append(GlossaryNote(span.source, span.targets[0], span.kind,
+                                      getattr(entry, "prompt_note", "") if entry else ""))
     notes += [GlossaryNote(n.source, n.targets[0], "number") for n in number_spans(text)]
     block.segments = [Segment(0, len(text), text)]  # the whole block is one request
-    request = TranslationRequest(text.strip(), block.kind.value, title, list(context), notes)
+    request = TranslationRequest(text.strip(), block.kind.value, title, list(context), notes, title_block=title_seen)
     return BlockJob(block, request, merge_spans(markup, terms), here)
 
 
 def problems(job: BlockJob, reply: str, prompt: Prompt) -> list[str]:
     """What a reply got wrong, one re-ask line each: missing terms, numbers, leftover Chinese."""
     lines = [prompt.problem("term", source=s.source, target=s.targets[0]) for s in missing(reply, job.spans)]
-    lines += [prompt.problem("number", source=text, target=english_number(value))
-              for text, value in missing_numbers(job.block.text, reply)]
+    lines += [number_problem(prompt, text, value) for text, value in missing_numbers(job.block.text, reply)]
     lines += [prompt.problem("chinese", text=run) for run in leftover_chinese(reply)]
     return lines
+
+
+def number_problem(prompt: Prompt, text: str, value) -> str:
+    """A missing number, asked for as the source writes it where English writes it the same way
+    (years, plain integers below 10,000: "2023", never "2,023"); otherwise in English words."""
+    if _PLAIN_NUMBER.fullmatch(text) and value < 10000:
+        return prompt.problem("number_as_written", source=text, target=text)
+    return prompt.problem("number", source=text, target=english_number(value))
 
 
 def translate_blocks(jobs: list[BlockJob], runner: BlockRunner, label: str) -> list[Block]:
@@ -179,10 +197,16 @@ def _settle(job: BlockJob, prompt: Prompt, label: str) -> None:
                        "prompt" if best == 0 else "re-ask", " (asked twice)")
 
 
-def flag_failed(blocks: list[Block], jobs: list[BlockJob]) -> None:
+def request_cache_key(settings, prompt: Prompt) -> str:
+    """What every LLM cache key shares: the engine, the model and the prompt version."""
+    return f"openai\x00{settings.api_model}\x00{prompt.version}"
+
+
+def flag_failed(blocks: list[Block], jobs: list[BlockJob], label: str) -> None:
     errors = {id(j.block): j.error for j in jobs}
     for block in blocks:
         block.translation = ""
+        block.engine = label  # the engine that failed, so the record says which
         block.flag("engine-error", "error", f"the server failed on this block ({errors.get(id(block), '')[:160]})")
 
 
@@ -196,13 +220,20 @@ def run_block_stage(document: Document, blocks: list[Block], matcher: TermMatche
 
     prompt = load_prompt()
     jobs = plan_block_jobs(document, blocks, matcher, settings.context)
-    runner = BlockRunner(load_engine, cache, prompt, progress)
+    # Keyed by what a request carries (its identity) under the model and prompt only: a glossary row
+    # no block meets, --fallback or --context for blocks whose context is unchanged re-request nothing.
+    request_cache = cache.keyed(request_cache_key(settings, prompt)) if cache is not None else None
+    runner = BlockRunner(load_engine, request_cache, prompt, progress)
     failed = translate_blocks(jobs, runner, label)
+    engine = runner.engine
+    sent = getattr(engine, "context_sent", 0)
     stats = {"translated_segments": runner.translated, "cached_segments": runner.from_cache,
              "model_load_seconds": runner.load_seconds, "engine_seconds": runner.engine_seconds,
              "reasked_blocks": runner.reasked, "fallback_blocks": 0,
-             "retried_requests": getattr(runner.engine, "retried", 0),
-             "replies_cleaned": dict(getattr(runner.engine, "cleaned", {}))}
+             "retried_requests": getattr(engine, "retried", 0), "throttled_requests": getattr(engine, "throttled", 0),
+             "context_with_translation": round(getattr(engine, "context_with_english", 0) / sent, 3) if sent else None,
+             "replies_cleaned": dict(getattr(engine, "cleaned", {}))}
+    document.warnings.extend(getattr(engine, "warnings", []))
     if failed and load_fallback is not None:
         from ..segment import segment_block
 
@@ -220,5 +251,5 @@ def run_block_stage(document: Document, blocks: list[Block], matcher: TermMatche
         stats["model_load_seconds"] += fallback.load_seconds
         stats["engine_seconds"] += fallback.engine_seconds
     elif failed:
-        flag_failed(failed, jobs)
+        flag_failed(failed, jobs, label)
     return stats
