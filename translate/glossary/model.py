@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import csv_file
 from ..controls import strip_controls
-from ..errors import GlossaryError
+from ..errors import GlossaryError, InputError
 from .senses import parse_context
 
 COLUMNS = ("source", "target", "kind", "note")
@@ -88,12 +88,13 @@ def load_glossaries(paths: list[str], *, use_default: bool = True) -> Glossary:
 
 
 def read_glossary_file(path: str) -> bytes:
+    """The file's bytes, capped while reading (a FIFO or /dev/zero given as -g has no size to check)."""
+    from ..readers.limits import read_capped
+
     try:
-        return Path(path).read_bytes()
-    except FileNotFoundError as exc:
-        raise GlossaryError("no such glossary file; check the -g path", path) from exc
-    except IsADirectoryError as exc:
-        raise GlossaryError("is a folder; give a glossary .csv file", path) from exc
+        return read_capped(path, "glossary file")
+    except InputError as exc:
+        raise GlossaryError(exc.args[0], path) from exc
 
 
 def glossary_rows(data: bytes, path: str, notices: list[str] | None = None):
@@ -199,8 +200,9 @@ def _validate(entry: Entry, path: str) -> None:
 
 def _open_table(p: Path, path: str, with_avoid: bool) -> csv_file.CsvTable:
     if p.exists():
-        table = csv_file.read_table(p.read_bytes(), path)
-        list(glossary_rows(p.read_bytes(), path))  # a file that does not load is not edited
+        data = read_glossary_file(path)
+        table = csv_file.read_table(data, path)
+        list(glossary_rows(data, path))  # a file that does not load is not edited
         if table.header is not None:
             return table
     columns = list(COLUMNS) + (["avoid"] if with_avoid else [])
@@ -239,7 +241,7 @@ def remove_entry(path: str, source: str) -> bool:
     if not p.exists():
         raise GlossaryError("no such glossary file", path)
     with _lock(p):
-        table = csv_file.read_table(p.read_bytes(), path)
+        table = csv_file.read_table(read_glossary_file(path), path)
         index = _find_row(table, [source.strip()])
         if index is None:
             return False
