@@ -34,6 +34,10 @@ class ChatClient:
                  rps: float = 0.0, retries: int = 4, backoff: float = 0.5):
         if not bases:
             raise ModelError("--engine openai needs --api-base URL (e.g. http://localhost:8080/v1)")
+        if api_key and not all("!" <= c <= "~" for c in api_key):
+            # an HTTP header cannot carry it: every request would fail and read as "the server does not answer"
+            raise ModelError("the API key holds a line break, a space or a non-ASCII character; set the variable "
+                             "--api-key-env names (default OPENAI_API_KEY) again without them")
         self.bases = [b.rstrip("/") for b in bases]
         self._turn = itertools.cycle(range(len(self.bases)))
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
