@@ -129,3 +129,14 @@ def test_a_store_that_cannot_be_created_is_one_line(tmp_path):
     blocker.write_text("")
     result = CliRunner().invoke(cli, ["tm", "import", str(blocker), "--tm", str(blocker / "tm.sqlite")])
     assert_one_line_exit_2(result)
+
+
+def test_review_import_into_a_folder_that_cannot_be_written_is_one_line(tmp_path, rule_engine):
+    """As on a read-only mount: the output folder cannot be made (here a file stands in its way)."""
+    options = RunOptions(out_dir=str(tmp_path / "out"), quiet=True, formats=("docx",), use_cache=False)
+    run_file(str(article(tmp_path)), options, load_engine=lambda: rule_engine())
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    result = CliRunner().invoke(cli, ["review", "import", str(tmp_path / "out" / "news.bilingual.docx"),
+                                      "-o", str(blocker / "review")])
+    assert_one_line_exit_2(result, str(blocker))
