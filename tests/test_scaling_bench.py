@@ -15,3 +15,14 @@ def test_huge_input_measures_run_the_whole_pipeline(tmp_path):
         p.name for p in (tmp_path / "d" / "out").glob("blocks.*")}
     assert set(blocks["stage_seconds"]) == {"read", "repair", "translate", "qa", "write"}
     assert blocks["stage_seconds"]["write"] > 0
+
+
+def test_link_fragment_and_glossary_measures_report_per_size_rates(tmp_path):
+    from translate.measure.scaling import measure_glossary, measure_link_fragments
+
+    (tmp_path / "f").mkdir()
+    (tmp_path / "g").mkdir()
+    fragments = measure_link_fragments(str(tmp_path / "f"), 0.01)
+    glossary = measure_glossary(str(tmp_path / "g"), 300)
+    assert "error" not in fragments and fragments["blocks"] == 2 and fragments["seconds_per_mb"] > 0
+    assert glossary["added"] == 300 and glossary["import_seconds_per_10k"] >= glossary["import_seconds"]

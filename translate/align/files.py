@@ -149,7 +149,7 @@ def translation_paragraphs(path: str) -> list[str]:
 
 def _check_consistency(document, blocks, links: list[Link], tm_path: str | None) -> None:
     """Xbench-style consistency: sentences (from the sentence links) and paragraphs, names, the memory."""
-    from pathlib import Path
+    import os
 
     from ..qa.consistency import Unit, check_consistency
     from ..segment import segment_text
@@ -167,10 +167,10 @@ def _check_consistency(document, blocks, links: list[Link], tm_path: str | None)
                       if len(s["source"]) == 1 and len(s["target"]) == 1}
         units += [Unit(block, number[id(block)], source, target) for source, target in sorted(pairs)]
     memory = []
-    if tm_path and Path(tm_path).exists():
+    if tm_path and os.path.lexists(tm_path):  # a link or a folder is refused, not skipped
         from ..memory.tm import TranslationMemory
 
-        tm = TranslationMemory(tm_path)
+        tm = TranslationMemory(tm_path, read_only=True)  # read, never written
         try:
             memory = [(source, target) for source, target, _ in tm.entries()]
         finally:

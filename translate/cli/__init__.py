@@ -11,7 +11,7 @@ import signal
 import click
 
 from .. import __version__
-from ..errors import TranslateError
+from ..errors import TranslateError, printable
 from . import align, bench, clean, eval, glossary, model, review, run, tm
 from .options import DEBUG_KEY
 
@@ -67,7 +67,8 @@ class TranslateGroup(click.Group):
                 click.echo("error: an argument (a file name?) is not valid UTF-8; rename the file or pass it in UTF-8",
                            err=True)
                 ctx.exit(2)
-            click.echo(f"error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True)
+            click.echo(f"error: {type(exc).__name__}: {printable(str(exc))} (run again with --debug for details)",
+                       err=True)
             ctx.exit(1)
 
     def list_commands(self, ctx):

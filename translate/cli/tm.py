@@ -33,7 +33,7 @@ def export(tm_path, fmt, output, force, quiet, debug):
     from ..memory.tmx import export_tmx
     from ..memory.tm import with_tm
 
-    with with_tm(tm_path) as memory:
+    with with_tm(tm_path, read_only=True) as memory:  # never written: a missing file is an error
         emit(export_tmx(memory), output, force)
 
 

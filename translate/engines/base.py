@@ -135,7 +135,9 @@ def batch_budget(settings: EngineSettings, engine: str) -> int:
 
 
 def cpu_threads(requested: int = 0) -> int:
-    return requested if requested > 0 else max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    """`requested` threads, at most as many as the cores we may use (0 = all of them)."""
+    cores = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return min(int(requested), cores) if requested and requested > 0 else cores
 
 
 def cpu_has_fast_bf16() -> bool:

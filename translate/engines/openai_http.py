@@ -68,6 +68,10 @@ class ChatClient:
                  rps: float = 0.0, retries: int = 4, backoff: float = 0.5, down: tuple[str, ...] = ()):
         if not bases:
             raise ModelError("--engine openai needs --api-base URL (e.g. http://localhost:8080/v1)")
+        if api_key and not all("!" <= c <= "~" for c in api_key):
+            # an HTTP header cannot carry it: every request would fail and read as "the server does not answer"
+            raise ModelError("the API key holds a line break, a space or a non-ASCII character; set the variable "
+                             "--api-key-env names (default OPENAI_API_KEY) again without them")
         self.bases = [b.rstrip("/") for b in bases]
         self.state = {b: BaseState(b) for b in self.bases}
         now = time.monotonic()

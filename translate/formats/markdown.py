@@ -8,7 +8,9 @@ from ..document import BlockKind, Document
 
 _BLOCK_COMMENT = re.compile(r"^<!-- block (\S+) ", re.M)
 _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_UNSAFE_LINK = re.compile(r"\]\(\s*(?=(?:javascript|vbscript|data|file):)", re.I)
+# A link to a script or data scheme, inline `[x](javascript:…)` or as a reference definition
+# `[1]: data:…` (which a `[x][1]` anywhere uses): the `(` or `:` after the `]` is escaped, so no link forms.
+_UNSAFE_LINK = re.compile(r"\]([(:])(\s*)(?=(?:javascript|vbscript|data|file):)", re.I)
 
 
 def bilingual_markdown(document: Document, signature: dict) -> str:
@@ -65,7 +67,7 @@ def _escape(text: str) -> str:
     """Text for the bilingual file: HTML from the source shows as text (it can neither run nor
     forge our block comments), links to script schemes are broken, and every line of a
     multi-line text is kept from turning into Markdown structure."""
-    text = _UNSAFE_LINK.sub("]\\(", text.translate(_HTML_SPECIAL))
+    text = _UNSAFE_LINK.sub(r"]\\\1\2", text.translate(_HTML_SPECIAL))
     return "\n".join("\\" + line if line[:1] in ("#", ">") else line for line in text.split("\n"))
 
 

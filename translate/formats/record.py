@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..document import Block, BlockKind, Document, Flag
-from ..errors import InputError
+from ..errors import InputError, printable
 
 SEVERITIES = ("error", "warning", "info")
 _KINDS = {kind.value for kind in BlockKind}
@@ -81,7 +81,9 @@ class RunRecord:
 
 
 def run_record(document: Document, signature: dict) -> RunRecord:
-    return RunRecord(signature, [BlockRecord.of(b) for b in document.blocks], document.path, document.encoding)
+    # a non-UTF-8 file name cannot go into JSON or XML as it is: its undecodable bytes are shown as U+FFFD
+    path = printable(document.path) if document.path else document.path
+    return RunRecord(signature, [BlockRecord.of(b) for b in document.blocks], path, document.encoding)
 
 
 def record_json(record: RunRecord, *, detail: bool = False) -> dict:

@@ -12,6 +12,8 @@ import io
 import os
 import re
 import stat
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,6 +165,34 @@ def encode(text: str, layout: CsvLayout) -> bytes:
         codec = "utf-16-le" if layout.encoding == "utf-16-le" or layout.bom else layout.encoding
         return ("\ufeff" if layout.bom else "").encode("utf-16-le") + text.encode(codec)
     return ("\ufeff" if layout.bom else "").encode("utf-8") + text.encode(layout.encoding)
+
+
+@contextmanager
+def edit_lock(path: Path, timeout: float = 30.0):
+    """Serialise edits of the glossary at `path` (its real path, links resolved) without a leftover file:
+    an flock on the folder that holds it, where the system has one; else a FileLock beside it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        from filelock import FileLock
+
+        with FileLock(str(path) + ".lock", timeout=timeout):
+            yield
+        return
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise GlossaryError("is being edited by another command; try again", str(path)) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(folder)  # releases the lock
 
 
 def write_preserving_mode(path: Path, data: bytes) -> None:

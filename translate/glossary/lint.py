@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..controls import ZERO_WIDTH, is_blank
 from ..errors import GlossaryError
 from .model import COLUMNS, KINDS, glossary_rows, read_glossary_file, split_variants
 from .senses import parse_context
@@ -47,6 +48,7 @@ def lint(path: str) -> list[str]:
         clash = {a.lower() for a in split_variants(row.get("avoid") or "")} & {t.lower() for t in split_variants(target)}
         if clash:
             problems.append(f"{where}: '{sorted(clash)[0]}' is both a target and a forbidden rendering (avoid)")
+        problems.extend(_invisible(where, "source", source) + _invisible(where, "target", target))
         for variant in (v.strip() for v in source.split("|")):
             if variant in seen:
                 first_line, first_target = seen[variant]
@@ -59,6 +61,19 @@ def lint(path: str) -> list[str]:
     problems.extend(_nested_conflicts(seen, path))
     problems.extend(_short_entries_inside_words(without_context, set(seen)))
     return problems
+
+
+def _invisible(where: str, column: str, value: str) -> list[str]:
+    """A cell that is only zero-width characters never matches; a zero-width character or a byte-order
+    mark inside a cell (a file pasted together) makes it match only text that carries the same character."""
+    hidden = sorted({c for c in value if c in ZERO_WIDTH})
+    if not hidden:
+        return []
+    codes = ", ".join(f"U+{ord(c):04X}" for c in hidden)
+    if any(is_blank(v) for v in value.split("|")):
+        return [f"{where}: {column} is only invisible characters ({codes}); it never matches: remove the row"]
+    return [f"{where}: {column} holds an invisible character ({codes}; a byte-order mark or a zero-width "
+            "space); it matches only text that has it too: delete the character"]
 
 
 def _short_entries_inside_words(variants: list[tuple[str, str]], sources: set[str]) -> list[str]:
@@ -76,14 +91,28 @@ def _short_entries_inside_words(variants: list[tuple[str, str]], sources: set[st
 
 
 def _nested_conflicts(seen: dict[str, tuple[int, str]], path: str) -> list[str]:
-    """A term inside a longer term whose target does not contain the shorter term's target."""
+    """A term inside a longer term whose target does not contain the shorter term's target.
+
+    An Aho-Corasick automaton of all sources finds the terms inside each source in one pass over it:
+    linear in the glossary's size (comparing every pair took 39 s for 20,000 rows)."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for variant in seen:
+        if variant:
+            automaton.add_word(variant, variant)
+    if not len(automaton):
+        return []
+    automaton.make_automaton()
     problems = []
     for longer, (line, target) in seen.items():
-        for shorter, (short_line, short_target) in seen.items():
-            if shorter != longer and shorter in longer and short_target and target:
-                if not _contains_any(target, short_target):
-                    problems.append(f"{path}:{line}: '{longer}' contains '{shorter}' (line {short_line}) "
-                                    f"but its target does not contain '{short_target}'")
+        if not target:
+            continue
+        for shorter in dict.fromkeys(found for _, found in automaton.iter(longer)):
+            short_line, short_target = seen[shorter]
+            if shorter != longer and short_target and not _contains_any(target, short_target):
+                problems.append(f"{path}:{line}: '{longer}' contains '{shorter}' (line {short_line}) "
+                                f"but its target does not contain '{short_target}'")
     return problems
 
 

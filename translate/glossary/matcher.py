@@ -141,7 +141,9 @@ def number_spans(text: str) -> list[Span]:
     return [Span(n.start, n.end, n.source, [n.english], "number", n.source) for n in large_numbers(text)]
 
 
-_MARKUP = re.compile(r"`[^`\n]+`|\]\([^)\s]+(?:\s+\"[^\"]*\")?\)|<https?://[^>\s]+>|https?://[^\s)\]，。、]+"
+# Each open-ended class stops at the character that starts the next attempt (`]`, `<`) and a title is
+# bounded: `[^)\s]+` alone rescanned to the end of the text from every `](`, quadratic in a long paragraph.
+_MARKUP = re.compile(r"`[^`\n]+`|\]\([^)\s\]]+(?:\s+\"[^\"\n]{0,500}\")?\)|<https?://[^<>\s]+>|https?://[^\s)\]，。、]+"
                      # inline HTML tags and entities (CMS Markdown): kept exactly, never translated
                      r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 

@@ -12,8 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 from . import csv_file
-from ..controls import strip_controls
-from ..errors import GlossaryError
+from ..controls import is_blank, strip_controls
+from ..errors import GlossaryError, InputError
 from .senses import parse_context
 
 COLUMNS = ("source", "target", "kind", "note")
@@ -89,12 +89,13 @@ def load_glossaries(paths: list[str], *, use_default: bool = True) -> Glossary:
 
 
 def read_glossary_file(path: str) -> bytes:
+    """The file's bytes, capped while reading (a FIFO or /dev/zero given as -g has no size to check)."""
+    from ..readers.limits import read_capped
+
     try:
-        return Path(path).read_bytes()
-    except FileNotFoundError as exc:
-        raise GlossaryError("no such glossary file; check the -g path", path) from exc
-    except IsADirectoryError as exc:
-        raise GlossaryError("is a folder; give a glossary .csv file", path) from exc
+        return read_capped(path, "glossary file")
+    except InputError as exc:
+        raise GlossaryError(exc.args[0], path) from exc
 
 
 def glossary_rows(data: bytes, path: str, notices: list[str] | None = None):
@@ -156,10 +157,15 @@ def split_variants(cell: str) -> list[str]:
 # --- edits: atomic, serialised by a file lock; only the changed row is rewritten -------------
 
 
-def _lock(path: Path):
-    from filelock import FileLock
-
-    return FileLock(str(path) + ".lock", timeout=30)
+def _edited_file(path: str) -> Path:
+    """The file an edit rewrites: a link's target, so that the link stays a link (and the target is edited)."""
+    try:
+        p = Path(path).resolve()
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError) as exc:  # a link loop, a folder that cannot be made
+        raise GlossaryError(f"cannot be edited ({getattr(exc, 'strerror', None) or exc}); check the path",
+                            path) from exc
+    return p
 
 
 def add_entry(path: str, source: str, target: str, kind: str = "term", note: str | None = None,
@@ -184,10 +190,11 @@ def upsert_entries(path: str, entries: list[Entry], keep_empty: dict[str, bool] 
     keep_empty = keep_empty if keep_empty is not None else {"note": True, "avoid": True}
     for entry in entries:
         _validate(entry, path)
-    p = Path(path)
-    with _lock(p):
+    p = _edited_file(path)
+    with csv_file.edit_lock(p):
         table = _open_table(p, path, any(e.avoid for e in entries))
-        statuses = [_upsert(table, entry, keep_empty, path) for entry in entries]
+        rows = _source_index(table)  # one pass: looking each entry up by scanning all rows was quadratic
+        statuses = [_upsert(table, entry, keep_empty, path, rows) for entry in entries]
         csv_file.rewrite(table, p)
     return statuses
 
@@ -197,12 +204,16 @@ def _validate(entry: Entry, path: str) -> None:
         raise GlossaryError(f"kind '{entry.kind}' is not one of {', '.join(KINDS)}", path)
     if not entry.sources or (not entry.target.strip() and entry.kind != "keep"):
         raise GlossaryError("source and target must not be empty", path)
+    if any(is_blank(v) for v in entry.sources):
+        raise GlossaryError("a source is only invisible characters (zero-width spaces, byte-order marks); it "
+                            "would never match: give the term's characters", path)
 
 
 def _open_table(p: Path, path: str, with_avoid: bool) -> csv_file.CsvTable:
     if p.exists():
-        table = csv_file.read_table(p.read_bytes(), path)
-        list(glossary_rows(p.read_bytes(), path))  # a file that does not load is not edited
+        data = read_glossary_file(path)
+        table = csv_file.read_table(data, path)
+        list(glossary_rows(data, path))  # a file that does not load is not edited
         if table.header is not None:
             return table
     columns = list(COLUMNS) + (["avoid"] if with_avoid else [])
@@ -212,10 +223,11 @@ def _open_table(p: Path, path: str, with_avoid: bool) -> csv_file.CsvTable:
     return table
 
 
-def _upsert(table: csv_file.CsvTable, entry: Entry, keep_empty: dict[str, bool], path: str) -> str:
+def _upsert(table: csv_file.CsvTable, entry: Entry, keep_empty: dict[str, bool], path: str,
+            rows: dict[str, int]) -> str:
     values = {"source": entry.sources, "target": entry.target.strip(), "kind": entry.kind,
               "note": entry.note.strip(), "avoid": "|".join(entry.avoid)}
-    index = _find_row(table, entry.sources)
+    index = min((rows[v] for v in entry.sources if v in rows), default=None)
     old = table.records[index].cells if index is not None else []
     old_row = dict(zip(table.header, old))
     for column in ("note", "avoid"):
@@ -227,6 +239,8 @@ def _upsert(table: csv_file.CsvTable, entry: Entry, keep_empty: dict[str, bool],
         if column not in table.header and values[column] not in ("", "term" if column == "kind" else ""):
             csv_file.add_column(table, column)  # rows stay valid: a short row reads as empty cells
     cells = csv_file.row_cells(table, values, old)
+    for variant in split_variants(values["source"]):
+        rows.setdefault(variant, len(table.records) if index is None else index)
     if index is None:
         csv_file.append_record(table, cells)
         return "added"
@@ -237,11 +251,11 @@ def _upsert(table: csv_file.CsvTable, entry: Entry, keep_empty: dict[str, bool],
 
 
 def remove_entry(path: str, source: str) -> bool:
-    p = Path(path)
-    if not p.exists():
+    if not Path(path).exists():
         raise GlossaryError("no such glossary file", path)
-    with _lock(p):
-        table = csv_file.read_table(p.read_bytes(), path)
+    p = _edited_file(path)
+    with csv_file.edit_lock(p):
+        table = csv_file.read_table(read_glossary_file(path), path)
         index = _find_row(table, [source.strip()])
         if index is None:
             return False
@@ -251,17 +265,22 @@ def remove_entry(path: str, source: str) -> bool:
 
 
 def _find_row(table: csv_file.CsvTable, sources: list[str]) -> int | None:
+    rows = _source_index(table)
+    return min((rows[v] for v in sources if v in rows), default=None)
+
+
+def _source_index(table: csv_file.CsvTable) -> dict[str, int]:
+    """Source variant -> index of the first record that holds it."""
+    rows: dict[str, int] = {}
     if table.header is None or "source" not in table.header:
-        return None
+        return rows
     column = table.header.index("source")
-    wanted = set(sources)
     for index in range(table.header_index + 1, len(table.records)):
         record = table.records[index]
-        if record.skipped or column >= len(record.cells):
-            continue
-        if wanted & set(split_variants(record.cells[column])):
-            return index
-    return None
+        if not record.skipped and column < len(record.cells):
+            for variant in split_variants(record.cells[column]):
+                rows.setdefault(variant, index)
+    return rows
 
 
 def to_csv(entries: list[Entry]) -> str:

@@ -61,6 +61,10 @@ def from_tbx(data: bytes, path: str) -> list[Entry]:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise GlossaryError(f"line {exc.lineno}: not valid TBX XML ({exc.msg})", path) from exc
+    if any(isinstance(node, etree._Entity) for node in root.iter()):
+        # entities are never expanded (no XXE, no billion laughs): a term written as one would be lost
+        raise GlossaryError("uses entities declared in a DOCTYPE, which are not read; write the terms as plain "
+                            "text (remove the DOCTYPE's entities) and import again", path)
     entries = []
     for concept in root.iter("{*}conceptEntry", "{*}termEntry"):
         terms: dict[str, list[tuple[int, str]]] = {"zh": [], "en": []}

@@ -12,7 +12,7 @@ from importlib import resources
 from .cedict import clean_gloss, load_cedict
 
 _SEE = re.compile(r"^(?:see|abbr\. for|also written|variant of)\s+(?:[^|\s\[]+\|)?([^\[\s|]+)")
-_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_PARENTHESES = re.compile(r"\([^()]*\)")  # no leading \s*, no ( inside: both rescanned long runs (quadratic)
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _CORPORATE = re.compile(r"(?:\s+(?:Holdings|Limited|Ltd\.?|Inc\.?|Co\.?|Company|Corporation|Corp\.?|Group))+$")

@@ -2,7 +2,9 @@
 
 Two measures, each in its own process so that its peak RSS is its own:
 - one single paragraph of N MB (the model replaced by a stand-in engine that keeps placeholders),
-- a DOCX of N short blocks, all outputs written (bilingual DOCX with one comment per block).
+- a DOCX of N short blocks, all outputs written (bilingual DOCX with one comment per block),
+- a Markdown paragraph of link fragments (the markup patterns must not backtrack),
+- a glossary import and lint of 20,000 rows.
 """
 
 from __future__ import annotations
@@ -64,6 +66,46 @@ def measure_docx(folder: str, blocks: int) -> dict:
     return _timed_run(str(path), folder)
 
 
+def measure_link_fragments(folder: str, megabytes: float) -> dict:
+    """One Markdown paragraph of `megabytes` MB of link fragments (`中文](x`), the shape that made the
+    markup patterns backtrack: seconds per MB should match plain text of the same size."""
+    path = Path(folder) / "fragments.md"
+    piece = "中文](x"
+    repeat = int(megabytes * 2**20) // len(piece.encode("utf-8"))
+    path.write_text("# 标题\n\n" + piece * repeat + "\n", encoding="utf-8")
+    row = _timed_run(str(path), folder, formats=("md", "json"))
+    row["seconds_per_mb"] = round(row["seconds"] / max(row["input_mb"], 1e-9), 2)
+    return row
+
+
+def measure_glossary(folder: str, rows: int) -> dict:
+    """`glossary import` of `rows` new rows into an empty glossary, then `glossary lint` of the result:
+    seconds per 10,000 rows (both were quadratic: 20,000 rows took 299 s and 39 s)."""
+    import random
+
+    from ..glossary.lint import lint
+    from ..glossary.tbx import import_file
+
+    rng = random.Random(23)
+    characters = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    sources: set[str] = set()
+    while len(sources) < rows:
+        sources.add("".join(rng.choice(characters) for _ in range(rng.randint(2, 6))))
+    source, into = Path(folder) / "terms.csv", Path(folder) / "glossary.csv"
+    source.write_text("source,target\n" + "".join(f"{s},term {i}\n" for i, s in enumerate(sorted(sources))),
+                      encoding="utf-8")
+    started = time.perf_counter()
+    added = import_file(str(source), str(into))["added"]
+    imported = time.perf_counter() - started
+    started = time.perf_counter()
+    problems = len(lint(str(into)))
+    linted = time.perf_counter() - started
+    per = 10_000 / rows
+    return {"rows": rows, "added": added, "import_seconds": round(imported, 2), "lint_seconds": round(linted, 2),
+            "lint_problems": problems, "import_seconds_per_10k": round(imported * per, 2),
+            "lint_seconds_per_10k": round(linted * per, 2)}
+
+
 def _timed_run(path: str, folder: str, formats: tuple[str, ...] | None = None) -> dict:
     """One run_file with every output format (or `formats`): seconds, writing seconds (the run's own
     stage timing), peak RSS."""
@@ -89,12 +131,14 @@ def _timed_run(path: str, folder: str, formats: tuple[str, ...] | None = None) -
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
-def run_scaling_huge(paragraph_mb: float = 5.0, docx_blocks: int = 20000) -> dict:
-    """Both measures, each in a fresh process."""
+def run_scaling_huge(paragraph_mb: float = 5.0, docx_blocks: int = 20000, fragments_mb: float = 1.0,
+                     glossary_rows: int = 20000) -> dict:
+    """Each measure in a fresh process."""
     import tempfile
 
     rows = {}
-    for name, size in (("paragraph", paragraph_mb), ("docx", docx_blocks)):
+    for name, size in (("paragraph", paragraph_mb), ("docx", docx_blocks), ("link_fragments", fragments_mb),
+                       ("glossary", glossary_rows)):
         with tempfile.TemporaryDirectory() as folder:
             code = (f"import json, sys; from translate.measure.scaling import measure_{name}; "
                     f"print(json.dumps(measure_{name}(sys.argv[1], {size!r})))")
@@ -104,4 +148,6 @@ def run_scaling_huge(paragraph_mb: float = 5.0, docx_blocks: int = 20000) -> dic
             else:
                 rows[name] = json.loads(done.stdout.strip().splitlines()[-1])
     return {"huge_paragraph": rows["paragraph"], "many_blocks_docx": rows["docx"],
-            "targets": {"paragraph_seconds": 60, "paragraph_rss_mb": 1536, "docx_seconds": 60}}
+            "markdown_link_fragments": rows["link_fragments"], "glossary_import_and_lint": rows["glossary"],
+            "targets": {"paragraph_seconds": 60, "paragraph_rss_mb": 1536, "docx_seconds": 60,
+                        "glossary_seconds_per_10k": 10}}

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
 
 from ..controls import strip_controls
 from ..document import normalise
-from .sqlite import connect
+from .sqlite import StoreError, connect, store_error
 
 
 class TranslationMemory:
     """Approved block translations, keyed on the normalised (repaired) source."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, read_only: bool = False, create: bool = True):
+        """`read_only`: never written, not even its schema (export, checks; a read-only mount works);
+        `create=False`: a missing file is an error, nothing is created."""
         self.path = Path(path)
-        self.db = connect(self.path)
+        self.db = connect(self.path, what="translation memory", create=create and not read_only, read_only=read_only)
+        try:
+            self._ensure_schema(read_only)
+        except (sqlite3.DatabaseError, StoreError) as exc:
+            self.db.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise store_error(exc, self.path, "translation memory") from exc
+
+    def _ensure_schema(self, read_only: bool) -> None:
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if read_only:
+            if "tm" not in tables:
+                raise StoreError("is not a translation memory (no tm table); give the .sqlite file 'review import', "
+                                 "'align --tm' or 'tm import' wrote", str(self.path))
+            return
         self.db.execute("CREATE TABLE IF NOT EXISTS tm (key TEXT PRIMARY KEY, source TEXT, target TEXT, "
                         "origin TEXT, updated REAL)")
         # The <seg> XML a TMX import came with (inline codes), for re-export; and the machine translation an
@@ -56,16 +74,16 @@ class TranslationMemory:
         self.db.close()
 
 
-def with_tm(path: str | Path):
-    return closing(TranslationMemory(path))
+def with_tm(path: str | Path, **opening):
+    return closing(TranslationMemory(path, **opening))
 
 
 def import_tmx_file(file: str, tm_path: str | Path, *, to_simplified: bool = False):
     """Import a TMX file into the memory at `tm_path`; a TmxImport report (stored, left out, problems)."""
-    from ..errors import InputError
     from .tmx import import_tmx_report
 
-    if not Path(file).is_file():
-        raise InputError("no such file; check the path", file)
+    from ..readers.limits import read_capped
+
+    data = read_capped(file, "TMX file")  # capped while reading: a FIFO or a device has no size
     with with_tm(tm_path) as tm:
-        return import_tmx_report(tm, Path(file).read_bytes(), file, to_simplified=to_simplified)
+        return import_tmx_report(tm, data, file, to_simplified=to_simplified)

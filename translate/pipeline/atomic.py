@@ -31,11 +31,18 @@ def current_umask() -> int:
 
 
 def mode_for(path: Path) -> int:
-    """The permission bits `path` should end with: its own if it exists, else 0666 & ~umask."""
+    """The permission bits `path` should end with: its own if it is a file, else 0666 & ~umask.
+
+    A symbolic link is replaced (never written through), and its target's mode is not the new file's."""
+    import stat
+
     try:
-        return path.stat().st_mode & 0o7777
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode):
+            return info.st_mode & 0o7777
     except OSError:
-        return 0o666 & ~current_umask()
+        pass
+    return 0o666 & ~current_umask()
 
 
 def temp_name_prefix(path: Path) -> str:

@@ -13,7 +13,7 @@ import json
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, printable
 
 JOURNAL_NAME = ".translate-journal.json"
 LOCK_NAME = ".translate.lock"
@@ -52,7 +52,8 @@ class Journal:
 
     def start(self, stem: str, input_path: str, input_hash: str, signature: str, outputs: list[Path]) -> None:
         data = self._load()
-        data[stem] = {"input": input_path, "input_sha256": input_hash, "signature": signature,
+        # printable: a non-UTF-8 file name cannot go into JSON as it is
+        data[stem] = {"input": printable(input_path), "input_sha256": input_hash, "signature": signature,
                       "outputs": [str(p) for p in outputs], "state": "writing"}
         self._save(data)
 

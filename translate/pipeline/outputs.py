@@ -3,6 +3,7 @@ without --force, and two inputs of one batch never write the same files."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -10,23 +11,40 @@ from pathlib import Path
 from ..errors import OutputError
 
 MAX_STEM_CHARS = 120
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+# Bytes, not characters, are what a file system limits (255 for a name): a stem holds at most this many
+# in UTF-8, leaving room for the longest suffix (".bilingual.docx") and a temp file's ".NAME.xxxxxxxx.part".
+MAX_STEM_BYTES = 200
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|]+')  # separators, reserved characters, C0/C1 controls
+_UNDECODABLE = re.compile("[\ud800-\udfff]")  # bytes of a non-UTF-8 file name (surrogate escapes): shown as U+FFFD
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.I)
 
 
 def safe_stem(name: str, fallback: str = "article") -> str:
     """A file stem that names a file inside the output folder, whatever `name` holds.
 
-    No separators, no '..', no leading dots or absolute paths, no control characters,
-    at most MAX_STEM_CHARS characters. Used for every output name (run, review, exports).
+    No separators, no '..', no leading dots or absolute paths, no control or bidi characters, no
+    undecodable bytes, at most MAX_STEM_CHARS characters and MAX_STEM_BYTES bytes. Used for every output name (run, review, exports).
     """
-    stem = unicodedata.normalize("NFC", name)
-    stem = _UNSAFE.sub("_", stem).strip(" ._")
-    stem = re.sub(r"\.{2,}", ".", stem)
-    stem = stem[:MAX_STEM_CHARS].rstrip(" .")
+    stem = _UNSAFE.sub("_", _UNDECODABLE.sub("\ufffd", name))
+    # bidi overrides (RLO makes "gpj.exe" read backwards), zero-width and other format characters
+    stem = "".join(c for c in unicodedata.normalize("NFC", stem) if unicodedata.category(c) != "Cf")
+    stem = re.sub(r"\.{2,}", ".", stem.strip(" ._"))
+    stem = _shorten(stem).rstrip(" .")
     if not stem or _RESERVED.match(stem):
         stem = f"{fallback}_{stem}" if stem else fallback
     return stem
+
+
+def _shorten(stem: str) -> str:
+    """At most MAX_STEM_CHARS characters and MAX_STEM_BYTES UTF-8 bytes; a cut stem ends with a hash of the
+    whole, so two long names that share their beginning still name different files."""
+    if len(stem) <= MAX_STEM_CHARS and len(stem.encode("utf-8")) <= MAX_STEM_BYTES:
+        return stem
+    digest = "-" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
+    kept = stem[:MAX_STEM_CHARS - len(digest)]
+    while len(kept.encode("utf-8")) > MAX_STEM_BYTES - len(digest):
+        kept = kept[:-1]
+    return kept.rstrip(" .") + digest
 
 
 def output_paths(stem: str, out_dir: str | Path, formats: tuple[str, ...]) -> dict[str, Path]:

@@ -115,6 +115,7 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
     finally:
         tm.close()
         if cache:
+            document.warnings.extend(cache.warnings)
             cache.close()
     stats["model_load_seconds"] = round(stats["model_load_seconds"], 3)
     stats["engine_seconds"] = round(stats["engine_seconds"], 3)

@@ -34,7 +34,12 @@ def open_docx(data: bytes, path: str):
 def docx_items(data: bytes, path: str, warnings: list[str] | None = None) -> list[tuple[BlockKind, str, str]]:
     document = open_docx(data, path)
     from ..formats.docx.oxml import alt_chunk_count, iter_body_paragraphs
+    from ..formats.docx.remote import describe, remote_relationships
 
+    remote = remote_relationships(document)
+    if remote and warnings is not None:
+        warnings.append(f"{len(remote)} remote link(s) that Word would fetch on opening ({describe(remote)}) are "
+                        "left out of the translated .docx")
     chunks = alt_chunk_count(document)
     if chunks and warnings is not None:
         warnings.append(f"{chunks} embedded HTML/RTF chunk(s) (w:altChunk) are not translated; open the file in "

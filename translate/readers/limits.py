@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from pathlib import Path
 
 from ..errors import InputError
 
@@ -22,6 +23,26 @@ MAX_XML_DEPTH = 200
 MAX_XML_TEXT = 8 * 1024 * 1024  # characters in one text node
 _CHUNK = 1024 * 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+
+
+def read_capped(path: str | Path, what: str = "file", limit: int = MAX_BYTES,
+                split: str = "split it or give a smaller file") -> bytes:
+    """The bytes of `path`, refused past `limit` while reading: a FIFO or a device (/dev/zero) reports no
+    size, so the cap is applied to what is read, as for stdin. Raises InputError with one line."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError as exc:
+        raise InputError(f"no such {what}; check the path", str(path)) from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"is a folder; give a {what}", str(path)) from exc
+    except PermissionError as exc:
+        raise InputError("cannot be read (permission denied); check its permissions", str(path)) from exc
+    except (OSError, ValueError) as exc:  # a name the system refuses (too long, NUL), an I/O error
+        raise InputError(f"cannot be read ({getattr(exc, 'strerror', None) or exc})", str(path)) from exc
+    if len(data) > limit:
+        raise InputError(f"is larger than {limit // 2**20} MB; {split}", str(path))
+    return data
 
 
 def check_zip_package(data: bytes, path: str) -> None:
@@ -77,10 +98,18 @@ class XmlLimits:
         self.parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True,
                                           load_dtd=False, huge_tree=False)
         self.depth = 0
+        self.seen = b""
 
     def feed(self, chunk: bytes) -> None:
         from lxml import etree
 
+        # Entities are never expanded (no XXE, no billion laughs), so the text of one would be cut silently:
+        # Word never writes a DOCTYPE, and one is refused. `seen` keeps a tail for a marker across chunks.
+        self.seen = self.seen[-16:] + chunk
+        if b"<!DOCTYPE" in self.seen:
+            raise InputError("has a DOCTYPE (a DTD or entities), which Word never writes and which are not read; "
+                             "re-save it from Word", self.name)
+        self.seen = self.seen[-16:]
         try:
             self.parser.feed(chunk)
             self._drain()

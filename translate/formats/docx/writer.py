@@ -84,7 +84,10 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
 def _translate_in_place(document: Document, signature: dict, translations: dict[str, str]) -> bytes | None:
     import docx
 
+    from .remote import drop_remote_relationships
+
     source = docx.Document(document.path)
+    drop_remote_relationships(source)  # the reader warned: nothing in our output fetches a URL on opening
     notes = docx_xml.note_parts(source)
     paragraphs = [p for _, p in docx_xml.paragraph_elements(source, notes) if not is_blank(docx_xml.accepted_text(p))]
     if len(paragraphs) != len(document.blocks):  # the file changed since it was read: rebuild instead

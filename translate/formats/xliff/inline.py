@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 _URL = r"https?://[^\s)\]，。、<>\"]*[^\s)\]，。、<>\".,;:!?]"  # trailing punctuation is the sentence's
-_LINK_END = r"\]\([^)\s]+(?:\s+\"[^\"]*\")?\)"
+# stops at `]` and bounds the title: `[^)\s]+` alone rescanned to the end from every `](` (quadratic)
+_LINK_END = r"\]\([^)\s\]]+(?:\s+\"[^\"\n]{0,500}\")?\)"
 _CODE = re.compile(
     r"(?P<code>`[^`\n]+`)"
     rf"|(?P<link_open>!?\[(?=[^\[\]\n]*{_LINK_END}))"

@@ -50,7 +50,9 @@ def document_xliff(document: Document, signature: dict) -> str:
 def _original(document: Document) -> str:
     from pathlib import Path
 
-    return Path(document.path).name if document.path and document.path != "-" else f"{document.name}.txt"
+    from ...errors import printable  # a non-UTF-8 file name cannot go into XML as it is
+
+    return printable(Path(document.path).name if document.path and document.path != "-" else f"{document.name}.txt")
 
 
 def _unit(block: Block):
