@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from translate import RunFailed, translate_corpus, translate_file
 from translate.cli import cli
 from translate.pipeline.corpus import SUMMARY_NAME, find_articles
+from translate.pipeline.corpus_window import WINDOW_BYTES, Article, windows
 
 ARTICLE = Path(__file__).resolve().parent.parent / "translate" / "data" / "why-bat-did-not-build-deepseek.zh.txt"
 
@@ -168,3 +169,16 @@ def test_ray_local_cluster_gives_the_same_blocks_as_a_local_run(tmp_path, tiny_m
             (b["id"], b["source"], b["translation"]) for b in local]
     again = translate_corpus([source], tmp_path / "ray", ray="local", workers=2, **settings)
     assert again.summary["skipped"] == len(texts) and again.summary["translated_segments"] == 0
+
+
+def test_windows_are_bounded_by_articles_and_by_bytes(tmp_path):
+    small = [tmp_path / f"s{i}.txt" for i in range(5)]
+    for path in small:
+        path.write_text("短文。", encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (WINDOW_BYTES // 2 + 1))
+    by_count = [Article(str(p)) for p in small + small[:2]]
+    assert [len(w) for w in windows(by_count, 3)] == [3, 3, 1]
+    by_bytes = [Article(str(p)) for p in [small[0], big, big, small[1]]]
+    assert [len(w) for w in windows(by_bytes, 64)] == [2, 2]  # the second big file would pass the byte budget
+    assert [a for w in windows(by_bytes, 64) for a in w] == by_bytes  # every article once, in order

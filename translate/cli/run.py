@@ -63,6 +63,8 @@ def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_defa
                          repair={None: "auto", True: "on", False: "off"}[repair], repair_threshold=threshold,
                          tm_path=tm_path, use_cache=not no_cache, force=force, quiet=quiet,
                          to_simplified=to_simplified, engine=settings_from(engine))
+    if workers and not ray_address:
+        raise click.UsageError("--workers sets the Ray workers; give --ray ADDRESS too")
     if ray_address or any(os.path.isdir(path) for path in inputs):
         _run_corpus(inputs, options, ray_address, workers, quiet)
         return

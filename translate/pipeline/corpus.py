@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import InputError
-from .corpus_window import Article, CorpusRun
+from .corpus_window import Article, CorpusRun, windows
 from .options import RunOptions
 from .outputs import safe_stem
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".docx")
 SUMMARY_NAME = "corpus-summary.json"
-WINDOW_ARTICLES = 64  # articles prepared, translated together and written per window
-WINDOW_SEGMENTS = 4000  # ... or fewer, when their segments reach this many (bounded memory)
+WINDOW_ARTICLES = 64  # articles prepared, translated together and written per window (fewer past WINDOW_BYTES)
 # per-article status -> counted as a failure (exit status 1)
 STATUSES = {"translated": False, "skipped": False, "failed-blocks": True, "error": True}
 
@@ -90,8 +89,8 @@ def run_corpus(inputs: list[str], options: RunOptions, *, load_engine: Callable 
             run = CorpusRun(options, load_engine)
             try:
                 statuses = []
-                for start in range(0, len(articles), window):
-                    done = run.run_window(articles[start : start + window])
+                for chunk in windows(articles, window):
+                    done = run.run_window(chunk)
                     statuses += done
                     _advance(progress, done)
                 stats = run.stats()

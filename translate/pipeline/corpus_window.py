@@ -7,6 +7,7 @@ glossary enforcement, QA, invariants, the journal and atomic outputs.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,26 @@ from .segments import EngineRunner, plan_jobs, translate_jobs
 class Article:
     path: str
     folder: str = ""  # output folder relative to OUT ("" = OUT itself), mirroring the input folder
+
+
+WINDOW_BYTES = 2 * 2**20  # a window closes early when its articles' files reach this size (bounded memory)
+
+
+def windows(articles: list[Article], size: int):
+    """Consecutive windows of at most `size` articles and (past its first article) WINDOW_BYTES of input."""
+    window, total = [], 0
+    for article in articles:
+        try:
+            length = os.stat(article.path).st_size
+        except (OSError, ValueError):  # unreadable: the window's read reports it
+            length = 0
+        if window and (len(window) >= size or total + length > WINDOW_BYTES):
+            yield window
+            window, total = [], 0
+        window.append(article)
+        total += length
+    if window:
+        yield window
 
 
 @dataclass

@@ -4,7 +4,8 @@ Each actor is a CorpusRun (corpus_window.py): it loads the glossary and the engi
 prepares, translates and writes the windows it is given into the shared output folder, so a run
 resumes exactly like a local one (the journal of each output folder, under its lock). Workers run
 in the driver's working folder, so the paths given (articles, -o, the model) must be the same on
-every node: a shared file system. The driver only finds the articles, hands out windows and collects one status record per article.
+every node: a shared file system. The driver only finds the articles, hands out windows and
+collects one status record per article.
 Ray is an optional extra (pip install 'translate[ray]'), imported only here.
 """
 
@@ -14,8 +15,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import ConfigError
-from .corpus_window import Article, CorpusRun
+from ..errors import ConfigError, TranslateError
+from .corpus_window import Article, CorpusRun, windows
 from .options import RunOptions
 
 CPUS_PER_WORKER = 4  # a CTranslate2 worker's intra-op threads, when --workers is not given
@@ -56,10 +57,10 @@ def run_on_ray(articles: list[Article], options: RunOptions, address: str, worke
         ray.get(actors[0].load_engine.remote())  # one conversion to CTranslate2 (if any) before the others look
         # Windows small enough that every worker gets some (a few each, to even out their lengths).
         size = max(1, min(window, -(-len(articles) // (count * 4))))
-        windows = [articles[i : i + size] for i in range(0, len(articles), size)]
+        chunks = list(windows(articles, size))
         pool = ray.util.ActorPool(actors)
         statuses: list[dict] = []
-        for done in pool.map_unordered(lambda worker, chunk: worker.run_window.remote(chunk), windows):
+        for done in pool.map_unordered(lambda worker, chunk: worker.run_window.remote(chunk), chunks):
             statuses += done
             if progress is not None:
                 progress.blocks += sum(s.get("blocks", 0) for s in done)
@@ -68,6 +69,10 @@ def run_on_ray(articles: list[Article], options: RunOptions, address: str, worke
         stats = _sum_stats(ray.get([a.stats.remote() for a in actors]))
         stats["workers"] = count
         return statuses, stats
+    except ray.exceptions.RayTaskError as failed:  # e.g. a model a worker cannot load: the one-line error
+        if isinstance(failed.cause, TranslateError):
+            raise failed.cause from None
+        raise
     finally:
         if started_here:
             ray.shutdown()
@@ -76,6 +81,7 @@ def run_on_ray(articles: list[Article], options: RunOptions, address: str, worke
 def _import_ray():
     try:
         import ray
+        import ray.exceptions
         import ray.util  # ActorPool
     except ImportError as exc:
         raise ConfigError("--ray needs Ray: pip install 'translate[ray]' (or pip install 'ray>=2.40')") from exc
