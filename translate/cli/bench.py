@@ -62,7 +62,8 @@ def bench(mode, mode_align, mode_repair, mode_llm, mode_scaling, mode_corpus, ra
       translate bench --corpus --articles 20,200
     """
     chosen = {m for m, given in (("align", mode_align), ("repair", mode_repair), ("llm", mode_llm),
-                                 ("scaling", mode_scaling), ("corpus", mode_corpus)) if given} | ({mode} if mode else set())
+                                 ("scaling", mode_scaling), ("corpus", mode_corpus)) if given}
+    chosen |= {mode} if mode else set()
     if len(chosen) > 1:
         raise click.UsageError(f"{' and '.join(sorted(chosen))} are different measures; give one --mode")
     mode = chosen.pop() if chosen else "engines"

@@ -63,7 +63,8 @@ def find_articles(inputs: list[str], out_dir: str) -> list[Article]:
             found += [Article(str(Path(root, name)), folder) for name in sorted(files)
                       if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES]
         if not found:
-            raise InputError(f"has no articles ({', '.join(ARTICLE_SUFFIXES)}); give a folder of articles", given)
+            raise InputError(f"is a folder with no articles ({', '.join(ARTICLE_SUFFIXES)}); give a folder of articles "
+                             "or an article file", given)
         articles += found
     return articles
 

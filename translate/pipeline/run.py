@@ -112,8 +112,9 @@ def open_memory(options: RunOptions, sig: dict) -> tuple[TranslationMemory, Segm
     """The translation memory and (unless --no-cache) the segment cache of a run into `options.out_dir`."""
     out = Path(options.out_dir)
     tm = TranslationMemory(options.tm_path or out / "tm.sqlite")
-    cache = SegmentCache(options.cache_path or out / ".segment-cache.sqlite", _cache_key(sig)) if options.use_cache else None
-    return tm, cache
+    if not options.use_cache:
+        return tm, None
+    return tm, SegmentCache(options.cache_path or out / ".segment-cache.sqlite", _cache_key(sig))
 
 
 def prepare_document(document: Document, options: RunOptions, tm: TranslationMemory, cache: SegmentCache | None,
