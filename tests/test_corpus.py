@@ -182,3 +182,11 @@ def test_windows_are_bounded_by_articles_and_by_bytes(tmp_path):
     by_bytes = [Article(str(p)) for p in [small[0], big, big, small[1]]]
     assert [len(w) for w in windows(by_bytes, 64)] == [2, 2]  # the second big file would pass the byte budget
     assert [a for w in windows(by_bytes, 64) for a in w] == by_bytes  # every article once, in order
+
+
+def test_workers_without_ray_is_a_usage_error(tmp_path):
+    source = tmp_path / "in"
+    _write_corpus(source)
+    result = CliRunner().invoke(cli, ["run", str(source), "-o", str(tmp_path / "out"), "--workers", "2", "--quiet"])
+    assert result.exit_code == 2 and "--ray" in result.output
+    assert not (tmp_path / "out").exists()
