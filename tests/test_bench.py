@@ -23,3 +23,19 @@ def test_bench_modes_exclude_each_other_loudly():
     assert done.exit_code == 2 and "give one --mode" in done.output
     done = CliRunner().invoke(cli, ["bench", "--mode", "align", "--llm"])
     assert done.exit_code == 2 and "align and llm" in done.output
+
+
+def test_corpus_bench_compares_a_folder_with_one_file_of_the_same_paragraphs(tmp_path, tiny_model):
+    from translate.measure.corpus_bench import run_corpus_bench, write_corpus
+
+    corpus, single = write_corpus(tmp_path, 7)
+    articles = sorted(corpus.rglob("*.txt"))
+    assert len(articles) == 7 and {p.parent.parent.parent for p in articles} == {corpus}  # two levels
+    in_folder = sorted(line for p in articles for line in p.read_text(encoding="utf-8").splitlines())
+    assert in_folder == sorted(single.read_text(encoding="utf-8").splitlines())
+    assert len(set(in_folder)) == len(in_folder)  # no paragraph repeats: nothing comes from the cache
+    report = run_corpus_bench(sizes=(2,), ray=False, quiet=True, model=str(tiny_model))
+    row = report["corpus"][0]
+    assert row["articles"] == 2 and row["folder_seconds"] > 0 and row["single_file_seconds"] > 0
+    assert row["one_by_one_seconds"] > 0 and row["folder_peak_rss_mb"] > 0
+    assert row["within_target"] == (row["ratio"] <= 1.5)

@@ -8,6 +8,10 @@ The public API, for programs (a CMS pipeline, a notebook)::
         print(block.id, block.kind.value, block.translation)
     print(result.outputs)
 
+    from translate import translate_corpus      # folders of articles: outputs mirrored, shared batches
+    corpus = translate_corpus(["archive/"], out_dir="out", model="models/opus-mt-zh-en-ct2")
+    print(corpus.summary["translated"], [a["input"] for a in corpus.failed])
+
 Names are loaded on first use, so importing this package imports nothing heavy.
 """
 
@@ -16,6 +20,8 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "translate_file": "pipeline.run",
+    "translate_corpus": "pipeline.corpus",
+    "CorpusResult": "pipeline.corpus",
     "run_file": "pipeline.run",
     "RunOptions": "pipeline.run",
     "RunResult": "pipeline.run",

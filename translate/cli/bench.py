@@ -18,6 +18,8 @@ MODES = {
     "scaling": "RSS and time of a 5 MB paragraph, a 20,000-block DOCX (model replaced by a stand-in), a 1 MB "
                "paragraph of Markdown link fragments, a 20,000-row glossary import and lint, and "
                "500 / 1,000 / 2,000-paragraph runs",
+    "corpus": "N short articles as a folder against one file of the same text (at most 1.5x), articles/s and "
+              "peak RSS for each --articles size, and the folder on a local Ray cluster",
 }
 
 
@@ -32,6 +34,7 @@ def _mode_flag(name: str):
 @_mode_flag("repair")
 @_mode_flag("llm")
 @_mode_flag("scaling")
+@_mode_flag("corpus")
 @click.option("--random-weights", is_flag=True,
               help="Use a cached random-weight model with opus-mt-zh-en's exact architecture.")
 @click.option("--model", "-m", default=None, help="Model to measure (default: the random-weight model).")
@@ -42,11 +45,14 @@ def _mode_flag(name: str):
 @click.option("--pipeline", is_flag=True, help="Also measure the stages around the model, a warm re-run and --help.")
 @click.option("--concurrency", type=click.IntRange(1), default=8, show_default=True, help="llm: requests in flight.")
 @click.option("--delay", type=click.FloatRange(0), default=0.5, show_default=True, help="llm: seconds per request.")
+@click.option("--articles", default="20,200,2000", show_default=True,
+              help="corpus: comma list of corpus sizes (articles of three paragraphs).")
+@click.option("--no-ray", is_flag=True, help="corpus: leave out the Ray local-cluster run.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @common
-def bench(mode, mode_align, mode_repair, mode_llm, mode_scaling, random_weights, model, article, paragraphs, only,
-          list_only, pipeline, concurrency, delay, as_json, quiet, debug):
-    """Measure the engines (the default), the aligner, source repair, the LLM engine or scaling.
+def bench(mode, mode_align, mode_repair, mode_llm, mode_scaling, mode_corpus, random_weights, model, article,
+          paragraphs, only, list_only, pipeline, concurrency, delay, articles, no_ray, as_json, quiet, debug):
+    """Measure the engines (the default), the aligner, source repair, the LLM engine, scaling or corpus runs.
 
     \b
     Example:
@@ -54,9 +60,11 @@ def bench(mode, mode_align, mode_repair, mode_llm, mode_scaling, random_weights,
       translate bench --random-weights --paragraphs 8 --only naive,ct2-beam4
       translate bench --mode repair          (or: translate bench --repair)
       translate bench --llm --concurrency 8 --delay 0.5
+      translate bench --corpus --articles 20,200
     """
     chosen = {m for m, given in (("align", mode_align), ("repair", mode_repair), ("llm", mode_llm),
-                                 ("scaling", mode_scaling)) if given} | ({mode} if mode else set())
+                                 ("scaling", mode_scaling), ("corpus", mode_corpus)) if given}
+    chosen |= {mode} if mode else set()
     if len(chosen) > 1:
         raise click.UsageError(f"{' and '.join(sorted(chosen))} are different measures; give one --mode")
     mode = chosen.pop() if chosen else "engines"
@@ -77,6 +85,14 @@ def bench(mode, mode_align, mode_repair, mode_llm, mode_scaling, random_weights,
         report = run_scaling_huge()  # 5 MB paragraph, 20,000-block DOCX, 1 MB of link fragments, 20,000-row glossary
         report.update(run_scaling_bench())
         click.echo(json.dumps(report, indent=1))
+    elif mode == "corpus":
+        from ..measure.corpus_bench import run_corpus_bench
+
+        try:
+            sizes = [int(n) for n in articles.split(",") if n.strip()]
+        except ValueError:
+            raise click.BadParameter("give a comma list of numbers, e.g. 20,200", param_hint="--articles") from None
+        click.echo(json.dumps(run_corpus_bench(sizes, ray=not no_ray, quiet=quiet), indent=1))
     elif mode == "repair":
         from ..measure.repair import format_report, report as repair_report
 

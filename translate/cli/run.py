@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -22,15 +23,25 @@ from .options import common, engine_options, formats_from, glossary_option, outp
 @click.option("--tm", "tm_path", help="Translation memory file (default OUT/tm.sqlite).")
 @click.option("--no-cache", is_flag=True, help="Do not reuse or store segment translations.")
 @click.option("--to-simplified", is_flag=True, help="Convert Traditional (Big5) input to Simplified for the model.")
+@click.option("--ray", "ray_address", metavar="ADDRESS", default=None,
+              help="Spread the articles over a Ray cluster: 'local' starts one here, 'auto' or ray://HOST:PORT joins "
+                   "one (pip install 'translate[ray]'). Outputs go to -o, which every worker must see.")
+@click.option("--workers", type=click.IntRange(0), default=0,
+              help="With --ray: engine workers (actors), each loading the model once (default: one per GPU, "
+                   "else one per 4 CPUs).")
 @engine_options
 @common
 def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_default_glossary, repair, threshold,
-        tm_path, no_cache, to_simplified, quiet, debug, **engine):
-    """Translate articles (.txt, .md, .docx, or - for stdin) into bilingual review files.
+        tm_path, no_cache, to_simplified, ray_address, workers, quiet, debug, **engine):
+    """Translate articles (.txt, .md, .docx, or - for stdin) or folders of them into bilingual review files.
 
     Writes STEM.bilingual.docx, STEM.bilingual.md, STEM.en.docx, STEM.en.md and STEM.json;
     --format xliff adds STEM.xlf (XLIFF 1.2, or 2.1 with --xliff-version 2, for CAT tools;
     bring it back with 'translate review import').
+
+    A folder is searched recursively and its outputs mirror its sub-folders under -o; articles are
+    translated in shared batches, those already done are skipped, a bad one is reported in
+    OUT/corpus-summary.json and the others go on (exit status 1 when any failed).
 
     \b
     Example:
@@ -38,6 +49,8 @@ def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_defa
       translate run article.docx --model ./opus-mt-zh-en --beams 1 --format docx
       translate run article.txt --engine openai --api-base http://localhost:11434/v1 --api-model qwen2.5:7b
       translate run article.md --format xliff,json -o out/
+      translate run archive/ -o out/ --model ./opus-mt-zh-en-ct2 --beams 2
+      translate run archive/ -o /shared/out --ray auto --device cuda
     """
     from ..errors import InputError, RunFailed
     from ..pipeline.options import RunOptions
@@ -50,6 +63,11 @@ def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_defa
                          repair={None: "auto", True: "on", False: "off"}[repair], repair_threshold=threshold,
                          tm_path=tm_path, use_cache=not no_cache, force=force, quiet=quiet,
                          to_simplified=to_simplified, engine=settings_from(engine))
+    if workers and not ray_address:
+        raise click.UsageError("--workers sets the Ray workers; give --ray ADDRESS too")
+    if ray_address or any(os.path.isdir(path) for path in inputs):
+        _run_corpus(inputs, options, ray_address, workers, quiet)
+        return
     check_distinct_outputs(list(inputs))
     exit_code = 0
     for path in inputs:
@@ -69,6 +87,23 @@ def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_defa
         _report(path, result, quiet)
     if exit_code:
         sys.exit(exit_code)
+
+
+def _run_corpus(inputs, options, ray_address, workers, quiet) -> None:
+    """Folders (or --ray): one line per failed article on stderr, the summary's path on stdout."""
+    from ..pipeline.corpus import run_corpus
+
+    result = run_corpus(list(inputs), options, ray=ray_address, workers=workers)
+    for record in result.failed:
+        click.echo(f"error: {printable(record['input'])}: {record['error']}", err=True)
+    summary = result.summary
+    if not quiet:
+        click.echo(f"{summary['articles']} articles: {summary['translated']} translated, {summary['skipped']} already "
+                   f"done, {summary['failed-blocks']} with failed blocks, {summary['error']} failed; "
+                   f"{summary['blocks']} blocks, {summary['articles_per_second']} articles/s", err=True)
+    click.echo(str(result.summary_path))
+    if result.failed:
+        sys.exit(1)
 
 
 def _report(path, result, quiet) -> None:

@@ -51,17 +51,43 @@ class Journal:
         return list(entry.get("outputs", []))
 
     def start(self, stem: str, input_path: str, input_hash: str, signature: str, outputs: list[Path]) -> None:
-        data = self._load()
-        # printable: a non-UTF-8 file name cannot go into JSON as it is
-        data[stem] = {"input": printable(input_path), "input_sha256": input_hash, "signature": signature,
-                      "outputs": [str(p) for p in outputs], "state": "writing"}
-        self._save(data)
+        self.start_many([(stem, input_path, input_hash, signature, outputs)])
 
     def finish(self, stem: str) -> None:
+        self.finish_many([stem])
+
+    def completed(self, stem: str, input_hash: str, signature: str) -> bool:
+        """This article was written with these settings and its outputs are all still there (a corpus
+        re-run skips it)."""
+        return is_completed(self._load().get(stem), input_hash, signature)
+
+    def start_many(self, entries: list[tuple[str, str, str, str, list[Path]]]) -> None:
+        """`start` for several articles in one write (a corpus run writes a window of articles at once)."""
         data = self._load()
-        if stem in data:
+        for stem, input_path, input_hash, signature, outputs in entries:
+            # printable: a non-UTF-8 file name cannot go into JSON as it is
+            data[stem] = {"input": printable(input_path), "input_sha256": input_hash, "signature": signature,
+                          "outputs": [str(p) for p in outputs], "state": "writing"}
+        self._save(data)
+
+    def finish_many(self, stems: list[str]) -> None:
+        data = self._load()
+        changed = [stem for stem in stems if stem in data]
+        for stem in changed:
             data[stem]["state"] = "done"
+        if changed:
             self._save(data)
+
+    def entries(self) -> dict:
+        return self._load()
+
+
+def is_completed(entry: dict | None, input_hash: str, signature: str) -> bool:
+    if not entry or entry.get("state") != "done" or not input_hash:
+        return False
+    if entry.get("input_sha256") != input_hash or entry.get("signature") != signature:
+        return False
+    return all(Path(p).exists() for p in entry.get("outputs", []))
 
 
 @contextmanager

@@ -93,30 +93,53 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
                        load_engine: Callable | None = None, clock: StageClock | None = None) -> None:
     """Repair, reuse the TM, translate and check `document` in place; its summary and terms report are set."""
     clock = clock or StageClock()
-    out = Path(options.out_dir)
-    tm = TranslationMemory(options.tm_path or out / "tm.sqlite")
-    cache = SegmentCache(options.cache_path or out / ".segment-cache.sqlite", _cache_key(sig)) if options.use_cache else None
+    tm, cache = open_memory(options, sig)
     try:
-        with clock.stage("repair"):
-            repair_document(document, mode=options.repair, threshold=options.repair_threshold, memo=cache)
+        todo = prepare_document(document, options, tm, cache, clock)
         with clock.stage("translate"):
-            todo = _reuse_memory(document, tm, options.max_chars)
             matcher = TermMatcher(glossary, memo=cache)
             stats = _translate(document, todo, options, matcher, cache, load_engine)
         with clock.stage("qa"):  # while the cache is open: the matcher keeps its memo there
-            forbidden = ForbiddenTerms(glossary.entries)
-            for block in document.blocks:
-                if block.origin == "tm":  # a remembered translation is not re-translated, but it is checked
-                    check_translation(block, matcher)
-                else:
-                    check_block(block)
-                forbidden.check(block)
-            check_invariants(document)
+            check_document(document, matcher, ForbiddenTerms(glossary.entries))
     finally:
         tm.close()
         if cache:
             document.warnings.extend(cache.warnings)
             cache.close()
+    summarize(document, stats, clock)
+
+
+def open_memory(options: RunOptions, sig: dict) -> tuple[TranslationMemory, SegmentCache | None]:
+    """The translation memory and (unless --no-cache) the segment cache of a run into `options.out_dir`."""
+    out = Path(options.out_dir)
+    tm = TranslationMemory(options.tm_path or out / "tm.sqlite")
+    if not options.use_cache:
+        return tm, None
+    return tm, SegmentCache(options.cache_path or out / ".segment-cache.sqlite", _cache_key(sig))
+
+
+def prepare_document(document: Document, options: RunOptions, tm: TranslationMemory, cache: SegmentCache | None,
+                     clock: StageClock) -> list:
+    """Repair the source and take what the TM knows; the blocks left to translate, segmented."""
+    with clock.stage("repair"):
+        repair_document(document, mode=options.repair, threshold=options.repair_threshold, memo=cache)
+    with clock.stage("translate"):
+        return _reuse_memory(document, tm, options.max_chars)
+
+
+def check_document(document: Document, matcher: TermMatcher, forbidden: ForbiddenTerms) -> None:
+    """Flag each block (a remembered translation is checked against the glossary, not re-translated)."""
+    for block in document.blocks:
+        if block.origin == "tm":
+            check_translation(block, matcher)
+        else:
+            check_block(block)
+        forbidden.check(block)
+    check_invariants(document)
+
+
+def summarize(document: Document, stats: dict, clock: StageClock) -> None:
+    """Set the document's summary (counts, failed blocks, stage seconds) and its terms report."""
     stats["model_load_seconds"] = round(stats["model_load_seconds"], 3)
     stats["engine_seconds"] = round(stats["engine_seconds"], 3)
     document.summary = {
@@ -222,6 +245,11 @@ def translate_file(path: str, options: RunOptions | None = None, *, load_engine:
     (document, output paths, summary); raises a TranslateError subclass for bad input, and
     RunFailed (outputs written) when some blocks failed.
     """
+    return run_file(str(path), options_with(options, settings, "translate_file"), load_engine)
+
+
+def options_with(options: RunOptions | None, settings: dict, caller: str) -> RunOptions:
+    """A copy of `options` (default: quiet) with `settings` applied: RunOptions fields or engine settings."""
     from dataclasses import fields, replace
 
     options = replace(options or RunOptions(quiet=True))
@@ -236,8 +264,8 @@ def translate_file(path: str, options: RunOptions | None = None, *, load_engine:
         elif name in run_fields:
             run_updates[name] = tuple(value) if name == "formats" else value
         else:
-            raise TypeError(f"translate_file() got an unknown option '{name}'")
+            raise TypeError(f"{caller}() got an unknown option '{name}'")
     options = replace(options, **run_updates)
     if engine_updates:
         options.engine = replace(options.engine, **engine_updates)
-    return run_file(str(path), options, load_engine)
+    return options

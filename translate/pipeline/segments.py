@@ -42,6 +42,13 @@ class EngineRunner:
         self.load_seconds = 0.0
         self.engine_seconds = 0.0
 
+    def load(self) -> None:
+        """Load the engine unless it is loaded (a corpus worker loads it once, before its first window)."""
+        if self.engine is None:
+            started = time.perf_counter()
+            self.engine = self._load()
+            self.load_seconds += time.perf_counter() - started
+
     def run(self, texts: list[str], avoid_repetition: bool = False) -> dict[str, str | Exception]:
         """Translations of `texts` (an Exception where the engine failed on one)."""
         unique = list(dict.fromkeys(texts))
@@ -55,10 +62,8 @@ class EngineRunner:
             if self.progress.n:  # a retry pass: grow the bar rather than overflow it
                 self.progress.total += len(unique)
             self.progress.update(len(unique) - len(todo))
-        if todo and self.engine is None:
-            started = time.perf_counter()
-            self.engine = self._load()
-            self.load_seconds += time.perf_counter() - started
+        if todo:
+            self.load()
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
             started = time.perf_counter()
