@@ -11,6 +11,9 @@ from ..document import normalise
 from .sqlite import connect
 
 
+REVIEWED = ("review", "approved")  # origins of pairs an editor signed off: never replaced by an import unasked
+
+
 class TranslationMemory:
     """Approved block translations, keyed on the normalised (repaired) source."""
 
@@ -25,6 +28,11 @@ class TranslationMemory:
         for column in ("source_seg", "target_seg", "machine"):
             if column not in columns:
                 self.db.execute(f"ALTER TABLE tm ADD COLUMN {column} TEXT")
+
+    def entry(self, source: str) -> tuple[str, str, float] | None:
+        """(target, origin, when stored as a Unix time) of a source's pair, or None."""
+        row = self.db.execute("SELECT target, origin, updated FROM tm WHERE key=?", (normalise(source),)).fetchone()
+        return tuple(row) if row else None
 
     def lookup(self, source: str) -> str | None:
         row = self.db.execute("SELECT target FROM tm WHERE key=?", (normalise(source),)).fetchone()
@@ -44,9 +52,10 @@ class TranslationMemory:
     def entries(self) -> list[tuple[str, str, str]]:
         return [tuple(r) for r in self.db.execute("SELECT source, target, origin FROM tm ORDER BY updated")]
 
-    def entries_with_markup(self) -> list[tuple[str, str, str, str | None, str | None]]:
-        return [tuple(r) for r in self.db.execute("SELECT source, target, origin, source_seg, target_seg FROM tm "
-                                                  "ORDER BY updated")]
+    def entries_with_markup(self) -> list[tuple[str, str, str, str | None, str | None, float]]:
+        """(source, target, origin, source <seg>, target <seg>, when stored), oldest first."""
+        return [tuple(r) for r in self.db.execute("SELECT source, target, origin, source_seg, target_seg, updated "
+                                                  "FROM tm ORDER BY updated")]
 
     def entries_with_machine(self) -> list[tuple[str, str, str | None]]:
         """(source, approved target, the machine translation it replaced or None), oldest first."""
@@ -60,12 +69,13 @@ def with_tm(path: str | Path):
     return closing(TranslationMemory(path))
 
 
-def import_tmx_file(file: str, tm_path: str | Path, *, to_simplified: bool = False):
-    """Import a TMX file into the memory at `tm_path`; a TmxImport report (stored, left out, problems)."""
+def import_tmx_file(file: str, tm_path: str | Path, *, to_simplified: bool = False, overwrite: bool = False):
+    """Import a TMX file into the memory at `tm_path`; a TmxImport report (stored, left out, problems,
+    conflicts with reviewed pairs, which are kept unless `overwrite`)."""
     from ..errors import InputError
     from .tmx import import_tmx_report
 
     if not Path(file).is_file():
         raise InputError("no such file; check the path", file)
     with with_tm(tm_path) as tm:
-        return import_tmx_report(tm, Path(file).read_bytes(), file, to_simplified=to_simplified)
+        return import_tmx_report(tm, Path(file).read_bytes(), file, to_simplified=to_simplified, overwrite=overwrite)
