@@ -11,9 +11,6 @@ from ..document import normalise
 from .sqlite import connect
 
 
-REVIEWED = ("review", "approved")  # origins of pairs an editor signed off: never replaced by an import unasked
-
-
 class TranslationMemory:
     """Approved block translations, keyed on the normalised (repaired) source."""
 

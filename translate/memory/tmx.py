@@ -18,6 +18,7 @@ _CODES = {"bpt", "ept", "ph", "it", "ut"}  # their content is native markup, not
 # In order of preference; a code "zh-hans-..." / "zh-hant-..." counts as its script.
 _SIMPLIFIED = ("zh-cn", "zh-hans", "zh", "zh-sg", "zh-my")
 _TRADITIONAL = ("zh-tw", "zh-hant", "zh-hk", "zh-mo")
+REVIEWED = ("review", "approved")  # origins of pairs an editor signed off: never replaced by an import unasked
 
 
 @dataclass
@@ -90,7 +91,6 @@ def _pick(variants: dict[str, object], choices: tuple[str, ...]):
 def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False, overwrite: bool = False) -> TmxImport:
     """Store the zh/en pairs of a TMX file in `tm`; report what was left out. A pair an editor reviewed
     (origin review/approved) is kept over a different one the file offers, unless `overwrite`."""
-    from .tm import REVIEWED
 
     root = _parse(data, path)
     report = TmxImport()

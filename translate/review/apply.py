@@ -95,7 +95,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         "qa_errors": qa_errors,
         "conflicts": sorted(mapping.conflicts),
         "orphans": list(mapping.orphans),
-        "deleted": mapping.deleted if found.deletions_are_edits else [],
+        "deleted": (mapping.deleted if found.deletions_are_edits else []) + found.deleted_places,
         "rejected_repairs": [c for c in (_source_change(by_id[i], e) for i, e in mapping.rows.items())
                              if c and c["kind"] == "repair rejected"],
         "source_edits": [c for c in (_source_change(by_id[i], e) for i, e in mapping.rows.items())
@@ -120,7 +120,7 @@ def _source_change(block: BlockRecord, edit: EditedBlock) -> dict | None:
     if shown and shown != repaired:
         kind = "repair rejected" if normalise(block.source) != repaired else "source edited"
         return {"id": block.id, "where": edit.where, "kind": kind, "kept": edit.source, "repaired": block.repaired}
-    if edit.source_fp and fingerprint(edit.source, 6) != edit.source_fp:  # no run data: the file's fingerprint
+    if edit.source_fp and fingerprint(edit.source, len(edit.source_fp)) != edit.source_fp:  # no run data: the file's fingerprint
         original = block_ids([edit.source])[0] == block.id.split("-")[0]
         return {"id": block.id, "where": edit.where, "kind": "repair rejected" if original else "source edited",
                 "kept": edit.source, "repaired": None}

@@ -67,6 +67,9 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
             result.warnings.append(f"{edit.where}: block {block.id}'s source paragraph was deleted; its translation "
                                    "is published in its place and not stored in the translation memory")
             continue
+        if edit.added:
+            result.warnings.append(f"{edit.where}: {len(edit.added)} paragraph(s) added after the translation of "
+                                   f"block {block.id}; published as paragraphs, not stored in the translation memory")
         if edit.paragraphs > 1:
             result.warnings.append(f"{edit.where}: the translation of block {block.id} is now {edit.paragraphs} "
                                    "paragraphs (published as such)")
@@ -104,8 +107,12 @@ def _block_of(edit: EditedBlock, by_id: dict, by_source, result: Mapping) -> Blo
 
 
 def _structure_warnings(found: EditedFile, blocks: list[BlockRecord], result: Mapping, where: dict) -> None:
-    """Deleted and moved rows, each named."""
+    """Deleted and moved rows, each named. Places in the run come from the run, or (run recovered from the
+    file) from the rows' bookmarks."""
+    from_file = {e.block_id: e.position - 1 for e in found.edits if e.position}
     position = {b.id: n for n, b in enumerate(blocks)}
+    if found.run_from == "the DOCX itself" and all(i in from_file for i in result.order):
+        position = from_file
     furthest = -1
     for block_id in result.order:
         if position[block_id] < furthest:
@@ -114,6 +121,8 @@ def _structure_warnings(found: EditedFile, blocks: list[BlockRecord], result: Ma
         furthest = max(furthest, position[block_id])
     present = set(result.order)
     previous = "the start"
+    if position is from_file:  # deletions were found by the reader, from the gaps in the places
+        return
     for block in blocks:
         if block.id in present:
             previous = where[block.id]

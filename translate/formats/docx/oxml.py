@@ -36,12 +36,13 @@ class RevisionIds:
 
 
 TARGET_BOOKMARK_PREFIX = "_tt_"  # on the translation paragraph: tells an orphan translation from an added one
-# `_tr_<id>_m<machine>_s<source>`: the block id, then fingerprints of the machine translation and of the
-# repaired source, so that an import without the run's data still tells edited rows from untouched ones.
-# Word limits names to 40 characters (this is at most 38); word processors decorate names they copy
+# `_tr_<id>_m<machine>_s<source>_n<position>`: the block id, fingerprints of the machine translation and of
+# the repaired source, and the block's place in the run, so that an import without the run's data still
+# tells edited rows from untouched ones, and sees deleted and moved rows.
+# Word limits names to 40 characters (this is at most 39); word processors decorate names they copy
 # (LibreOffice's ODT round trip adds " Copy 1" / "_Copy_1", others "_1" or digits), so a name is read
 # by its fixed-width prefix and anything after it is ignored.
-_MARK = re.compile(r"_t([rt])_(b[0-9a-f]{10}(?:-\d{1,3})?)(?:_m([0-9a-f]{8}))?(?:_s([0-9a-f]{6}))?")
+_MARK = re.compile(r"_t([rt])_(b[0-9a-f]{10}(?:-\d{1,3})?)(?:_m([0-9a-f]{6})_s([0-9a-f]{4}))?(?:_n(\d{5}))?")
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,10 @@ class BlockMark:
     block_id: str
     machine: str = ""
     source: str = ""
+    position: int = 0  # 1-based place of the block in the run; 0 when the mark has none
 
 
-def fingerprint(text: str, length: int = 8) -> str:
+def fingerprint(text: str, length: int = 6) -> str:
     """A short hash of a text without its whitespace, NFKC-normalised: a line break written as a break and
     read back as a paragraph, or a double space, is not an edit."""
     return hashlib.sha1("".join(normalise(text).split()).encode("utf-8")).hexdigest()[:length]
@@ -65,23 +67,23 @@ def read_mark(name: str) -> BlockMark | None:
     if match is None:
         return None
     kind = "source" if match.group(1) == "r" else "target"
-    return BlockMark(kind, match.group(2), match.group(3) or "", match.group(4) or "")
+    return BlockMark(kind, match.group(2), match.group(3) or "", match.group(4) or "", int(match.group(5) or 0))
 
 
 def add_hidden_id(paragraph, block_id: str, ids: RevisionIds, machine: str | None = None,
-                  source: str | None = None) -> None:
+                  source: str | None = None, position: int = 0) -> None:
     """A hidden bookmark carrying the block id (and the fingerprints of `machine` translation and repaired
     `source`): invisible in Word, kept through edits and by LibreOffice and WPS."""
     name = ID_BOOKMARK_PREFIX + block_id
     if machine is not None and source is not None:
-        name += f"_m{fingerprint(machine)}_s{fingerprint(source, 6)}"
+        name += f"_m{fingerprint(machine, 6)}_s{fingerprint(source, 4)}_n{position % 100000:05d}"
     _add_bookmark(paragraph, name, ids)
 
 
-def add_target_mark(paragraph, block_id: str, ids: RevisionIds) -> None:
+def add_target_mark(paragraph, block_id: str, ids: RevisionIds, position: int = 0) -> None:
     """A hidden bookmark naming the block a translation paragraph belongs to."""
     # At the paragraph's end: LibreOffice's ODT export drops a bookmark that shares its start with a comment.
-    _add_bookmark(paragraph, TARGET_BOOKMARK_PREFIX + block_id, ids, at_end=True)
+    _add_bookmark(paragraph, f"{TARGET_BOOKMARK_PREFIX}{block_id}_n{position % 100000:05d}", ids, at_end=True)
 
 
 def _add_bookmark(paragraph, name: str, ids: RevisionIds, at_end: bool = False) -> None:

@@ -52,15 +52,21 @@ def read_docx_edits(edited: str, run_path: str | None = None, out_dir: str | Non
     if run is None:
         _refuse_guesses(edits, edited)
         run, run_from = _run_from_rows(rows, edits, warnings), FROM_DOCX
+        deleted = missing_positions(rows, edits)
+        warnings += [f"block {n} of the run (after {after}): deleted by the editor; left out of the published text"
+                     for n, after in deleted]
         warnings.append("no run data found (embedded JSON, STEM.json): blocks recovered from the DOCX itself, "
                         "edited rows told apart by the fingerprints it carries; an edit made without tracked "
                         "changes is not measured (give --run STEM.json to measure it)")
+    else:
+        deleted = []
     where_of = _comment_rows(rows, edits)
     return EditedFile(path=edited, run=run, edits=edits, stem=stem, warnings=warnings,
                       comments=[{"author": a, "text": t, "block": where_of.get(i, ("", ""))[0],
                                  "where": where_of.get(i, ("", ""))[1]}
                                 for i, (a, t) in comments.items() if a not in OUR_AUTHORS],
-                      run_from=run_from, deletions_are_edits=True)
+                      run_from=run_from, deletions_are_edits=True,
+                      deleted_places=[f"block {n} of the run" for n, _ in deleted])
 
 
 def _refuse_guesses(edits: list[EditedBlock], edited: str) -> None:
@@ -71,6 +77,21 @@ def _refuse_guesses(edits: list[EditedBlock], edited: str) -> None:
         raise ReviewError(f"{len(unknown)} row(s) ({', '.join(unknown[:3])}) carry no fingerprint of their machine "
                           "translation and no run data was found: edited rows cannot be told from untouched ones; "
                           "nothing imported: pass the run's data with --run STEM.json", edited)
+
+
+def missing_positions(rows: list[Row], edits: list[EditedBlock]) -> list[tuple[int, str]]:
+    """Without run data: the places in the run (bookmark positions) that no row has: rows the editor deleted."""
+    seen = {e.position for e in edits if e.position}
+    if not seen:
+        return []
+    missing, after = [], "the start"
+    by_position = {e.position: row.where for row, e in zip(rows, edits) if e.position}
+    for position in range(1, max(seen) + 1):
+        if position in seen:
+            after = by_position[position]
+        else:
+            missing.append((position, after))
+    return missing
 
 
 def _comment_rows(rows: list, edits: list[EditedBlock]) -> dict[str, tuple[str, str]]:
@@ -169,20 +190,34 @@ def _edited_block(row: Row, comments: dict, qa_seen: bool) -> EditedBlock:
     source, targets = row.source, row.targets
     marks = docx_xml.block_marks(source) if source is not None else []
     mark = marks[0] if len(marks) == 1 else None
+    target_marks = [m for t in targets for m in docx_xml.block_marks(t, "target") if m.block_id == row.block_id]
+    position = mark.position if mark else target_marks[0].position if target_marks else 0
     accepted = docx_xml.accepted_text(source) if source is not None else ""
     original = docx_xml.original_text(source) if source is not None else ""
     notes = [comments[i][1] for i in _comment_ids(targets) if i in comments and comments[i][0] == QA_AUTHOR]
-    translation = _joined_text(targets)
-    tracked = sum(docx_xml.tracked_change_count(t) for t in targets)
+    own, extra = _own_paragraphs(targets, row.block_id)
+    translation = _joined_text(own)
+    tracked = sum(docx_xml.tracked_change_count(t) for t in own)
     machine_fp = mark.machine if mark else ""
     return EditedBlock(block_id=row.block_id, source=accepted,
                        source_original=original if normalise(original) != normalise(accepted) else "",
                        translation=translation, tracked_changes=tracked, where=row.where,
                        qa_notes=notes if qa_seen else None, machine_fp=machine_fp,
-                       source_fp=mark.source if mark else "",
+                       source_fp=mark.source if mark else "", position=position,
                        orphan=source is None or not accepted.strip(),
-                       added=[text for text in (_joined_text([a]) for a in row.added) if text],
-                       paragraphs=sum(1 for t in _paragraph_texts(targets) if t.strip()))
+                       added=[t.strip() for t in _paragraph_texts(extra + row.added) if t.strip()],
+                       paragraphs=sum(1 for t in _paragraph_texts(own) if t.strip()))
+
+
+def _own_paragraphs(targets: list, block_id: str) -> tuple[list, list]:
+    """The translation's paragraphs, and those the editor added after it: the translation ends with the
+    paragraph that carries its mark (written at its end, so a split keeps it in the last part)."""
+    paragraphs = [p for t in targets for p in ([t] if t.tag == f"{_W}p" else t.iter(f"{_W}p"))]
+    marked = [n for n, p in enumerate(paragraphs)
+              if any(m.block_id == block_id for m in docx_xml.block_marks(p, "target"))]
+    if not marked or not block_id:
+        return paragraphs, []
+    return paragraphs[: marked[-1] + 1], paragraphs[marked[-1] + 1:]
 
 
 def _comments(document) -> dict[str, tuple[str, str]]:

@@ -94,8 +94,6 @@ def _table_rows(table, path: str, known: set[str], warnings: list[str]) -> list[
             rows.append(Row(None, [target], where, orphan_id=_orphan_mark(target, rows)))
         elif rows and docx_xml.accepted_text(target).strip():
             rows[-1].added.append(target)
-            warnings.append(f"{where}: a row added with no source; its text is published as a paragraph after "
-                            f"{rows[-1].where}'s block and not stored in the translation memory")
     return rows
 
 
@@ -119,17 +117,12 @@ def _interleaved_rows(body, known: set[str], machine: dict[str, str], warnings: 
         elif _took_source_mark(p, text):  # the source paragraph deleted: its bookmark fell into the translation
             block_id = docx_xml.block_marks(p)[0].block_id
             rows.append(Row(None, [p], f"the translation of block {block_id}", orphan_id=block_id))
-            warnings.append(f"block {block_id}: its source paragraph was deleted; its translation is published "
-                            "and not stored in the translation memory")
         elif is_source(p, known):
             rows.append(Row(p, [], f"block {sum(1 for r in rows if r.source is not None) + 1}"))
         elif last is not None:
             orphan = _orphan_mark(p, rows) or _machine_of_another(text, last, machine)
             if orphan and orphan not in {r.block_id for r in rows}:
                 rows.append(Row(None, [p], f"the translation after {last.where}", orphan_id=orphan))
-                warnings.append(f"the translation after {last.where}: belongs to block {orphan}, whose source "
-                                "paragraph was deleted; published as that block's, not stored in the translation "
-                                "memory")
             else:
                 last.targets.append(p)
     return rows

@@ -41,24 +41,24 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
                       "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
     new_paragraph = _paragraph_maker(out)
     if layout == "interleaved":
-        for block in document.blocks:
+        for position, block in enumerate(document.blocks, start=1):
             source = _styled(new_paragraph(), style_ids[block.kind])
-            _source_paragraph(comments, deferred, source, block, ids, show_repairs)
+            _source_paragraph(comments, deferred, source, block, ids, show_repairs, position)
             target = _styled(new_paragraph(), style_ids[block.kind])
             target.paragraph_format.left_indent = Pt(18)
             _translation_runs(comments, target, block)
-            docx_xml.add_target_mark(target, block.id, ids)
+            docx_xml.add_target_mark(target, block.id, ids, position)
     else:
         table = out.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         new_row = _row_maker(table)
-        for block in document.blocks:
+        for position, block in enumerate(document.blocks, start=1):
             cells = new_row()
-            _source_paragraph(comments, deferred, cells[0].paragraphs[0], block, ids, show_repairs)
+            _source_paragraph(comments, deferred, cells[0].paragraphs[0], block, ids, show_repairs, position)
             _styled(cells[0].paragraphs[0], style_ids[block.kind])
             _styled(cells[1].paragraphs[0], style_ids[block.kind])
             _translation_runs(comments, cells[1].paragraphs[0], block)
-            docx_xml.add_target_mark(cells[1].paragraphs[0], block.id, ids)
+            docx_xml.add_target_mark(cells[1].paragraphs[0], block.id, ids, position)
     buffer = io.BytesIO()
     out.save(buffer)
     return deferred.splice(buffer.getvalue())
@@ -184,13 +184,14 @@ def _record_signature(out, document: Document, signature: dict) -> None:
     props.comments = " | ".join(f"{k}={v}" for k, v in signature.items())[:255]
 
 
-def _source_paragraph(comments, deferred, paragraph, block: Block, ids, show_repairs: bool) -> None:
+def _source_paragraph(comments, deferred, paragraph, block: Block, ids, show_repairs: bool, position: int) -> None:
     """The source with its block id; repairs as tracked changes (uncertain ones commented).
 
     Built as one XML string and parsed once: a paragraph of megabytes holds hundreds of
     thousands of runs, and creating them one element at a time takes minutes.
     """
-    docx_xml.add_hidden_id(paragraph, block.id, ids, machine=xml_safe(block.translation), source=block.text)
+    docx_xml.add_hidden_id(paragraph, block.id, ids, machine=xml_safe(block.translation), source=block.text,
+                           position=position)
     if not show_repairs or not block.repairs:
         docx_build.append_run(paragraph, block.source, east_asian=True)
         return
