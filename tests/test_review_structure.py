@@ -143,3 +143,56 @@ def test_an_import_never_replaces_publication_files_without_force(written, tmp_p
     assert not (tmp_path / "tm.sqlite").exists()  # refused before anything was stored
     if before is not None:
         assert (out / f"{STEM}.en.docx").read_bytes() == before
+
+
+def _crafted_table(document, rows, cell_xml):
+    """A table appended to a review file, with `cell_xml` as the first cell of each row."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = "".join(f'<w:tr>{cell_xml}<w:tc><w:p/></w:tc></w:tr>' for _ in range(rows))
+    table = parse_xml(f"<w:tbl {w}>{body}</w:tbl>")
+    document.element.body.insert(0, table)
+
+
+def test_a_huge_cell_span_is_refused_in_one_line(written, tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    _, out, _ = written
+    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
+    _crafted_table(document, 1, '<w:tc><w:tcPr><w:gridSpan w:val="2000000000"/></w:tcPr><w:p/></w:tc>')
+    document.save(str(tmp_path / "span.docx"))
+    result = CliRunner().invoke(cli, ["review", "import", str(tmp_path / "span.docx"), "-o", str(tmp_path / "p")])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and "spans 2000000000 columns" in result.output
+
+
+def test_thousands_of_vertically_merged_rows_do_not_break_the_import(written, tmp_path):
+    _, out, blocks = written
+    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
+    _crafted_table(document, 3000, '<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>')
+    document.save(str(tmp_path / "merged.docx"))
+    report = import_review(str(tmp_path / "merged.docx"), str(tmp_path / "p"))
+    assert [r["id"] for r in report["blocks"]] == [b["id"] for b in blocks] and report["changed"] == 0
+
+
+def test_published_files_keep_a_docx_layout_and_cms_closing_tags(tmp_path):
+    from engines import RuleEngine
+
+    article = docx.Document()
+    article.sections[0].header.paragraphs[0].text = "页眉文字"
+    article.add_paragraph().add_run("人工智能很重要。").bold = True
+    table = article.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "第一格", "第二格"
+    article.save(str(tmp_path / "a.docx"))
+    (tmp_path / "c.md").write_text("<h1>人工智能很重要</h1>\n\n<p>过去一年。</p>\n", encoding="utf-8")
+    for name in ("a.docx", "c.md"):
+        run_file(str(tmp_path / name), RunOptions(out_dir=str(tmp_path / "out"), quiet=True, formats=("docx", "json")),
+                 load_engine=lambda: RuleEngine())
+        import_review(str(tmp_path / "out" / f"{name.split('.')[0]}.bilingual.docx"), str(tmp_path / "pub"))
+    published = docx.Document(str(tmp_path / "pub" / "a.en.docx"))
+    assert published.sections[0].header.paragraphs[0].text and len(published.tables) == 1
+    assert published.paragraphs[0].runs[0].bold and "页眉" not in published.sections[0].header.paragraphs[0].text
+    lines = (tmp_path / "pub" / "c.en.md").read_text(encoding="utf-8").split("\n\n")
+    assert lines[0].startswith("<h1>") and lines[0].endswith("</h1>") and lines[1].endswith("</p>\n")
