@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 
 from translate.cli import cli
 from translate.errors import ReviewError
+from translate.formats.docx.oxml import hidden_ids
 from translate.memory.tm import TranslationMemory
 from translate.memory.tmx import export_tmx, import_tmx
 from translate.pipeline.options import RunOptions
@@ -49,6 +50,10 @@ def translated(tmp_path, article_path, rule_engine):
     return tmp_path / "out"
 
 
+def ids_of_run(out):
+    return [b["id"] for b in json.loads((out / f"{STEM}.json").read_text(encoding="utf-8"))["blocks"]]
+
+
 def test_edit_import_and_rerun_reuses_the_editors_translations(translated, article_path, rule_engine, tmp_path):
     path = translated / f"{STEM}.bilingual.docx"
     document = docx.Document(str(path))
@@ -62,13 +67,14 @@ def test_edit_import_and_rerun_reuses_the_editors_translations(translated, artic
     edited = tmp_path / "edited.docx"
     document.save(str(edited))
 
-    report = import_review(str(edited), str(translated))
+    report = import_review(str(edited), str(translated), force=True)
     changed = {r["id"]: r for r in report["blocks"] if r["changed"]}
     data = json.loads((translated / f"{STEM}.json").read_text(encoding="utf-8"))
     ids = [b["id"] for b in data["blocks"]]
     assert set(changed) == {ids[2], ids[3], ids[4]}
     assert changed[ids[3]]["tracked_changes"] == 2 and changed[ids[2]]["edit_distance"] > 10
-    assert report["comments"] == [{"author": "Editor", "text": "Check the tone here."}]
+    assert report["comments"] == [{"author": "Editor", "text": "Check the tone here.", "block": ids_of_run(translated)[2],
+                                   "where": "row 3"}]
     assert 0 < report["effort"] < 1 and report["warnings"] == []
     published = (translated / f"{STEM}.en.md").read_text(encoding="utf-8")
     assert "Over the past year, Kimi broke out among consumers." in published
@@ -105,9 +111,11 @@ def test_restructured_table_is_matched_with_warnings_never_silently(translated, 
     table.append(copy.deepcopy(rows[7]))  # a duplicated row
     edited = tmp_path / "restructured.docx"
     document.save(str(edited))
-    report = import_review(str(edited), str(translated))
+    report = import_review(str(edited), str(translated), force=True)
     text = " ".join(report["warnings"])
-    assert "matched by its source text" in text and "appears twice" in text and "1 block(s) not found" in text
+    assert "matched by its source text" in text and "appears twice" in text
+    deleted = ids_of_run(translated)[5]
+    assert report["deleted"] == [deleted] and f"block {deleted} (after row 5): deleted by the editor" in text
     assert len(report["blocks"]) == 40
 
 
@@ -130,10 +138,10 @@ def test_interleaved_layout_round_trips(tmp_path, article_path, rule_engine):
     run_file(str(article_path), options, load_engine=lambda: rule_engine())
     path = tmp_path / "out" / f"{STEM}.bilingual.docx"
     document = docx.Document(str(path))
-    sources = [i for i, p in enumerate(document.paragraphs) if p._p.xpath(".//w:bookmarkStart")]
+    sources = [i for i, p in enumerate(document.paragraphs) if hidden_ids(p._p)]
     document.paragraphs[sources[2] + 1].text = "An edited translation."
     document.save(str(tmp_path / "edited.docx"))
-    report = import_review(str(tmp_path / "edited.docx"), str(tmp_path / "out"))
+    report = import_review(str(tmp_path / "edited.docx"), str(tmp_path / "out"), force=True)
     assert report["changed"] == 1 and report["warnings"] == [] and len(report["blocks"]) == 41
 
 
@@ -151,8 +159,8 @@ def test_swapped_ids_are_reported_and_not_stored(translated, tmp_path):
     first.set(qn("w:name"), names[1])
     second.set(qn("w:name"), names[0])
     rows[3].cells[1].paragraphs[0].text = "An edit under a swapped id."
-    report = import_review(str(_edited_copy(document, tmp_path)), str(translated))
-    swapped = [name[len("_tr_"):] for name in names]
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated), force=True)
+    swapped = [hidden_ids(r.cells[0]._tc)[0] for r in (rows[4], rows[3])]
     assert report["conflicts"] == sorted(swapped)
     assert sum("ids swapped" in w for w in report["warnings"]) == 2
     assert swapped[0] not in {r["id"] for r in report["blocks"]} and len(report["blocks"]) == 39
@@ -165,7 +173,7 @@ def test_rows_without_ids_are_matched_by_source_with_a_warning_each(translated, 
     for bookmark in list(document.element.body.iter(qn("w:bookmarkStart"))):
         bookmark.getparent().remove(bookmark)
     document.tables[0].rows[5].cells[1].paragraphs[0].text = "Edited without ids."
-    report = import_review(str(_edited_copy(document, tmp_path)), str(translated))
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated), force=True)
     assert sum("matched by its source text" in w for w in report["warnings"]) == 41
     assert report["changed"] == 1 and len(report["blocks"]) == 41
 
@@ -223,7 +231,7 @@ def test_unedited_failures_are_reported_not_approved(with_failures, tmp_path):
     document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
     rows = document.tables[0].rows
     rows[failed[0]].cells[1].paragraphs[0].text = "Fixed by the editor."
-    report = import_review(str(_edited_copy(document, tmp_path)), str(out))
+    report = import_review(str(_edited_copy(document, tmp_path)), str(out), force=True)
     untouched = [blocks[i]["id"] for i in failed[1:]]
     assert report["unreviewed_failures"] == untouched
     assert report["stored_edited"] == 1 and report["stored_unedited"] == 41 - len(failed)
@@ -242,7 +250,7 @@ def test_deleting_the_qa_comment_approves_a_flagged_translation(with_failures, t
         for node in list(cell.iter(qn(tag))):
             (node.getparent().getparent() if tag == "w:commentReference" else node.getparent()).remove(
                 node.getparent() if tag == "w:commentReference" else node)
-    report = import_review(str(_edited_copy(document, tmp_path)), str(out))
+    report = import_review(str(_edited_copy(document, tmp_path)), str(out), force=True)
     assert report["unreviewed_failures"] == [blocks[failed[0]]["id"]] and report["stored"] == 40
 
 
@@ -255,13 +263,18 @@ def test_enter_above_the_translation_and_extra_paragraphs_are_read_whole(transla
     cell.paragraphs[0].text = "First half of the edit."
     cell.add_paragraph("")
     cell.add_paragraph("Second half of the edit.")
-    report = import_review(str(_edited_copy(document, tmp_path)), str(translated))
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated), force=True)
     changed = [r for r in report["blocks"] if r["changed"]]
-    assert len(changed) == 1 and report["warnings"] == []
+    assert len(changed) == 1 and report["warnings"] == [f"row 8: the translation of block {changed[0]['id']} is now 2 "
+                                                        "paragraphs (published as such)"]
     tm = TranslationMemory(translated / "tm.sqlite")
     data = json.loads((translated / f"{STEM}.json").read_text(encoding="utf-8"))["blocks"]
     assert tm.lookup(data[6]["repaired"]) == original
-    assert tm.lookup(data[7]["repaired"]) == "First half of the edit.\nSecond half of the edit."
+    assert tm.lookup(data[7]["repaired"]) == "First half of the edit.\n\nSecond half of the edit."
+    published = (translated / f"{STEM}.en.md").read_text(encoding="utf-8")
+    assert "\n\nFirst half of the edit.\n\nSecond half of the edit.\n\n" in published
+    paragraphs = [p.text for p in docx.Document(str(translated / f"{STEM}.en.docx")).paragraphs]
+    assert paragraphs[7:9] == ["First half of the edit.", "Second half of the edit."]
 
 
 def test_interleaved_split_edit_and_enter_above_keep_every_paragraph(tmp_path, article_path, rule_engine):
@@ -269,16 +282,16 @@ def test_interleaved_split_edit_and_enter_above_keep_every_paragraph(tmp_path, a
     run_file(str(article_path), options, load_engine=lambda: rule_engine())
     document = docx.Document(str(tmp_path / "out" / f"{STEM}.bilingual.docx"))
     paragraphs = document.paragraphs
-    sources = [i for i, p in enumerate(paragraphs) if p._p.xpath(".//w:bookmarkStart")]
+    sources = [i for i, p in enumerate(paragraphs) if hidden_ids(p._p)]
     translation = paragraphs[sources[3] + 1]
     translation.insert_paragraph_before("")  # Enter above the translation
     translation.text = "First half."
     paragraphs[sources[4]].insert_paragraph_before("Second half.")  # the edit split into two paragraphs
-    report = import_review(str(_edited_copy(document, tmp_path)), str(tmp_path / "out"))
-    assert report["changed"] == 1 and report["warnings"] == []
+    report = import_review(str(_edited_copy(document, tmp_path)), str(tmp_path / "out"), force=True)
+    assert report["changed"] == 1 and len(report["warnings"]) == 1 and "is now 2 paragraphs" in report["warnings"][0]
     blocks = json.loads((tmp_path / "out" / f"{STEM}.json").read_text(encoding="utf-8"))["blocks"]
     tm = TranslationMemory(tmp_path / "out" / "tm.sqlite")
-    assert tm.lookup(blocks[3]["repaired"]) == "First half.\nSecond half."
+    assert tm.lookup(blocks[3]["repaired"]) == "First half.\n\nSecond half."
     assert tm.lookup(blocks[4]["repaired"]) == blocks[4]["translation"]
 
 
@@ -287,11 +300,11 @@ def test_a_source_whose_bookmark_moved_to_an_empty_paragraph_above_keeps_its_id(
     run_file(str(article_path), options, load_engine=lambda: rule_engine())
     document = docx.Document(str(tmp_path / "out" / f"{STEM}.bilingual.docx"))
     paragraphs = document.paragraphs
-    source = next(p for p in paragraphs if p._p.xpath(".//w:bookmarkStart") and "DeepSeek" in p.text)
+    source = next(p for p in paragraphs if hidden_ids(p._p) and "DeepSeek" in p.text)
     above = source.insert_paragraph_before("")  # Enter at the start of the source: Word may move the bookmark up
     for node in source._p.xpath("./w:bookmarkStart | ./w:bookmarkEnd"):
         above._p.append(node)
-    report = import_review(str(_edited_copy(document, tmp_path)), str(tmp_path / "out"))
+    report = import_review(str(_edited_copy(document, tmp_path)), str(tmp_path / "out"), force=True)
     assert report["warnings"] == [] and report["changed"] == 0 and report["stored"] == 41
 
 
@@ -312,7 +325,7 @@ def test_a_source_edited_slightly_is_kept_under_its_id_with_a_warning(translated
     longest = max((t for row in document.tables[0].rows for t in row.cells[0]._tc.iter(qn("w:t"))),
                   key=lambda t: len(t.text or ""))
     longest.text = longest.text[:-2] + "。"  # the editor touched the Chinese
-    report = import_review(str(_edited_copy(document, tmp_path)), str(translated))
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated), force=True)
     assert len(report["warnings"]) == 1 and "differs slightly" in report["warnings"][0]
     assert report["stored"] == 41 and report["conflicts"] == []
 
@@ -326,7 +339,7 @@ def test_a_deleted_paragraph_mark_joins_the_paragraphs():
     cell = parse_xml(f'<w:tc {w}><w:p><w:pPr><w:rPr><w:del w:id="1" w:author="E"/></w:rPr></w:pPr>'
                      '<w:r><w:t>One sentence </w:t></w:r></w:p><w:p><w:r><w:t>continued.</w:t></w:r></w:p>'
                      '<w:p/><w:p><w:r><w:t>Another line.</w:t></w:r></w:p></w:tc>')
-    assert _joined_text([cell]) == "One sentence continued.\nAnother line."
+    assert _joined_text([cell]) == "One sentence continued.\n\nAnother line."
 
 
 def test_an_editors_wrong_number_is_reported_by_qa_and_still_stored(translated, tmp_path):
@@ -335,7 +348,7 @@ def test_an_editors_wrong_number_is_reported_by_qa_and_still_stored(translated, 
     row.cells[1].paragraphs[0].text = ("Twenty days after launch DeepSeek had 2.215 million daily active users, 41.6% of "
                                        "ChatGPT's, against 16.95 million for Doubao; ChatGPT took 244 days to pass 15 "
                                        "million and DeepSeek 18 days to pass 20 million.")
-    report = import_review(str(_edited_copy(document, tmp_path)), str(translated), str(tmp_path / "tm.sqlite"))
+    report = import_review(str(_edited_copy(document, tmp_path)), str(translated), str(tmp_path / "tm.sqlite"), force=True)
     checked = next(r for r in report["blocks"] if r["changed"])
     numbers = [f for f in checked["qa"] if f["code"] == "number"]
     assert numbers and numbers[0]["severity"] == "error" and "2215万" in numbers[0]["message"]

@@ -14,6 +14,7 @@ import pytest
 from test_review import STEM, track_replace
 
 from translate.errors import RunFailed
+from translate.formats.docx.oxml import hidden_ids
 from translate.memory.tm import TranslationMemory
 from translate.pipeline.options import RunOptions
 from translate.pipeline.run import run_file
@@ -75,7 +76,7 @@ def test_libreoffice_table_round_trip_reuses_both_edits(resaved, article_path, t
     assert len(rows) == len(blocks)
     rows[2].cells[1].paragraphs[0].text = "Overnight, DeepSeek stole the limelight from China's big models."
     track_replace(rows[5].cells[1], "The market is debating whether DeepSeek has beaten OpenAI.")
-    report = import_review(_save_as_editor(document, tmp_path), str(out))
+    report = import_review(_save_as_editor(document, tmp_path), str(out), force=True)
 
     assert report["run_data"] == str(out / f"{STEM}.json")  # LibreOffice dropped the embedded copy
     assert report["changed"] == 2 and len(report["blocks"]) == len(blocks) and report["conflicts"] == []
@@ -93,17 +94,17 @@ def test_libreoffice_table_round_trip_reuses_both_edits(resaved, article_path, t
 def test_libreoffice_interleaved_round_trip_keeps_a_split_edit(resaved, article_path, tmp_path):
     out, document, blocks = _workspace(resaved, "interleaved", tmp_path)
     paragraphs = document.paragraphs
-    sources = [i for i, p in enumerate(paragraphs) if p._p.xpath(".//w:bookmarkStart")]
+    sources = [i for i, p in enumerate(paragraphs) if hidden_ids(p._p)]
     assert len(sources) == len(blocks)
     paragraphs[sources[2] + 1].text = "Overnight, DeepSeek took the limelight."
     paragraphs[sources[3]].insert_paragraph_before("It stole it from almost every Chinese model.")
     paragraphs[sources[4] + 1].insert_paragraph_before("")  # Enter pressed above a translation
     paragraphs[sources[4] + 1].text = "Over the past year, Kimi broke out among consumers."
-    report = import_review(_save_as_editor(document, tmp_path), str(out))
+    report = import_review(_save_as_editor(document, tmp_path), str(out), force=True)
 
     assert report["changed"] == 2 and len(report["blocks"]) == len(blocks) and report["conflicts"] == []
     again, engine = _rerun_with_tm(article_path, out)
-    assert again[2].translation == "Overnight, DeepSeek took the limelight.\nIt stole it from almost every Chinese model."
+    assert again[2].translation == "Overnight, DeepSeek took the limelight.\n\nIt stole it from almost every Chinese model."
     assert again[4].translation == "Over the past year, Kimi broke out among consumers."
     assert again[3].translation == blocks[3]["translation"] and again[3].origin == "tm"
 

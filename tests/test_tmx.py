@@ -87,3 +87,32 @@ def test_zh_cn_is_preferred_over_plain_zh_and_hans_variants(tmp_path):
     tm = TranslationMemory(tmp_path / "tm.sqlite")
     import_tmx_report(tm, tmx.encode("utf-8"), "x.tmx")
     assert {s: t for s, t, _ in tm.entries()} == {"开源": "open source", "日活": "DAU"}
+
+
+def test_a_vendor_tmx_never_replaces_a_reviewed_translation_unless_asked(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+    from translate.memory.tm import TranslationMemory
+
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    tm.add("人工智能会改变世界。", "AI will change the world.", origin="review")
+    tm.add("过去一年", "In the past year", origin="tmx")
+    tm.close()
+    vendor = tmp_path / "vendor.tmx"
+    vendor.write_text('<tmx version="1.4"><header srclang="zh-CN"/><body>'
+                      '<tu><tuv xml:lang="zh-CN"><seg>人工智能会改变世界。</seg></tuv>'
+                      '<tuv xml:lang="en"><seg>Artificial intelligence changes the world.</seg></tuv></tu>'
+                      '<tu><tuv xml:lang="zh-CN"><seg>过去一年</seg></tuv><tuv xml:lang="en"><seg>Over the past year</seg>'
+                      '</tuv></tu></body></tmx>', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["tm", "import", str(vendor), "--tm", str(tmp_path / "tm.sqlite")])
+    assert result.exit_code == 0 and "imported 1 pairs" in result.output and "1 reviewed pair(s) kept" in result.output
+    assert "conflict:" in result.output and "AI will change the world." in result.output
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    assert tm.entry("人工智能会改变世界。")[:2] == ("AI will change the world.", "review")
+    assert tm.entry("过去一年")[:2] == ("Over the past year", "tmx")  # not reviewed: the newer file wins
+    tm.close()
+    result = CliRunner().invoke(cli, ["tm", "import", str(vendor), "--tm", str(tmp_path / "tm.sqlite"), "--overwrite"])
+    assert result.exit_code == 0
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    assert tm.entry("人工智能会改变世界。")[:2] == ("Artificial intelligence changes the world.", "tmx")

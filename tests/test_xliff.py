@@ -233,3 +233,23 @@ def test_a_flagged_unit_is_stored_only_when_edited_or_approved_in_the_cat_tool(t
                                         "-o", str(tmp_path / "pub2"), "--json"])
     assert not [r for r in json.loads(approved.output)["blocks"] if r.get("unreviewed_failure")]
     assert TranslationMemory(tmp_path / "tm2.sqlite").lookup("幻方的日活突破了。") is not None
+
+
+def test_tm_units_with_an_error_stay_unconfirmed_and_21_text_keeps_its_spaces():
+    from translate.document import Block, BlockKind, Document, Flag
+    from translate.formats.xliff.v12 import document_xliff
+    from translate.formats.xliff.v21 import document_xliff2
+
+    flagged = Block(id="b1", kind=BlockKind.PARAGRAPH, source="日活突破了。", translation="Daily  actives\nbroke.",
+                    origin="tm", flags=[Flag("numbers", "error", "a number is missing")])
+    clean = Block(id="b2", kind=BlockKind.PARAGRAPH, source="过去一年", translation="Over the past year", origin="tm")
+    document = Document(name="d", blocks=[flagged, clean])
+    v12 = etree.fromstring(document_xliff(document, {}).encode("utf-8"))
+    assert [t.get("state") for t in v12.iter(f"{X}target")] == ["needs-review-translation", "translated"]
+    v21 = etree.fromstring(document_xliff2(document, {}).encode("utf-8"))
+    segments = list(v21.iter(f"{NS2}segment"))
+    assert [s.get("state") for s in segments] == ["initial", "translated"]
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    target = segments[0].find(f"{NS2}target")
+    assert target.get(space) == "preserve" and target.text == "Daily  actives\nbroke."
+    assert segments[0].find(f"{NS2}source").get(space) == "preserve"

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .options import common
+from .options import common, force_option
 
 
 @click.group("review")
@@ -27,13 +27,18 @@ def review():
 @click.option("--run", "run_path", help="The run's STEM.json, for a DOCX re-saved without its embedded data "
               "(default: STEM.json beside the DOCX or in OUT).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@force_option
 @common
-def import_(edited, out, tm_path, run_path, as_json, quiet, debug):
+def import_(edited, out, tm_path, run_path, as_json, force, quiet, debug):
     """Read the editor's translations, report the edits, learn them, write STEM.en.docx/.md.
 
     Rows are matched by their hidden block id, or else by their source text (with a warning). A row
-    whose id and source disagree is reported and not stored; so is a translation flagged as an error
-    that the editor left untouched (edit it, or delete its QA comment, to approve it).
+    whose id shows another block's source is reported and not stored; so is a translation flagged as an
+    error that the editor left untouched (edit it, or delete its QA comment, to approve it). The DOCX
+    carries fingerprints of the machine translations, so a renamed file re-saved by LibreOffice or WPS
+    imports without the run's data; an older file without them needs --run STEM.json. Deleted, moved
+    and added rows, and translations whose source was deleted, are each reported; the TM is keyed on
+    the source as the editor left it. Existing publication files are replaced only with --force.
 
     EDITED is the STEM.bilingual.docx, or the STEM.xlf (XLIFF 1.2 or 2.x) as a CAT tool exported it;
     an XLIFF that lost its skeleton needs the run's STEM.json beside it.
@@ -46,25 +51,32 @@ def import_(edited, out, tm_path, run_path, as_json, quiet, debug):
     """
     from ..review.apply import import_review
 
-    report = import_review(edited, out, tm_path, run_path)
+    report = import_review(edited, out, tm_path, run_path, force=force)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
     for row in report["blocks"]:
         if row["changed"]:
-            click.echo(f"{row['id']}: changed, {row['edit_distance']} characters edited"
+            measured = ("edited (no run data to measure against)" if row["edit_distance"] is None
+                        else f"{row['edit_distance']} characters edited")
+            where = f" ({row['where']})" if row["where"] and row["id"] not in row["where"] else ""
+            click.echo(f"{row['id']}{where}: changed, {measured}"
                        f"{', tracked changes' if row['tracked_changes'] else ''}")
     for comment in report["comments"]:
-        click.echo(f"comment by {comment['author']}: {comment['text']}")
+        where = f"{comment['where']} ({comment['block']}): " if comment.get("block") else ""
+        click.echo(f"{where}comment by {comment['author']}: {comment['text']}")
+    for change in report["rejected_repairs"] + report["source_edits"]:
+        click.echo(f"{change['where']} ({change['id']}): {change['kind']}; source kept as: {change['kept'][:80]}")
     for warning in report["warnings"]:
         click.echo(f"warning: {warning}", err=True)
     for finding in report["qa_errors"]:  # the editor's own text, checked as the machine's is
         click.echo(f"qa: {finding['id']}: " + "; ".join(finding["errors"][:3]), err=True)
+    not_stored = [f"{len(report['unreviewed_failures'])} unreviewed failure(s)",
+                  f"{len(report['conflicts'])} id conflict(s)", f"{len(report['orphans'])} orphan translation(s)"]
     click.echo(f"{report['changed']} of {len(report['blocks'])} blocks changed; post-edit effort "
                f"{report['effort']:.1%}; {report['stored']} pairs stored in {report['tm']} "
-               f"({report['stored_edited']} edited, {report['stored_unedited']} approved unedited); "
-               f"{len(report['unreviewed_failures'])} unreviewed failure(s) and "
-               f"{len(report['conflicts'])} id conflict(s) not stored")
+               f"({report['stored_edited']} edited + {report['stored_unedited']} approved unedited); not stored: "
+               + ", ".join(not_stored) + f"; {len(report['deleted'])} block(s) deleted by the editor")
     for path in report["outputs"]:
         click.echo(path)
 

@@ -42,12 +42,16 @@ def export(tm_path, fmt, output, force, quiet, debug):
 @click.option("--tm", "tm_path", default="out/tm.sqlite", show_default=True)
 @click.option("--to-simplified", is_flag=True,
               help="Use zh-TW/zh-Hant variants of units that lack a Simplified one, converted (never over a zh-CN entry).")
+@click.option("--overwrite", is_flag=True,
+              help="Replace pairs an editor reviewed (review import) with the file's; by default they are kept.")
 @common
-def import_(file, tm_path, to_simplified, quiet, debug):
+def import_(file, tm_path, to_simplified, overwrite, quiet, debug):
     """Import a TMX file into the translation memory.
 
     Inline codes (bpt, ept, ph, it, ut, hi) are left out of the stored text and kept for export;
     the zh-CN / zh-Hans / zh variant is used; units with unresolvable entities are reported, not stored.
+    A pair an editor reviewed is kept over a different translation in the file (each such conflict
+    is listed) unless --overwrite.
 
     \b
     Example:
@@ -55,7 +59,10 @@ def import_(file, tm_path, to_simplified, quiet, debug):
     """
     from ..memory.tm import import_tmx_file
 
-    report = import_tmx_file(file, tm_path, to_simplified=to_simplified)
+    report = import_tmx_file(file, tm_path, to_simplified=to_simplified, overwrite=overwrite)
+    for source, kept, offered in report.conflicts:
+        click.echo(f"conflict: {file}: {source[:60]!r}: kept the reviewed {kept[:80]!r}, not {offered[:80]!r}",
+                   err=True)
     for problem in report.problems:
         click.echo(f"warning: {file}: {problem}", err=True)
     if report.traditional_skipped:
@@ -64,7 +71,9 @@ def import_(file, tm_path, to_simplified, quiet, debug):
     if report.kept_existing:
         click.echo(f"notice: {report.kept_existing} converted Traditional unit(s) left out: a Simplified entry exists",
                    err=True)
-    click.echo(f"imported {report.stored} pairs into {tm_path}")
+    kept = f"; {len(report.conflicts)} reviewed pair(s) kept (--overwrite to replace them)" if report.conflicts else ""
+    click.echo(f"imported {report.stored} pairs into {tm_path}"
+               f"{f'; {report.unchanged} already held' if report.unchanged else ''}{kept}")
 
 
 COMMANDS = [tm]

@@ -49,9 +49,12 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
             out.append(block.source)
             continue
         text = (translations or {}).get(block.id, block.translation)
+        parts = re.split(r"\n[ \t]*\n", text) if not block.markup.startswith("<") else [text]
+        parts = [p.strip("\n") for p in parts if p.strip()] or [text]
         if block.kind is BlockKind.BYLINE or block.kind is BlockKind.CAPTION:
-            text = f"*{text}*"
-        out.append(_prefix(block) + text + block.markup_end)
+            parts = [f"*{p}*" for p in parts]
+        # a paragraph the editor added is a paragraph of its own, in the block's form
+        out.append("\n\n".join(_prefix(block) + p for p in parts) + block.markup_end)
     return "\n\n".join(out) + "\n"
 
 

@@ -44,6 +44,11 @@ class TranslationMemory:
             if column not in columns:
                 self.db.execute(f"ALTER TABLE tm ADD COLUMN {column} TEXT")
 
+    def entry(self, source: str) -> tuple[str, str, float] | None:
+        """(target, origin, when stored as a Unix time) of a source's pair, or None."""
+        row = self.db.execute("SELECT target, origin, updated FROM tm WHERE key=?", (normalise(source),)).fetchone()
+        return tuple(row) if row else None
+
     def lookup(self, source: str) -> str | None:
         row = self.db.execute("SELECT target FROM tm WHERE key=?", (normalise(source),)).fetchone()
         return row[0] if row else None
@@ -62,9 +67,10 @@ class TranslationMemory:
     def entries(self) -> list[tuple[str, str, str]]:
         return [tuple(r) for r in self.db.execute("SELECT source, target, origin FROM tm ORDER BY updated")]
 
-    def entries_with_markup(self) -> list[tuple[str, str, str, str | None, str | None]]:
-        return [tuple(r) for r in self.db.execute("SELECT source, target, origin, source_seg, target_seg FROM tm "
-                                                  "ORDER BY updated")]
+    def entries_with_markup(self) -> list[tuple[str, str, str, str | None, str | None, float]]:
+        """(source, target, origin, source <seg>, target <seg>, when stored), oldest first."""
+        return [tuple(r) for r in self.db.execute("SELECT source, target, origin, source_seg, target_seg, updated "
+                                                  "FROM tm ORDER BY updated")]
 
     def entries_with_machine(self) -> list[tuple[str, str, str | None]]:
         """(source, approved target, the machine translation it replaced or None), oldest first."""
@@ -78,12 +84,13 @@ def with_tm(path: str | Path, **opening):
     return closing(TranslationMemory(path, **opening))
 
 
-def import_tmx_file(file: str, tm_path: str | Path, *, to_simplified: bool = False):
-    """Import a TMX file into the memory at `tm_path`; a TmxImport report (stored, left out, problems)."""
+def import_tmx_file(file: str, tm_path: str | Path, *, to_simplified: bool = False, overwrite: bool = False):
+    """Import a TMX file into the memory at `tm_path`; a TmxImport report (stored, left out, problems,
+    conflicts with reviewed pairs, which are kept unless `overwrite`)."""
     from .tmx import import_tmx_report
 
     from ..readers.limits import read_capped
 
     data = read_capped(file, "TMX file")  # capped while reading: a FIFO or a device has no size
     with with_tm(tm_path) as tm:
-        return import_tmx_report(tm, data, file, to_simplified=to_simplified)
+        return import_tmx_report(tm, data, file, to_simplified=to_simplified, overwrite=overwrite)

@@ -8,6 +8,7 @@ Traditional one (zh-TW, zh-Hant, zh-HK) only when asked, converted, and never ov
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from ..errors import InputError
@@ -17,6 +18,7 @@ _CODES = {"bpt", "ept", "ph", "it", "ut"}  # their content is native markup, not
 # In order of preference; a code "zh-hans-..." / "zh-hant-..." counts as its script.
 _SIMPLIFIED = ("zh-cn", "zh-hans", "zh", "zh-sg", "zh-my")
 _TRADITIONAL = ("zh-tw", "zh-hant", "zh-hk", "zh-mo")
+REVIEWED = ("review", "approved")  # origins of pairs an editor signed off: never replaced by an import unasked
 
 
 @dataclass
@@ -27,6 +29,9 @@ class TmxImport:
     traditional_skipped: int = 0  # units with only a Traditional variant (use --to-simplified)
     traditional_converted: int = 0
     kept_existing: int = 0  # converted Traditional units that would have replaced a Simplified entry
+    # (source, the reviewed translation kept, the one the file offered): an editor's pair is not replaced
+    conflicts: list[tuple[str, str, str]] = field(default_factory=list)
+    unchanged: int = 0  # units whose pair the memory already holds
     problems: list[str] = field(default_factory=list)  # 'line N: ...' for units not stored
 
 
@@ -83,8 +88,10 @@ def _pick(variants: dict[str, object], choices: tuple[str, ...]):
     return next((v for code, v in variants.items() if code.startswith(script + "-")), None)
 
 
-def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False) -> TmxImport:
-    """Store the zh/en pairs of a TMX file in `tm`; report what was left out."""
+def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False, overwrite: bool = False) -> TmxImport:
+    """Store the zh/en pairs of a TMX file in `tm`; report what was left out. A pair an editor reviewed
+    (origin review/approved) is kept over a different one the file offers, unless `overwrite`."""
+
     root = _parse(data, path)
     report = TmxImport()
     for unit in root.iter("{*}tu", "tu"):
@@ -121,6 +128,13 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
                 continue
             markup["source_seg"] = None  # the codes sat in Traditional text we no longer store
             report.traditional_converted += 1
+        existing = tm.entry(source)
+        if existing is not None and existing[0] == target:
+            report.unchanged += 1  # the same pair: its origin (a review, perhaps) and date stay
+            continue
+        if existing is not None and existing[1] in REVIEWED and not overwrite:
+            report.conflicts.append((source, existing[0], target))
+            continue
         tm.add(source, target, origin="tmx", **markup)
         report.stored += 1
     return report
@@ -147,8 +161,9 @@ def export_tmx(tm, source_lang: str = "zh-CN", target_lang: str = "en") -> str:
     etree.SubElement(root, "header", creationtool="translate", creationtoolversion=__version__, segtype="paragraph",
                      adminlang="en", srclang=source_lang, datatype="plaintext", **{"o-tmf": "translate-sqlite"})
     body = etree.SubElement(root, "body")
-    for source, target, origin, source_seg, target_seg in tm.entries_with_markup():
-        unit = etree.SubElement(body, "tu")
+    for source, target, origin, source_seg, target_seg, updated in tm.entries_with_markup():
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(updated or 0))
+        unit = etree.SubElement(body, "tu", changedate=stamp)
         etree.SubElement(unit, "prop", type="x-origin").text = origin
         for lang, text, raw in ((source_lang, source, source_seg), (target_lang, target, target_seg)):
             variant = etree.SubElement(unit, "tuv")

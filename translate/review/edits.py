@@ -24,6 +24,15 @@ class EditedBlock:
     where: str = ""  # "row 3", "unit b12ab": named in warnings
     source_original: str = ""  # the source with tracked changes rejected (repairs undone), "" if the same
     qa_notes: list[str] | None = None  # the QA comments the row still carries; None when the format has none
+    # What the review file itself says about the run (DOCX bookmarks): fingerprints of the machine
+    # translation and of the repaired source ("" when the file carries none).
+    machine_fp: str = ""
+    source_fp: str = ""
+    position: int = 0  # the block's 1-based place in the run, as the file's bookmark says (0: unknown)
+    machine_unknown: bool = False  # edited without tracking and no run data: the machine text is not known
+    orphan: bool = False  # a translation whose source paragraph the editor deleted: published, never stored
+    added: list[str] = field(default_factory=list)  # rows the editor added after this one: published, never stored
+    paragraphs: int = 1  # paragraphs of the translation (an editor may split one)
 
 
 @dataclass
@@ -36,6 +45,9 @@ class EditedFile:
     stem: str  # output name, from the file name (never unchecked metadata)
     warnings: list[str] = field(default_factory=list)
     comments: list[dict] = field(default_factory=list)
-    run_from: str = ""  # where the run's blocks came from: "embedded", a STEM.json path, or "the DOCX itself"
+    run_from: str = ""
+    # A block missing from the file was deleted by the editor (DOCX); in XLIFF a CAT tool just left it out.
+    deletions_are_edits: bool = False
+    deleted_places: list[str] = field(default_factory=list)  # deleted rows found by the reader (no run data)  # where the run's blocks came from: "embedded", a STEM.json path, or "the DOCX itself"
     # How an editor approves a flagged translation unchanged in this format (named in warnings).
     approve_hint: str = "delete its QA comment"

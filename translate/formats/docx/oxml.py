@@ -5,12 +5,16 @@ Kept in one module so the rest of the code stays on python-docx's object model.
 
 from __future__ import annotations
 
+import hashlib
+import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ...controls import xml_safe
+from ...document import normalise
 from .build import EAST_ASIAN_FONT, W, etree_sub, fill_run, make_element  # noqa: F401 - re-exported
 
 REPAIR_AUTHOR = "translate (source repair)"
@@ -31,25 +35,82 @@ class RevisionIds:
         return str(self.next)
 
 
-def add_hidden_id(paragraph, block_id: str, ids: RevisionIds) -> None:
-    """A hidden bookmark carrying the block id: invisible in Word, kept through edits."""
+TARGET_BOOKMARK_PREFIX = "_tt_"  # on the translation paragraph: tells an orphan translation from an added one
+# `_tr_<id>_m<machine>_s<source>_n<position>`: the block id, fingerprints of the machine translation and of
+# the repaired source, and the block's place in the run, so that an import without the run's data still
+# tells edited rows from untouched ones, and sees deleted and moved rows.
+# Word limits names to 40 characters (this is at most 39); word processors decorate names they copy
+# (LibreOffice's ODT round trip adds " Copy 1" / "_Copy_1", others "_1" or digits), so a name is read
+# by its fixed-width prefix and anything after it is ignored.
+_MARK = re.compile(r"_t([rt])_(b[0-9a-f]{10}(?:-\d{1,3})?)(?:_m([0-9a-f]{6})_s([0-9a-f]{4}))?(?:_n(\d{5}))?")
+
+
+@dataclass(frozen=True)
+class BlockMark:
+    """What a bookmark of ours says: the block id and, on source marks, the fingerprints ("" if absent)."""
+
+    kind: str  # "source" or "target"
+    block_id: str
+    machine: str = ""
+    source: str = ""
+    position: int = 0  # 1-based place of the block in the run; 0 when the mark has none
+
+
+def fingerprint(text: str, length: int = 6) -> str:
+    """A short hash of a text without its whitespace, NFKC-normalised: a line break written as a break and
+    read back as a paragraph, or a double space, is not an edit."""
+    return hashlib.sha1("".join(normalise(text).split()).encode("utf-8")).hexdigest()[:length]
+
+
+def read_mark(name: str) -> BlockMark | None:
+    match = _MARK.match(name or "")
+    if match is None:
+        return None
+    kind = "source" if match.group(1) == "r" else "target"
+    return BlockMark(kind, match.group(2), match.group(3) or "", match.group(4) or "", int(match.group(5) or 0))
+
+
+def add_hidden_id(paragraph, block_id: str, ids: RevisionIds, machine: str | None = None,
+                  source: str | None = None, position: int = 0) -> None:
+    """A hidden bookmark carrying the block id (and the fingerprints of `machine` translation and repaired
+    `source`): invisible in Word, kept through edits and by LibreOffice and WPS."""
+    name = ID_BOOKMARK_PREFIX + block_id
+    if machine is not None and source is not None:
+        name += f"_m{fingerprint(machine, 6)}_s{fingerprint(source, 4)}_n{position % 100000:05d}"
+    _add_bookmark(paragraph, name, ids)
+
+
+def add_target_mark(paragraph, block_id: str, ids: RevisionIds, position: int = 0) -> None:
+    """A hidden bookmark naming the block a translation paragraph belongs to."""
+    # At the paragraph's end: LibreOffice's ODT export drops a bookmark that shares its start with a comment.
+    _add_bookmark(paragraph, f"{TARGET_BOOKMARK_PREFIX}{block_id}_n{position % 100000:05d}", ids, at_end=True)
+
+
+def _add_bookmark(paragraph, name: str, ids: RevisionIds, at_end: bool = False) -> None:
     start = OxmlElement("w:bookmarkStart")
     number = ids()
     start.set(qn("w:id"), number)
-    start.set(qn("w:name"), ID_BOOKMARK_PREFIX + block_id)
+    start.set(qn("w:name"), name)
     end = OxmlElement("w:bookmarkEnd")
     end.set(qn("w:id"), number)
     p_pr = paragraph._p.pPr
-    if p_pr is not None:
+    if at_end:
+        paragraph._p.append(start)
+    elif p_pr is not None:
         p_pr.addnext(start)
     else:
         paragraph._p.insert(0, start)
     start.addnext(end)
 
 
+def block_marks(element, kind: str = "source") -> list[BlockMark]:
+    """Our bookmarks of one kind inside `element`, decorations removed."""
+    marks = (read_mark(b.get(qn("w:name"))) for b in element.iter(qn("w:bookmarkStart")))
+    return [m for m in marks if m is not None and m.kind == kind]
+
+
 def hidden_ids(element) -> list[str]:
-    return [b.get(qn("w:name"))[len(ID_BOOKMARK_PREFIX):] for b in element.iter(qn("w:bookmarkStart"))
-            if (b.get(qn("w:name")) or "").startswith(ID_BOOKMARK_PREFIX)]
+    return [m.block_id for m in block_marks(element)]
 
 
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

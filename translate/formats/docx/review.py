@@ -22,12 +22,12 @@ from ...errors import InputError, ReviewError
 from ...review.edits import EditedBlock, EditedFile
 from ..record import BlockRecord, FlagRecord, RunRecord, load_record, read_record_file
 from . import oxml as docx_xml
+from .review_rows import Row, document_rows
 from .writer import QA_AUTHOR, STYLE_BY_KIND
 
 OUR_AUTHORS = {QA_AUTHOR, docx_xml.REPAIR_AUTHOR}
 FROM_DOCX = "the DOCX itself"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _QA_LINE = re.compile(r"^\[([\w-]+)\] (error|warning|info): (.*)$")
 
 
@@ -37,7 +37,9 @@ def read_docx_edits(edited: str, run_path: str | None = None, out_dir: str | Non
     stem = _stem(document, edited)
     run, run_from = _find_run(document, edited, stem, run_path, out_dir)
     comments = _comments(document)
-    rows, warnings = _rows(document, run)
+    warnings: list[str] = []
+    machine = {normalise(b.translation): b.id for b in run.blocks if b.translation.strip()} if run else {}
+    rows = document_rows(document, edited, _known_sources(run), machine, warnings)
     if not rows:
         if run is None:
             raise ReviewError("carries no block ids and no run data: it is not a bilingual DOCX written by "
@@ -48,13 +50,57 @@ def read_docx_edits(edited: str, run_path: str | None = None, out_dir: str | Non
     qa_seen = any(author == QA_AUTHOR for author, _ in comments.values())
     edits = [_edited_block(row, comments, qa_seen) for row in rows]
     if run is None:
-        run, run_from = _run_from_rows(rows, edits), FROM_DOCX
-        warnings.append("no run data found (embedded JSON, STEM.json): blocks recovered from the DOCX itself; "
-                        "untracked edits cannot be told apart from the machine translation "
-                        "(give --run STEM.json to measure them)")
+        _refuse_guesses(edits, edited)
+        run, run_from = _run_from_rows(rows, edits, warnings), FROM_DOCX
+        deleted = missing_positions(rows, edits)
+        warnings += [f"block {n} of the run (after {after}): deleted by the editor; left out of the published text"
+                     for n, after in deleted]
+        warnings.append("no run data found (embedded JSON, STEM.json): blocks recovered from the DOCX itself, "
+                        "edited rows told apart by the fingerprints it carries; an edit made without tracked "
+                        "changes is not measured (give --run STEM.json to measure it)")
+    else:
+        deleted = []
+    where_of = _comment_rows(rows, edits)
     return EditedFile(path=edited, run=run, edits=edits, stem=stem, warnings=warnings,
-                      comments=[{"author": a, "text": t} for a, t in comments.values() if a not in OUR_AUTHORS],
-                      run_from=run_from)
+                      comments=[{"author": a, "text": t, "block": where_of.get(i, ("", ""))[0],
+                                 "where": where_of.get(i, ("", ""))[1]}
+                                for i, (a, t) in comments.items() if a not in OUR_AUTHORS],
+                      run_from=run_from, deletions_are_edits=True,
+                      deleted_places=[f"block {n} of the run" for n, _ in deleted])
+
+
+def _refuse_guesses(edits: list[EditedBlock], edited: str) -> None:
+    """Without the run's data, a row whose machine text is unknown (no fingerprint: an older file, or a
+    bookmark lost) and shows no tracked change may be edited or not: refuse rather than store a guess."""
+    unknown = [e.where for e in edits if not e.orphan and not e.machine_fp and not e.tracked_changes]
+    if unknown:
+        raise ReviewError(f"{len(unknown)} row(s) ({', '.join(unknown[:3])}) carry no fingerprint of their machine "
+                          "translation and no run data was found: edited rows cannot be told from untouched ones; "
+                          "nothing imported: pass the run's data with --run STEM.json", edited)
+
+
+def missing_positions(rows: list[Row], edits: list[EditedBlock]) -> list[tuple[int, str]]:
+    """Without run data: the places in the run (bookmark positions) that no row has: rows the editor deleted."""
+    seen = {e.position for e in edits if e.position}
+    if not seen:
+        return []
+    missing, after = [], "the start"
+    by_position = {e.position: row.where for row, e in zip(rows, edits) if e.position}
+    for position in range(1, max(seen) + 1):
+        if position in seen:
+            after = by_position[position]
+        else:
+            missing.append((position, after))
+    return missing
+
+
+def _comment_rows(rows: list, edits: list[EditedBlock]) -> dict[str, tuple[str, str]]:
+    """Comment id -> (block id, row) for comments anchored in a row's source or translation."""
+    found: dict[str, tuple[str, str]] = {}
+    for row, edit in zip(rows, edits):
+        for comment_id in _comment_ids(([row.source] if row.source is not None else []) + row.targets + row.added):
+            found.setdefault(comment_id, (edit.block_id, row.where))
+    return found
 
 
 def _open(path: str):
@@ -64,6 +110,9 @@ def _open(path: str):
     if not p.is_file():
         raise InputError("no such file; check the path", path)
     data = p.read_bytes()
+    if p.suffix.lower() in (".odt", ".ott", ".fodt") or data[30:73] == b"mimetypeapplication/vnd.oasis.opendocument":
+        raise ReviewError("is an OpenDocument text (.odt), which review import does not read; open it in "
+                          "LibreOffice or WPS and save it as Word (.docx), then import that file", path)
     from ...readers.limits import check_zip_package
 
     check_zip_package(data, path)  # zip bombs and XML limits, before python-docx parses anything
@@ -109,75 +158,10 @@ def _find_run(document, edited: str, stem: str, run_path: str | None,
     return None, ""
 
 
-def _rows(document, run: RunRecord | None) -> tuple[list[tuple], list[str]]:
-    """[(source element, [translation elements], where)] from the table or the interleaved layout."""
-    known = _known_sources(run)
-    warnings: list[str] = []
-    for table in document.tables:
-        rows = _table_rows(table, known, warnings)
-        if rows:
-            return rows, warnings
-    return _interleaved_rows(document, known), warnings
-
-
 def _known_sources(run: RunRecord | None) -> set[str]:
     if run is None:
         return set()
     return {normalise(text) for b in run.blocks for text in (b.source, b.repaired) if text}
-
-
-def _is_source(element, known: set[str]) -> bool:
-    if docx_xml.hidden_ids(element):
-        return True
-    text = normalise(docx_xml.accepted_text(element))
-    return bool(text) and (text in known or normalise(docx_xml.original_text(element)) in known)
-
-
-def _table_rows(table, known: set[str], warnings: list[str]) -> list[tuple]:
-    """Rows of our table: those with an id or a known source; with no run data, any row with a source
-    once the table is known to be ours (its id is then derived from the source text)."""
-    raw = []
-    for number, row in enumerate(table.rows, start=1):
-        cells = row.cells
-        if len(cells) < 2:
-            raw.append((None, None, number))
-            continue
-        raw.append((cells[0]._tc, cells[-1]._tc, number))
-    if not any(s is not None and _is_source(s, known) for s, _, _ in raw):
-        return []
-    rows: list[tuple] = []
-    for source, target, number in raw:
-        if source is None:
-            warnings.append(f"row {number}: fewer than 2 cells (table restructured); row skipped")
-        elif _is_source(source, known) or (not known and _HAN.search(docx_xml.accepted_text(source))):
-            rows.append((source, [target], f"row {number}"))
-        elif docx_xml.accepted_text(source).strip():
-            warnings.append(f"row {number}: its source matches no block and carries no id; row skipped")
-        elif rows and _joined_text([target]):  # a row added under a row: the editor continued that translation
-            rows[-1][1].append(target)
-            warnings.append(f"row {number}: no source text; its translation is joined to {rows[-1][2]}")
-    return rows
-
-
-def _interleaved_rows(document, known: set[str]) -> list[tuple]:
-    """Everything between one source paragraph and the next is that block's translation."""
-    paragraphs = list(document.element.body.iter(f"{_W}p"))
-    rows: list[tuple] = []
-    for p in paragraphs:
-        if rows and not rows[-1][1] and not docx_xml.accepted_text(rows[-1][0]).strip() and docx_xml.accepted_text(p):
-            rows[-1][0] = _with_ids(p, rows[-1][0])  # Enter at the start of a source: its bookmark moved up
-        elif _is_source(p, known):
-            rows.append([p, [], f"block {len(rows) + 1}"])
-        elif rows:
-            rows[-1][1].append(p)
-    return [tuple(r) for r in rows]
-
-
-def _with_ids(paragraph, empty_with_ids):
-    """The source paragraph, keeping the ids of the empty paragraph above it that took its bookmark."""
-    for bookmark in list(empty_with_ids.iter(f"{_W}bookmarkStart")):
-        paragraph.insert(0, bookmark)
-    return paragraph
 
 
 def _paragraph_texts(elements) -> list[str]:
@@ -198,20 +182,42 @@ def _paragraph_texts(elements) -> list[str]:
 
 
 def _joined_text(elements) -> str:
-    """Several paragraphs joined with a newline, empty ones dropped."""
-    return "\n".join(t.strip() for t in _paragraph_texts(elements) if t.strip())
+    """Several paragraphs joined as paragraphs (a blank line between), empty ones dropped."""
+    return "\n\n".join(t.strip() for t in _paragraph_texts(elements) if t.strip())
 
 
-def _edited_block(row: tuple, comments: dict, qa_seen: bool) -> EditedBlock:
-    source, targets, where = row
-    ids = docx_xml.hidden_ids(source)
-    accepted, original = docx_xml.accepted_text(source), docx_xml.original_text(source)
+def _edited_block(row: Row, comments: dict, qa_seen: bool) -> EditedBlock:
+    source, targets = row.source, row.targets
+    marks = docx_xml.block_marks(source) if source is not None else []
+    mark = marks[0] if len(marks) == 1 else None
+    target_marks = [m for t in targets for m in docx_xml.block_marks(t, "target") if m.block_id == row.block_id]
+    position = mark.position if mark else target_marks[0].position if target_marks else 0
+    accepted = docx_xml.accepted_text(source) if source is not None else ""
+    original = docx_xml.original_text(source) if source is not None else ""
     notes = [comments[i][1] for i in _comment_ids(targets) if i in comments and comments[i][0] == QA_AUTHOR]
-    return EditedBlock(block_id=ids[0] if len(ids) == 1 else "", source=accepted,
+    own, extra = _own_paragraphs(targets, row.block_id)
+    translation = _joined_text(own)
+    tracked = sum(docx_xml.tracked_change_count(t) for t in own)
+    machine_fp = mark.machine if mark else ""
+    return EditedBlock(block_id=row.block_id, source=accepted,
                        source_original=original if normalise(original) != normalise(accepted) else "",
-                       translation=_joined_text(targets),
-                       tracked_changes=sum(docx_xml.tracked_change_count(t) for t in targets),
-                       where=where, qa_notes=notes if qa_seen else None)
+                       translation=translation, tracked_changes=tracked, where=row.where,
+                       qa_notes=notes if qa_seen else None, machine_fp=machine_fp,
+                       source_fp=mark.source if mark else "", position=position,
+                       orphan=source is None or not accepted.strip(),
+                       added=[t.strip() for t in _paragraph_texts(extra + row.added) if t.strip()],
+                       paragraphs=sum(1 for t in _paragraph_texts(own) if t.strip()))
+
+
+def _own_paragraphs(targets: list, block_id: str) -> tuple[list, list]:
+    """The translation's paragraphs, and those the editor added after it: the translation ends with the
+    paragraph that carries its mark (written at its end, so a split keeps it in the last part)."""
+    paragraphs = [p for t in targets for p in ([t] if t.tag == f"{_W}p" else t.iter(f"{_W}p"))]
+    marked = [n for n, p in enumerate(paragraphs)
+              if any(m.block_id == block_id for m in docx_xml.block_marks(p, "target"))]
+    if not marked or not block_id:
+        return paragraphs, []
+    return paragraphs[: marked[-1] + 1], paragraphs[marked[-1] + 1:]
 
 
 def _comments(document) -> dict[str, tuple[str, str]]:
@@ -231,30 +237,38 @@ def _comment_ids(elements) -> list[str]:
     return found
 
 
-def _run_from_rows(rows: list[tuple], edits: list[EditedBlock]) -> RunRecord:
-    """The run's blocks as the DOCX shows them; an id that disagrees with its source text gets no source,
-    so that the import reports that row instead of storing it."""
+def _run_from_rows(rows: list[Row], edits: list[EditedBlock], warnings: list[str]) -> RunRecord:
+    """The run's blocks as the DOCX shows them: the machine text is the translation with tracked changes
+    rejected where its fingerprint agrees (else unknown: the row is marked so); an id that disagrees with
+    its source text is a source edit, unless the text is another row's source (ids swapped): that row gets
+    no source, so that the import reports it instead of storing it."""
     kinds = {name: kind for kind, name in STYLE_BY_KIND.items()}
-    originals = [normalise(e.source_original or e.source) for e in edits]
-    derived = block_ids(originals)
+    derived = block_ids([normalise(e.source_original or e.source) for e in edits])
+    own_ids = {i.split("-")[0] for i in derived}
     blocks = []
-    for (source, targets, _), edit, own_id in zip(rows, edits, derived):
+    for row, edit, own_id in zip(rows, edits, derived):
         base = edit.block_id.split("-")[0]
-        agrees = not edit.block_id or base == own_id.split("-")[0] or base == block_ids([edit.source])[0]
+        agrees = not edit.block_id or base in (own_id.split("-")[0], block_ids([edit.source])[0])
+        swapped = not agrees and base in own_ids
+        if not agrees and not swapped and not edit.orphan:
+            warnings.append(f"{edit.where}: its source differs from the text its id {edit.block_id} was made from "
+                            "(source edited?); kept under that id, stored under the source as shown")
+        machine = _original_joined(row.targets)
+        if edit.machine_fp and docx_xml.fingerprint(machine) != edit.machine_fp:
+            edit.machine_unknown, machine = True, ""
         block_id = edit.block_id or own_id  # the edit keeps "": the import then says it matched by source
         flags = [FlagRecord(m.group(1), m.group(2), m.group(3))
                  for note in (edit.qa_notes or []) for m in map(_QA_LINE.match, note.splitlines()) if m]
-        blocks.append(BlockRecord(id=block_id, kind=kinds.get(_style_name(source), BlockKind.PARAGRAPH),
-                                  source=edit.source_original or edit.source if agrees else "",
-                                  repaired=edit.source if agrees else "",
-                                  translation=_original_joined(targets), flags=flags))
+        kind = kinds.get(_style_name(row.source if row.source is not None else row.targets[0]), BlockKind.PARAGRAPH)
+        blocks.append(BlockRecord(id=block_id, kind=kind, source="" if swapped else edit.source_original or edit.source,
+                                  repaired="" if swapped else edit.source, translation=machine, flags=flags))
     return RunRecord({}, blocks)
 
 
 def _original_joined(elements) -> str:
     """The translation as written before the editor's tracked changes, joined as `_joined_text` does."""
     paragraphs = [p for e in elements for p in ([e] if e.tag == f"{_W}p" else e.iter(f"{_W}p"))]
-    return "\n".join(t for t in (docx_xml.original_text(p).strip() for p in paragraphs) if t)
+    return "\n\n".join(t for t in (docx_xml.original_text(p).strip() for p in paragraphs) if t)
 
 
 def _style_name(element) -> str:

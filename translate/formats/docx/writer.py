@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from ...controls import is_blank, xml_safe
@@ -40,33 +41,37 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
                       "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
     new_paragraph = _paragraph_maker(out)
     if layout == "interleaved":
-        for block in document.blocks:
+        for position, block in enumerate(document.blocks, start=1):
             source = _styled(new_paragraph(), style_ids[block.kind])
-            _source_paragraph(comments, deferred, source, block, ids, show_repairs)
+            _source_paragraph(comments, deferred, source, block, ids, show_repairs, position)
             target = _styled(new_paragraph(), style_ids[block.kind])
             target.paragraph_format.left_indent = Pt(18)
             _translation_runs(comments, target, block)
+            docx_xml.add_target_mark(target, block.id, ids, position)
     else:
         table = out.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         new_row = _row_maker(table)
-        for block in document.blocks:
+        for position, block in enumerate(document.blocks, start=1):
             cells = new_row()
-            _source_paragraph(comments, deferred, cells[0].paragraphs[0], block, ids, show_repairs)
+            _source_paragraph(comments, deferred, cells[0].paragraphs[0], block, ids, show_repairs, position)
             _styled(cells[0].paragraphs[0], style_ids[block.kind])
             _styled(cells[1].paragraphs[0], style_ids[block.kind])
             _translation_runs(comments, cells[1].paragraphs[0], block)
+            docx_xml.add_target_mark(cells[1].paragraphs[0], block.id, ids, position)
     buffer = io.BytesIO()
     out.save(buffer)
     return deferred.splice(buffer.getvalue())
 
 
-def target_docx(document: Document, signature: dict, translations: dict[str, str] | None = None) -> bytes:
+def target_docx(document: Document, signature: dict, translations: dict[str, str] | None = None,
+                keep_layout_only: bool = False) -> bytes | None:
     """The translation alone, styled by kind. A DOCX input keeps its own layout: each paragraph's
-    text is replaced in place, so tables, headers, lists, pictures and links survive."""
+    text is replaced in place, so tables, headers, lists, pictures and links survive (None with
+    `keep_layout_only` when that cannot be done). A blank line in a translation starts a paragraph."""
     if document.encoding == "docx" and document.path and Path(document.path).is_file():
         kept = _translate_in_place(document, signature, translations or {})
-        if kept is not None:
+        if kept is not None or keep_layout_only:
             return kept
     import docx
 
@@ -75,13 +80,22 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
     style_ids = _style_ids(out)
     for block in document.blocks:
         text = (translations or {}).get(block.id, block.translation)
-        docx_build.append_run(_styled(out.add_paragraph(), style_ids[block.kind]), text)
+        for part in split_paragraphs(text):
+            docx_build.append_run(_styled(out.add_paragraph(), style_ids[block.kind]), part)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
 
 
+def split_paragraphs(text: str) -> list[str]:
+    """A translation's paragraphs (an editor may split one; a blank line separates them); at least one."""
+    parts = [part.strip("\n") for part in re.split(r"\n[ \t]*\n", text)]
+    return [p for p in parts if p.strip()] or [text]
+
+
 def _translate_in_place(document: Document, signature: dict, translations: dict[str, str]) -> bytes | None:
+    from copy import deepcopy
+
     import docx
 
     from .remote import drop_remote_relationships
@@ -93,7 +107,12 @@ def _translate_in_place(document: Document, signature: dict, translations: dict[
     if len(paragraphs) != len(document.blocks):  # the file changed since it was read: rebuild instead
         return None
     for p, block in zip(paragraphs, document.blocks):
-        docx_xml.replace_paragraph_text(p, translations.get(block.id, block.translation))
+        parts = split_paragraphs(translations.get(block.id, block.translation))
+        docx_xml.replace_paragraph_text(p, parts[0])
+        for part in reversed(parts[1:]):  # added paragraphs: copies of this one (its style), in order
+            copy = deepcopy(p)
+            docx_xml.replace_paragraph_text(copy, part)
+            p.addnext(copy)
     docx_xml.save_note_parts(notes)
     _record_signature(source, document, signature)
     buffer = io.BytesIO()
@@ -168,13 +187,14 @@ def _record_signature(out, document: Document, signature: dict) -> None:
     props.comments = " | ".join(f"{k}={v}" for k, v in signature.items())[:255]
 
 
-def _source_paragraph(comments, deferred, paragraph, block: Block, ids, show_repairs: bool) -> None:
+def _source_paragraph(comments, deferred, paragraph, block: Block, ids, show_repairs: bool, position: int) -> None:
     """The source with its block id; repairs as tracked changes (uncertain ones commented).
 
     Built as one XML string and parsed once: a paragraph of megabytes holds hundreds of
     thousands of runs, and creating them one element at a time takes minutes.
     """
-    docx_xml.add_hidden_id(paragraph, block.id, ids)
+    docx_xml.add_hidden_id(paragraph, block.id, ids, machine=xml_safe(block.translation), source=block.text,
+                           position=position)
     if not show_repairs or not block.repairs:
         docx_build.append_run(paragraph, block.source, east_asian=True)
         return

@@ -64,7 +64,10 @@ def _unit(block: Block):
         unit.set("translate", "no")
     source_tokens = xliff_inline.number_codes(xliff_inline.tokenize(block.text))
     xliff_inline.fill(etree.SubElement(unit, f"{{{NS}}}source"), source_tokens, NS)
-    target = etree.SubElement(unit, f"{{{NS}}}target", state=_STATE.get(block.origin, "needs-review-translation"))
+    state = _STATE.get(block.origin, "needs-review-translation")
+    if any(f.severity == "error" for f in block.flags):  # a reused or aligned text with an error is not done
+        state = "needs-review-translation" if state != "final" else state
+    target = etree.SubElement(unit, f"{{{NS}}}target", state=state)
     target_tokens = xliff_inline.number_codes(xliff_inline.tokenize(block.translation), source_tokens)
     xliff_inline.fill(target, target_tokens, NS)
     for text, origin, priority in _notes(block):

@@ -17,6 +17,7 @@ from ..record import record_json, run_record
 from .v12 import _notes, _original
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
 _STATE = {"mt": ("initial", "translate:mt"), "cache": ("initial", "translate:mt"), "tm": ("translated", "translate:tm"),
           "align": ("translated", "translate:aligned"), "copy": ("final", "")}
@@ -58,11 +59,14 @@ def _unit(block: Block):
         for code, data_id in data_ids.items():
             etree.SubElement(original, f"{{{NS}}}data", id=data_id).text = xml_safe(code)
     state, sub_state = _STATE.get(block.origin, _STATE["mt"])
+    if state == "translated" and any(f.severity == "error" for f in block.flags):
+        state = "initial"  # a reused or aligned text with an error flag is not done: CAT filters must show it
     segment = etree.SubElement(unit, f"{{{NS}}}segment", state=state)
     if sub_state:
         segment.set("subState", sub_state)
-    _fill(etree.SubElement(segment, f"{{{NS}}}source"), source_tokens, data_ids)
-    _fill(etree.SubElement(segment, f"{{{NS}}}target"), target_tokens, data_ids)
+    # xml:space="preserve": double spaces and line breaks in a text are content, not layout
+    _fill(etree.SubElement(segment, f"{{{NS}}}source", {_XML_SPACE: "preserve"}), source_tokens, data_ids)
+    _fill(etree.SubElement(segment, f"{{{NS}}}target", {_XML_SPACE: "preserve"}), target_tokens, data_ids)
     return unit
 
 

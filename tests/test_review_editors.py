@@ -1,0 +1,131 @@
+"""Review files through real editors with no run data at hand: LibreOffice DOCX -> DOCX, and DOCX -> ODT ->
+DOCX (which decorates bookmark names "_Copy_1"), each renamed into another folder without STEM.json.
+
+The DOCX's bookmarks carry fingerprints of each block's machine translation and repaired source, so the
+import tells edited rows from untouched ones by itself. Needs `soffice` (libreoffice-writer-nogui); skipped
+only where it is missing.
+"""
+
+import json
+import shutil
+import subprocess
+
+import docx
+import pytest
+from click.testing import CliRunner
+from test_review import STEM
+
+from translate.cli import cli
+from translate.formats.docx.oxml import hidden_ids
+from translate.memory.tm import TranslationMemory
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
+from translate.review.apply import import_review
+
+ROUTES = {"libreoffice-docx": "lo", "odt-then-docx": "back"}
+
+
+@pytest.fixture(scope="session")
+def editor_copies(tmp_path_factory, article_path):
+    """Both layouts written by a run, re-saved by LibreOffice as DOCX, and saved as ODT and back as DOCX."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    from engines import RuleEngine
+
+    base = tmp_path_factory.mktemp("editors")
+    originals = []
+    for layout in ("table", "interleaved"):
+        run_file(str(article_path), RunOptions(out_dir=str(base / layout), quiet=True, layout=layout),
+                 load_engine=lambda: RuleEngine())
+        originals.append(str(shutil.copy(base / layout / f"{STEM}.bilingual.docx", base / f"{layout}.docx")))
+    profile = f"-env:UserInstallation=file://{base}/profile"
+
+    def convert(fmt, folder, files):
+        subprocess.run([soffice, profile, "--headless", "--convert-to", fmt, "--outdir", str(base / folder), *files],
+                       check=True, capture_output=True, timeout=300)
+
+    convert("docx", "lo", originals)
+    convert("odt", "odt", originals)
+    convert("docx", "back", [str(base / "odt" / f"{layout}.odt") for layout in ("table", "interleaved")])
+    return base
+
+
+def _translation_paragraphs(document, layout):
+    """Each block's (first) translation paragraph, in order."""
+    if layout == "table":
+        return [row.cells[1].paragraphs[0] for row in document.tables[0].rows if hidden_ids(row.cells[0]._tc)]
+    paragraphs = document.paragraphs
+    return [paragraphs[i + 1] for i, p in enumerate(paragraphs) if hidden_ids(p._p)]
+
+
+def _retype(paragraph, text):
+    """What an editor typing over a translation leaves: the first run holds the text, the others are emptied."""
+    runs = paragraph.runs
+    runs[0].text = text
+    for run in runs[1:]:
+        run.text = ""
+
+
+def _starts_with_repair(blocks):
+    return next(n for n, b in enumerate(blocks) if b["repairs"] and b["repairs"][0]["offset"] == 0 and n > 0)
+
+
+@pytest.mark.parametrize("layout", ["table", "interleaved"])
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_renamed_editor_copy_without_run_data_stores_both_edits(editor_copies, article_path, tmp_path, route, layout,
+                                                               rule_engine):
+    blocks = json.loads((editor_copies / layout / f"{STEM}.json").read_text(encoding="utf-8"))["blocks"]
+    document = docx.Document(str(editor_copies / ROUTES[route] / f"{layout}.docx"))
+    translations = _translation_paragraphs(document, layout)
+    assert len(translations) == len(blocks)
+    repaired_row, plain_row = _starts_with_repair(blocks), 2
+    _retype(translations[repaired_row], "An editor's sentence for a repaired source.")
+    _retype(translations[plain_row], "Overnight, DeepSeek stole the limelight.")
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    edited = mail / "article.bilingual (edited ZH).docx"
+    document.save(str(edited))
+    publish = tmp_path / "publish"
+
+    report = import_review(str(edited), str(publish))
+
+    assert report["run_data"] == "the DOCX itself" and report["conflicts"] == []
+    assert [r["id"] for r in report["blocks"]] == [b["id"] for b in blocks]
+    assert sorted(r["id"] for r in report["blocks"] if r["changed"]) == sorted(
+        blocks[n]["id"] for n in (repaired_row, plain_row))
+    assert report["stored_edited"] == 2 and report["stored"] == report["stored_edited"] + report["stored_unedited"]
+    again = run_file(str(article_path), RunOptions(out_dir=str(tmp_path / "again"), quiet=True,
+                                                   tm_path=str(publish / "tm.sqlite")),
+                     load_engine=lambda: rule_engine()).document.blocks
+    assert again[repaired_row].translation == "An editor's sentence for a repaired source."
+    assert again[plain_row].translation == "Overnight, DeepSeek stole the limelight."
+    assert all(b.origin == "tm" for b in again if b.kind.translatable)
+
+
+def test_an_untouched_editor_copy_stores_nothing_as_edited(editor_copies, tmp_path):
+    edited = shutil.copy(editor_copies / "back" / "table.docx", tmp_path / "returned.docx")
+    report = import_review(str(edited), str(tmp_path / "publish"))
+    assert report["changed"] == 0 and report["stored_edited"] == 0 and report["conflicts"] == []
+    tm = TranslationMemory(tmp_path / "publish" / "tm.sqlite")
+    assert {origin for _, _, origin in tm.entries()} == {"approved"}
+
+
+def test_a_file_without_fingerprints_or_run_data_is_refused_with_one_line(editor_copies, tmp_path):
+    """An older review file (ids but no fingerprints), renamed, no STEM.json: edits cannot be told apart."""
+    document = docx.Document(str(editor_copies / "lo" / "table.docx"))
+    for bookmark in document.element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+                                               "bookmarkStart"):
+        name = bookmark.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}name")
+        bookmark.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}name", name.split("_m")[0])
+    document.save(str(tmp_path / "old.docx"))
+    result = CliRunner().invoke(cli, ["review", "import", str(tmp_path / "old.docx"), "-o", str(tmp_path / "pub")])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and "--run STEM.json" in result.output
+    assert not (tmp_path / "pub" / "tm.sqlite").exists()
+
+
+def test_an_odt_file_is_refused_with_a_line_saying_to_save_as_docx(editor_copies, tmp_path):
+    result = CliRunner().invoke(cli, ["review", "import", str(editor_copies / "odt" / "table.odt"),
+                                      "-o", str(tmp_path / "pub")])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1
+    assert "save it as Word (.docx)" in result.output
