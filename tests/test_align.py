@@ -4,10 +4,10 @@ import pytest
 from click.testing import CliRunner
 
 from translate.align.aligner import Aligner, align_sentences, chinese_side, english_side
-from translate.align.evaluation import ADDED, make_test_pair, link_accuracy, parallel_paragraphs
+from translate.align.evaluation import ADDED, link_accuracy, make_test_pair, parallel_paragraphs
 from translate.cli import cli
-from translate.glossary.model import load_glossaries
 from translate.glossary.matcher import TermMatcher
+from translate.glossary.model import load_glossaries
 
 
 def sides(source, target):

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from translate.align.files import check_files
 from translate.cli import cli
 from translate.document import Block, BlockKind
+from translate.glossary.matcher import TermMatcher
 from translate.glossary.model import load_glossaries
 from translate.pipeline.options import RunOptions
 from translate.qa.checks import check_translation
-from translate.glossary.matcher import TermMatcher
 
 DATA = Path(__file__).resolve().parent.parent / "translate" / "data"
 SOURCE = DATA / "why-bat-did-not-build-deepseek.zh.txt"

@@ -71,7 +71,6 @@ def test_check_compares_with_the_memory_without_writing_it(tmp_path):
     from translate.repair import restore_text
 
     zh = (DATA / "check-rates.zh.txt").read_text(encoding="utf-8").splitlines()
-    en = (DATA / "check-rates.en.txt").read_text(encoding="utf-8").splitlines()
     tm = TranslationMemory(tmp_path / "tm.sqlite")
     tm.add(restore_text(zh[5])[0], "Wang Ching, chief macro analyst at Golden Credit Rating, said the economy was "
            "recovering.")

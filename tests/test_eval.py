@@ -6,13 +6,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from engines import RuleEngine
 
 from translate.cli import cli
 from translate.engines.base import EngineSettings
-from translate.measure.evaluate import Setting, evaluate, format_table, parse_setting, read_settings_file, reference_set
 from translate.errors import InputError
-
-from engines import RuleEngine
+from translate.measure.evaluate import Setting, evaluate, format_table, parse_setting, read_settings_file, reference_set
 
 PARAGRAPHS = ["人工智能公司的用户达到2000万。", "我们开源了大模型。", "公司有1万张芯片。", "日活突破了500万。"]
 

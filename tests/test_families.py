@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import ARTICLE, ENGLISH_LINES
 
 from translate.cli import cli
 from translate.engines import EngineSettings, load_engine
@@ -13,8 +14,6 @@ from translate.engines.families import SentencePieceCodec, detect_family, famili
 from translate.engines.licence import model_licence
 from translate.engines.models import convert
 from translate.errors import ModelError
-
-from conftest import ARTICLE, ENGLISH_LINES
 
 FAMILIES = ["m2m100", "nllb", "madlad"]
 SOURCE_TOKEN = {"m2m100": "__zh__", "nllb": "zho_Hans", "madlad": "<2en>"}

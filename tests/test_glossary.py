@@ -5,8 +5,8 @@ from click.testing import CliRunner
 
 from translate.cli import cli
 from translate.errors import GlossaryError
-from translate.glossary.model import add_entry, default_glossary_path, load_glossaries, parse_csv, remove_entry
 from translate.glossary.lint import lint
+from translate.glossary.model import add_entry, default_glossary_path, load_glossaries, parse_csv, remove_entry
 from translate.glossary.tbx import from_tbx, to_tbx
 
 

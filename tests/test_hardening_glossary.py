@@ -84,10 +84,14 @@ def test_markup_patterns_stay_linear_on_a_paragraph_of_link_fragments(piece):
     timings = []
     for repeat in (20_000, 80_000):
         text = piece * repeat
-        started = time.perf_counter()
-        markup_spans(text)
-        list(_CODE.finditer(text))
-        timings.append(time.perf_counter() - started)
+        best = float("inf")
+        for _ in range(3):  # the best of three: another process on the machine must not read as quadratic
+            started = time.perf_counter()
+            markup_spans(text)
+            list(_CODE.finditer(text))
+            best = min(best, time.perf_counter() - started)
+        timings.append(best)
+    # 4x the text: linear takes about 4x; the quadratic shape this guards against took 16x and more
     assert timings[1] < 8 * timings[0] + 0.2, timings
 
 

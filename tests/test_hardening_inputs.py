@@ -12,8 +12,8 @@ import docx
 import pytest
 from click.testing import CliRunner
 from docx.oxml import parse_xml
-
 from test_hostile_inputs import assert_one_line_exit_2, docx_bytes
+
 from translate.cli import cli
 from translate.pipeline.options import RunOptions
 from translate.pipeline.run import run_file

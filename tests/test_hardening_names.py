@@ -6,8 +6,8 @@ import stat
 
 import pytest
 from click.testing import CliRunner
-
 from test_hostile_inputs import assert_one_line_exit_2
+
 from translate.cli import cli
 from translate.errors import InputError
 from translate.pipeline.options import RunOptions

@@ -15,8 +15,7 @@ from click.testing import CliRunner
 from translate.cli import cli
 from translate.pipeline.options import RunOptions
 from translate.pipeline.run import run_file
-from translate.readers import read_document
-from translate.readers import limits
+from translate.readers import limits, read_document
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -3,7 +3,6 @@
 import io
 import json
 import re
-import zipfile
 
 import docx
 import pytest

@@ -8,9 +8,9 @@ import docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from translate.formats.docx.oxml import hidden_ids, original_text
 from translate.pipeline.options import RunOptions
 from translate.pipeline.run import run_file
-from translate.formats.docx.oxml import hidden_ids, original_text
 
 LINE = st.text(alphabet=st.sampled_from(list("东谈主作念莫得人工智能模型日活开源。，,!?“”（） 3.5%万亿AI")), min_size=1, max_size=60)
 

@@ -9,8 +9,8 @@ import pytest
 pytest.importorskip("httpx")
 
 from translate.engines.base import EngineSettings  # noqa: E402
-from translate.measure.loopback import Behaviour, LoopbackServer, drop_chinese  # noqa: E402
 from translate.errors import ModelError, RunFailed  # noqa: E402
+from translate.measure.loopback import Behaviour, LoopbackServer, drop_chinese  # noqa: E402
 from translate.pipeline.options import RunOptions
 from translate.pipeline.run import run_file  # noqa: E402
 

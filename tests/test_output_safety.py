@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 import translate.pipeline.run as pipeline
-from translate.pipeline import atomic
 from translate.cli import cli
+from translate.pipeline import atomic
 from translate.pipeline.journal import JOURNAL_NAME, LOCK_NAME
-from translate.pipeline.outputs import safe_stem
 from translate.pipeline.options import RunOptions
+from translate.pipeline.outputs import safe_stem
 from translate.pipeline.run import run_file
 
 

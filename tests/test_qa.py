@@ -1,8 +1,8 @@
 import pytest
 
 from translate.document import Block, BlockKind, Segment
-from translate.qa.numbers import english_number, large_numbers
 from translate.qa.checks import check_block
+from translate.qa.numbers import english_number, large_numbers
 
 # (source, wrong translation, the flag code it must raise)
 WRONG = [

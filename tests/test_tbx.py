@@ -7,10 +7,10 @@ from lxml import etree
 
 from translate.document import Block, BlockKind
 from translate.glossary.model import default_glossary_path, load_glossaries, parse_csv
+from translate.glossary.tbx import TBX_BASIC_PART_OF_SPEECH, TBX_BASIC_STATUS, from_tbx, import_file, to_tbx
 from translate.pipeline.options import RunOptions
 from translate.pipeline.run import run_file
 from translate.qa.checks import check_forbidden_terms
-from translate.glossary.tbx import TBX_BASIC_PART_OF_SPEECH, TBX_BASIC_STATUS, from_tbx, import_file, to_tbx
 
 MARTIF = """<?xml version="1.0" encoding="UTF-8"?>
 <martif type="TBX-Basic" xml:lang="en_US">

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
+from translate.glossary.matcher import TermMatcher, present, protect, restore
 from translate.glossary.model import Entry, Glossary
 from translate.pipeline.options import RunOptions
 from translate.pipeline.run import run_file
-from translate.glossary.matcher import TermMatcher, present, protect, restore
 
 
 def glossary(*rows):

@@ -9,11 +9,11 @@ from lxml import etree
 
 from translate.cli import cli
 from translate.errors import ReviewError
+from translate.formats.xliff.inline import plain_text
+from translate.formats.xliff.review import read_xliff_edits
 from translate.memory.tm import TranslationMemory
 from translate.pipeline.options import RunOptions
 from translate.pipeline.run import run_file
-from translate.formats.xliff.inline import plain_text
-from translate.formats.xliff.review import read_xliff_edits
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 X = f"{{{NS}}}"

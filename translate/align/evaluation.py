@@ -144,9 +144,9 @@ def calibration(align=None, articles: tuple[str, ...] = ARTICLES[:1], dictionary
     fully right, the share of its links that are wrong, and whether its warnings fall on the wrong
     links and not the right ones. Correct drops and additions carry their warning by design and count
     in neither warning rate. `dictionary`: with the CC-CEDICT score (the default aligner)."""
-    from .aligner import Aligner, chinese_side, english_side
-    from ..glossary.model import load_glossaries
     from ..glossary.matcher import TermMatcher
+    from ..glossary.model import load_glossaries
+    from .aligner import Aligner, chinese_side, english_side
 
     matcher = TermMatcher(load_glossaries([]))
 

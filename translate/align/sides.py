@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from ..document import BlockKind
 from ..lexicon.gloss_index import english_stems, gloss_index
-from ..readers.structure import classify
 from ..qa.numbers import source_values, target_values
+from ..readers.structure import classify
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")

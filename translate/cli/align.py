@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import click
 
-from .options import common, engine_options, formats_from, glossary_option, output_options, settings_from, xliff_option, xliff_version
-
+from .options import (
+    common,
+    engine_options,
+    formats_from,
+    glossary_option,
+    output_options,
+    settings_from,
+    xliff_option,
+    xliff_version,
+)
 
 omissions_option = click.option(
     "--omissions/--no-omissions", default=True, show_default=True,

@@ -94,7 +94,8 @@ def bench(mode, mode_align, mode_repair, mode_llm, mode_scaling, mode_corpus, ra
             raise click.BadParameter("give a comma list of numbers, e.g. 20,200", param_hint="--articles") from None
         click.echo(json.dumps(run_corpus_bench(sizes, ray=not no_ray, quiet=quiet), indent=1))
     elif mode == "repair":
-        from ..measure.repair import format_report, report as repair_report
+        from ..measure.repair import format_report
+        from ..measure.repair import report as repair_report
 
         result = repair_report()
         click.echo(json.dumps(result, indent=1, ensure_ascii=False) if as_json else format_report(result))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ..engines import ENGINE_NAMES
-from ..formats import DEFAULT_FORMATS, FORMATS
 from ..engines.base import DEFAULT_MODEL, EngineSettings
+from ..formats import DEFAULT_FORMATS, FORMATS
 
 EXAMPLE = "../shared/article/why-bat-did-not-build-deepseek.zh.txt"
 

@@ -8,7 +8,16 @@ import sys
 import click
 
 from ..errors import printable
-from .options import common, engine_options, formats_from, glossary_option, output_options, settings_from, xliff_option, xliff_version
+from .options import (
+    common,
+    engine_options,
+    formats_from,
+    glossary_option,
+    output_options,
+    settings_from,
+    xliff_option,
+    xliff_version,
+)
 
 
 @click.command()

@@ -30,8 +30,8 @@ def export(tm_path, fmt, output, force, quiet, debug):
     Example:
       translate tm export --format tmx -o memory.tmx
     """
-    from ..memory.tmx import export_tmx
     from ..memory.tm import with_tm
+    from ..memory.tmx import export_tmx
 
     with with_tm(tm_path, read_only=True) as memory:  # never written: a missing file is an error
         emit(export_tmx(memory), output, force)

@@ -6,7 +6,6 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol, Sequence
 
-
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
 
 

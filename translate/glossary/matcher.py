@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from ..document import Block, TermHit
-from .model import Entry, Glossary
 from ..qa.numbers import large_numbers
+from .model import Entry, Glossary
 from .senses import AMBIGUOUS, ENFORCE, OTHER_SENSE, Context, case_sensitive, joined_as_list, nearby, parse_context
 from .word_bounds import WordBoundaries, has_han
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import csv_file
 from ..controls import is_blank, strip_controls
 from ..errors import GlossaryError, InputError
+from . import csv_file
 from .senses import parse_context
 
 COLUMNS = ("source", "target", "kind", "note")

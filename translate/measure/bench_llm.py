@@ -10,8 +10,8 @@ from __future__ import annotations
 import tempfile
 import time
 
-from .bench import example_article
 from ..engines.base import EngineSettings
+from .bench import example_article
 
 
 def run_llm_bench(concurrency: int = 8, delay: float = 0.5, article: str | None = None) -> dict:

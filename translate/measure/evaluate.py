@@ -114,9 +114,8 @@ def evaluate(source: str, reference: str, settings: list[Setting], glossaries: l
     `load_engine(settings)` overrides how an engine is made (tests). Returns a JSON-ready dict:
     `chrf` and `bleu` of the first setting, every setting under `settings`, sacrebleu's signatures.
     """
-    from ..readers import read_document
-
     from ..errors import TranslateError
+    from ..readers import read_document
 
     paragraphs = [b.source for b in read_document(reference).blocks]
     results = []

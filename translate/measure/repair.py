@@ -24,8 +24,8 @@ from importlib import resources
 
 from ..repair.evidence import document_evidence
 from ..repair.restore import clean_lines, default_table, restore_text
-from .spinner import spin
 from ..repair.table import ALWAYS, CONTEXT
+from .spinner import spin
 
 TUNING = ["data/clean_zh.txt", "repair/eval/dev_news.txt", "repair/eval/dev_collision.txt"]
 HELD_OUT = ["repair/eval/heldout_politics_economy_society.txt", "repair/eval/heldout_sports_courts_weather_finance.txt",

@@ -87,9 +87,8 @@ def with_tm(path: str | Path, **opening):
 def import_tmx_file(file: str, tm_path: str | Path, *, to_simplified: bool = False, overwrite: bool = False):
     """Import a TMX file into the memory at `tm_path`; a TmxImport report (stored, left out, problems,
     conflicts with reviewed pairs, which are kept unless `overwrite`)."""
-    from .tmx import import_tmx_report
-
     from ..readers.limits import read_capped
+    from .tmx import import_tmx_report
 
     data = read_capped(file, "TMX file")  # capped while reading: a FIFO or a device has no size
     with with_tm(tm_path) as tm:

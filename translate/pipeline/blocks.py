@@ -17,12 +17,19 @@ from ..document import Block, BlockKind, Document, Segment
 from ..engines.base import ContextBlock, GlossaryNote, TranslationRequest
 from ..engines.prompt import Prompt, load_prompt
 from ..engines.reply import leftover_chinese
+from ..glossary.matcher import (
+    Span,
+    TermMatcher,
+    markup_spans,
+    merge_spans,
+    missing,
+    number_spans,
+    record_block_terms,
+    record_enforcement,
+)
 from ..memory.cache import SegmentCache
-from ..glossary.matcher import (Span, TermMatcher, markup_spans, merge_spans, missing, number_spans,
-                                record_block_terms, record_enforcement)
 from ..qa.checks import missing_numbers
 from ..qa.numbers import english_number
-
 
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 

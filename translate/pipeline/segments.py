@@ -8,8 +8,18 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..document import Block, TermHit
-from ..glossary.matcher import (Span, TermMatcher, markup_spans, merge_spans, missing, number_spans, protect,
-                                record_block_terms, record_enforcement, restore)
+from ..glossary.matcher import (
+    Span,
+    TermMatcher,
+    markup_spans,
+    merge_spans,
+    missing,
+    number_spans,
+    protect,
+    record_block_terms,
+    record_enforcement,
+    restore,
+)
 from ..memory.cache import SegmentCache
 from ..qa.checks import repeated_phrase
 from ..segment import join_translations

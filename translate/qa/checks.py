@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ..document import Block, TermHit
+from ..glossary.matcher import Span, TermMatcher, present, target_pattern
 from .names import NameMentions
 from .numbers import added_numbers, english_number, missing_numbers
-from ..glossary.matcher import Span, TermMatcher, present, target_pattern
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
@@ -202,8 +202,8 @@ class ForbiddenTerms:
     (MT, TM, aligned or human): flagged `term-forbidden` where the entry's source occurs in its sense."""
 
     def __init__(self, entries):
-        from ..glossary.model import Glossary
         from ..glossary.matcher import TermMatcher
+        from ..glossary.model import Glossary
 
         forbidding = [e for e in entries if e.avoid]
         self.by_key = {e.key: e for e in forbidding}

@@ -13,9 +13,9 @@ from pathlib import Path
 from ..controls import is_blank, strip_controls
 from ..document import BlockKind, Document, make_blocks
 from ..errors import InputError
-from .structure import classify_lines
 from .encodings import MAGIC, decode, traditional_to_simplified
 from .limits import MAX_BYTES, read_capped
+from .structure import classify_lines
 
 __all__ = ["MAGIC", "MAX_BYTES", "decode", "input_stem", "read_bytes", "read_document", "traditional_to_simplified"]
 

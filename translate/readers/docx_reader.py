@@ -8,9 +8,9 @@ import zipfile
 from ..controls import is_blank
 from ..document import BlockKind
 from ..errors import InputError
-from .structure import classify_lines
 from .encodings import MAGIC
 from .limits import check_zip_package, xml_error
+from .structure import classify_lines
 
 
 def open_docx(data: bytes, path: str):

@@ -15,8 +15,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..document import Document, Repair
-from .segmentation import bound_in_words, phrase_holds
 from .evidence import LOCAL_WINDOW, DocumentEvidence, document_evidence, sigmoid, site_logit
+from .segmentation import bound_in_words, phrase_holds
 from .table import ALWAYS, CONTEXT, KEEP, SpinRule, SpinTable, default_table, parse_table
 
 __all__ = ["ALWAYS", "CONTEXT", "KEEP", "DEFAULT_THRESHOLD", "LOW_CONFIDENCE", "SpinReport", "SpinTable",

@@ -10,7 +10,8 @@ from ...controls import is_blank, xml_safe
 from ...document import Block, BlockKind, Document
 from ...repair import LOW_CONFIDENCE
 from ..record import record_json, run_record
-from . import build as docx_build, oxml as docx_xml
+from . import build as docx_build
+from . import oxml as docx_xml
 
 STYLE_BY_KIND = {
     BlockKind.TITLE: "Title",

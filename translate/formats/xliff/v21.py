@@ -12,8 +12,8 @@ import json
 
 from ...controls import xml_safe
 from ...document import Block, Document
-from . import inline as xliff_inline
 from ..record import record_json, run_record
+from . import inline as xliff_inline
 from .v12 import _notes, _original
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
