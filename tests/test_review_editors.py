@@ -95,6 +95,7 @@ def test_renamed_editor_copy_without_run_data_stores_both_edits(editor_copies, a
     assert sorted(r["id"] for r in report["blocks"] if r["changed"]) == sorted(
         blocks[n]["id"] for n in (repaired_row, plain_row))
     assert report["stored_edited"] == 2 and report["stored"] == report["stored_edited"] + report["stored_unedited"]
+    assert report["effort"] is None  # untracked edits without run data: not measured, never reported as 0%
     again = run_file(str(article_path), RunOptions(out_dir=str(tmp_path / "again"), quiet=True,
                                                    tm_path=str(publish / "tm.sqlite")),
                      load_engine=lambda: rule_engine()).document.blocks

@@ -73,8 +73,9 @@ def import_(edited, out, tm_path, run_path, as_json, force, quiet, debug):
         click.echo(f"qa: {finding['id']}: " + "; ".join(finding["errors"][:3]), err=True)
     not_stored = [f"{len(report['unreviewed_failures'])} unreviewed failure(s)",
                   f"{len(report['conflicts'])} id conflict(s)", f"{len(report['orphans'])} orphan translation(s)"]
+    effort = "not measured" if report["effort"] is None else f"{report['effort']:.1%}"
     click.echo(f"{report['changed']} of {len(report['blocks'])} blocks changed; post-edit effort "
-               f"{report['effort']:.1%}; {report['stored']} pairs stored in {report['tm']} "
+               f"{effort}; {report['stored']} pairs stored in {report['tm']} "
                f"({report['stored_edited']} edited + {report['stored_unedited']} approved unedited); not stored: "
                + ", ".join(not_stored) + f"; {len(report['deleted'])} block(s) deleted by the editor")
     for path in report["outputs"]:

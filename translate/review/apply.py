@@ -85,7 +85,9 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         "run_data": found.run_from or "embedded",
         "blocks": report_rows,
         "changed": len(changed),
-        "effort": sum(r["edit_distance"] or 0 for r in report_rows) / total,
+        # None where an edit could not be measured (no run data): a partial sum would understate the effort
+        "effort": (None if any(r["changed"] and r["edit_distance"] is None for r in report_rows)
+                   else sum(r["edit_distance"] or 0 for r in report_rows) / total),
         "comments": found.comments,
         "warnings": warnings,
         "stored": len(stored),
