@@ -1,6 +1,6 @@
 """Per-site decisions inside a spun document: genuine everyday words stay, spun uses are restored."""
 
-from translate.repair import clean_lines
+from translate.repair import clean_lines, default_table
 
 # A paragraph that is plainly spun (东谈主, 作念, 莫得 ...), used as surrounding context.
 SPUN = "东谈主们莫得想到,这家公司作念到了,淌若知谈的话,好意思国的东谈主也会念念考。"
@@ -54,11 +54,33 @@ def test_surface_readings_and_set_phrases_of_everyday_words_stay():
 
 
 def test_bench_reports_genuine_words_changed_on_the_new_held_out_sets():
-    from translate.measure.repair import HELD_OUT_2, HELD_OUT_3, format_report, report
+    from translate.measure.repair import HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, format_report, report
 
-    assert len(HELD_OUT_2) == 3 and len(HELD_OUT_3) == 3
+    assert len(HELD_OUT_2) == len(HELD_OUT_3) == len(HELD_OUT_4) == 3
     result = report(with_speed=False)
-    for group in ("spun_held_out_2", "spun_held_out_2_spinner_c", "spun_held_out_3", "spun_held_out_3_spinner_c"):
+    for group in ("spun_held_out_2", "spun_held_out_2_spinner_c", "spun_held_out_3", "spun_held_out_3_spinner_c",
+                  "spun_held_out_4", "spun_held_out_4_spinner_c"):
         assert "off_site_per_10k" in result[group + "_pooled"] and len(result[group]) == 3
-    assert result["clean_held_out_3"]["auto_per_10k"] == 0.0
+    assert result["clean_held_out_3"]["auto_per_10k"] == result["clean_held_out_4"]["auto_per_10k"] == 0.0
     assert "held out 3" in format_report(result)
+
+
+def test_a_document_spun_only_with_everyday_words_is_gated_by_its_context_sites():
+    """Spinner C leaves almost no non-word forms in this set; the forced pass's confident context repairs
+    mark it spun, while the clean text (dense in the same words in their proper sense) stays unmarked."""
+    from translate.measure.repair import _read
+    from translate.measure.spinner import spin
+    from translate.repair import document_evidence, gate_evidence
+    from translate.repair.evidence import SPUN_EVIDENCE
+
+    clean = _read("repair/eval/collision_sports_weather_prices.txt")
+    spun, _ = spin(clean, "C")
+    assert document_evidence(spun, default_table()).evidence < SPUN_EVIDENCE  # the first route does not fire
+    gated = gate_evidence(spun)
+    assert gated.spun and gated.context_spun
+    assert clean_lines(spun)[0] != spun
+    for name in ("repair/eval/collision_sports_weather_prices.txt", "repair/eval/heldout3_memoir_school.txt",
+                 "repair/eval/heldout4_fishing_port_typhoon.txt"):
+        evidence = gate_evidence(_read(name))
+        assert not evidence.spun, name
+        assert clean_lines(_read(name))[0] == _read(name)

@@ -7,10 +7,11 @@ from .restore import (
     SpinReport,
     clean_lines,
     default_table,
+    gate_evidence,
     repair_document,
     restore_text,
     spin_score,
 )
 
 __all__ = ["DEFAULT_THRESHOLD", "LOW_CONFIDENCE", "DocumentEvidence", "SpinReport", "clean_lines", "default_table",
-           "document_evidence", "repair_document", "restore_text", "spin_score"]
+           "document_evidence", "gate_evidence", "repair_document", "restore_text", "spin_score"]

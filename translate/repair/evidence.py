@@ -34,6 +34,10 @@ ABSENCE_CAP = 4.0  # a long text without one 我们 but with many 咱们 is stro
 TOKENS_PER_HAN = 0.65  # Chinese words per Han character, to turn rates into expected counts
 NON_WORD_WEIGHT, REAL_WORD_WEIGHT = 1.0, 0.25
 SPUN_EVIDENCE = 2.0  # gate: weighted always-form evidence at or above which a document is spun
+# Second route of the gate, for spinners whose forms are nearly all real words (当年, 群众, 技能): confident
+# context repairs that a forced pass would make, per 1,000 Han characters, and at least this many sites.
+# Clean sets dense in those words score 0-3.1; spun sets 17-61 (translate bench --repair).
+CONTEXT_GATE_DENSITY, CONTEXT_GATE_SITES, CONTEXT_GATE_CONFIDENCE = 10.0, 4, 0.8
 LOCAL_WINDOW = 120  # characters each side in which non-word spun forms count as nearby
 NEARBY_EVIDENCE = (-3.5, -0.5, 0.5, 1.0)  # by number of nearby non-word forms (0, 1, 2, 3+)
 SEGMENT_WEIGHT, SEGMENT_CAP = 0.6, 4.0  # per natural-log unit of the two readings' segmentation odds
@@ -47,16 +51,22 @@ class DocumentEvidence:
     han: int = 0
     present: dict[str, int] = field(default_factory=dict)
     anchor_density: float = 0.0  # spun always-forms per character, over the whole document
+    context_sites: int = 0  # confident context repairs a forced pass would make (the gate's second route)
 
     @property
     def spun(self) -> bool:
-        return self.evidence >= SPUN_EVIDENCE
+        return self.evidence >= SPUN_EVIDENCE or self.context_spun
+
+    @property
+    def context_spun(self) -> bool:
+        return (self.context_sites >= CONTEXT_GATE_SITES
+                and 1000.0 * self.context_sites / max(1, self.han) >= CONTEXT_GATE_DENSITY)
 
     def key(self) -> str:
         """A short key for caches: decisions depend on this evidence."""
         import hashlib
 
-        body = f"{self.evidence:.3f}|{self.han}|{self.anchor_density:.5f}|" + ",".join(f"{k}={v}" for k, v in sorted(self.present.items()))
+        body = f"{self.evidence:.3f}|{self.han}|{self.anchor_density:.5f}|{self.context_sites}|" + ",".join(f"{k}={v}" for k, v in sorted(self.present.items()))
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
 

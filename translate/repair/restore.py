@@ -15,12 +15,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..document import Document, Repair
-from .evidence import LOCAL_WINDOW, DocumentEvidence, document_evidence, sigmoid, site_logit
+from .evidence import CONTEXT_GATE_CONFIDENCE, LOCAL_WINDOW, DocumentEvidence, document_evidence, sigmoid, site_logit
 from .segmentation import bound_in_words, phrase_holds
 from .table import ALWAYS, CONTEXT, KEEP, SpinRule, SpinTable, default_table, parse_table
 
 __all__ = ["ALWAYS", "CONTEXT", "KEEP", "DEFAULT_THRESHOLD", "LOW_CONFIDENCE", "SpinReport", "SpinTable",
-           "clean_lines", "default_table", "parse_table", "repair_document", "restore_text", "spin_score"]
+           "clean_lines", "default_table", "gate_evidence", "parse_table", "repair_document", "restore_text",
+           "spin_score"]
 
 SPUN_PER_1000_HAN = 1.0  # density reported by spin_score; the gate itself is evidence.SPUN_EVIDENCE
 DEFAULT_THRESHOLD = 0.5
@@ -51,15 +52,35 @@ def spin_score(text: str, table: SpinTable | None = None) -> float:
     return 1000.0 * hits / han
 
 
+def gate_evidence(text: str, table: SpinTable | None = None) -> DocumentEvidence:
+    """What the whole document shows, with both routes of the spun-document gate.
+
+    Non-word forms (东谈主, 作念) decide most documents. A spinner whose forms are nearly all real words
+    leaves few of them, so a document they do not mark is also read once as if spun: many confident
+    context repairs (当年 for 过去, 群众 for 全球, each weighed at its site) mark it spun too."""
+    table = table or default_table()
+    evidence = document_evidence(text, table)
+    if not evidence.spun and evidence.han:
+        # Only non-word forms count as a spun passage here: one rare real word (关联词) beside dense everyday
+        # words must not lift them all.
+        _, repairs = restore_text(text, table, spun_document=True, evidence=evidence, real_anchors=False)
+        evidence.context_sites = sum(1 for r in repairs if r.rule != ALWAYS and r.confidence >= CONTEXT_GATE_CONFIDENCE)
+    return evidence
+
+
 def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bool = True,
-                 threshold: float = DEFAULT_THRESHOLD, evidence: DocumentEvidence | None = None) -> tuple[str, list[Repair]]:
+                 threshold: float = DEFAULT_THRESHOLD, evidence: DocumentEvidence | None = None,
+                 real_anchors: bool = True) -> tuple[str, list[Repair]]:
     """Restore `text`. Offsets in the repairs index `text` (the spun input).
 
-    `evidence` is what the whole document shows (default: `text` itself is the document).
+    `evidence` is what the whole document shows (default: `text` itself is the document). `real_anchors=False`
+    leaves rare but real always-forms (关联词) out of the passage evidence.
     """
     table = table or default_table()
     evidence = evidence or document_evidence(text, table)
-    anchors = [m.start() for m in table.pattern.finditer(text) if table.kind(m.group()) == ALWAYS]
+    anchors = [m.start() for m in table.pattern.finditer(text) if table.kind(m.group()) == ALWAYS
+               and (real_anchors or not table.rules[m.group()][0].real)]
+    density = evidence.anchor_density if real_anchors else len(anchors) / max(1, len(text))
     out: list[str] = []
     repairs: list[Repair] = []
     position = 0
@@ -69,7 +90,7 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
         position = end
         spun = match.group()
         before = "".join(out[-12:])[-_VIEW:]
-        nearby = _nearby(anchors, start, len(text), evidence)
+        nearby = _nearby(anchors, start, len(text), density)
         choice = _choose(spun, table, before, _restored_view(text[end:end + _VIEW], table), spun_document, evidence,
                          nearby)
         if choice is None or choice[1] < threshold:
@@ -83,13 +104,13 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
     return "".join(out), repairs
 
 
-def _nearby(anchors: list[int], start: int, length: int, evidence: DocumentEvidence) -> float:
+def _nearby(anchors: list[int], start: int, length: int, density: float) -> float:
     """Spun always-forms within LOCAL_WINDOW of a site; beyond the ends of this text (one paragraph),
     the document's average density stands in for the neighbouring paragraphs."""
     low, high = start - LOCAL_WINDOW, start + LOCAL_WINDOW
     inside = bisect_right(anchors, high) - bisect_left(anchors, low)
     outside = max(0, -low) + max(0, high - length)
-    return inside + evidence.anchor_density * outside
+    return inside + density * outside
 
 
 def _restored_view(after: str, table: SpinTable) -> str:
@@ -150,7 +171,7 @@ def repair_document(document: Document, *, mode: str = "auto", threshold: float 
     """
     table = table or default_table()
     full = "\n".join(b.source for b in document.blocks if b.kind.translatable)
-    evidence = document_evidence(full, table)
+    evidence = gate_evidence(full, table)
     score = spin_score(full, table)
     spun = evidence.spun
     apply = mode == "on" or (mode == "auto" and spun)
@@ -189,7 +210,7 @@ def clean_lines(text: str, *, threshold: float = DEFAULT_THRESHOLD, table: SpinT
                 force: bool = False) -> tuple[str, list[tuple[int, Repair]]]:
     """Repair a whole text keeping its exact line structure. Returns (text, [(line_no, repair)])."""
     table = table or default_table()
-    evidence = document_evidence(text, table)
+    evidence = gate_evidence(text, table)
     spun = force or evidence.spun
     lines = text.split("\n")
     out, found = [], []
