@@ -27,9 +27,9 @@ def import_review(edited: str, out_dir: str = "out", tm_path: str | None = None,
 
     `run_path` names the run's STEM.json for a DOCX that lost its embedded data (see formats/docx/review.py);
     existing publication files are replaced only with `force`."""
-    if Path(edited).suffix.lower() in (".xlf", ".xliff"):
-        from ..formats.xliff.review import read_xliff_edits
+    from ..formats.xliff.review import is_xliff, read_xliff_edits
 
+    if is_xliff(edited):
         found = read_xliff_edits(edited)
     else:
         from ..formats.docx.review import read_docx_edits

@@ -39,6 +39,23 @@ def _parse(path: str):
     return root
 
 
+def is_xliff(path: str) -> bool:
+    """An XLIFF by its suffix (CAT tools add their own: .sdlxliff, .mqxliff) or, under another name, by its
+    first bytes: an XML file whose root is <xliff>. A DOCX (a zip) never is."""
+    p = Path(path)
+    if p.suffix.lower() in _SUFFIXES:
+        return True
+    try:
+        with p.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    if head.startswith(b"PK"):
+        return False
+    text = head.decode("utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8", errors="ignore")
+    return "<xliff" in text or ":xliff" in text
+
+
 def _is_v2(root) -> bool:
     return (root.get("version") or "").startswith("2.")
 
@@ -74,11 +91,12 @@ def read_xliff_edits(path: str) -> EditedFile:
             warnings.append(f"unit {unit_id}: no <source>; skipped")
             continue
         codes = xliff_inline.codes_by_id(source)
-        if target is None:
-            warnings.append(f"unit {unit_id}: no <target>; kept as machine translation")
+        translation = xliff_inline.plain_text(target, codes) if target is not None else ""
+        if not translation.strip():
+            warnings.append(_untranslated(unit_id, target is None))
             continue
         edits.append(EditedBlock(block_id=unit_id, source=xliff_inline.plain_text(source, codes),
-                                 translation=xliff_inline.plain_text(target, codes),
+                                 translation=translation,
                                  state=_state_1_2(unit, target),
                                  where=f"unit {unit_id}"))
         for note in unit.iter("{*}note"):
@@ -114,8 +132,8 @@ def _edits_v2(root, warnings: list[str]) -> tuple[list[EditedBlock], list[dict]]
             targets.append(plain_text2(chosen, data) if chosen is not None else None)
             if name == "segment":
                 states.append(part.get("state", "initial"))
-        if not sources or all(t is None for t in targets):
-            warnings.append(f"unit {unit_id}: no <target>; kept as machine translation")
+        if not sources or not "".join(t or "" for t in targets).strip():
+            warnings.append(_untranslated(unit_id, all(t is None for t in targets)))
             continue
         edits.append(EditedBlock(block_id=unit_id, source="".join(sources),
                                  translation="".join(t or "" for t in targets),
@@ -124,6 +142,13 @@ def _edits_v2(root, warnings: list[str]) -> tuple[list[EditedBlock], list[dict]]
             if note.get("category") not in _OUR_NOTES and (note.text or "").strip():
                 comments.append({"author": note.get("category") or "", "text": note.text.strip(), "block": unit_id})
     return edits, comments
+
+
+def _untranslated(unit_id: str, missing: bool) -> str:
+    """A unit the CAT tool gave back without a translation: an empty target means 'not translated' there,
+    never 'publish nothing', so the machine translation is kept (and nothing is stored)."""
+    what = "no <target>" if missing else "an empty target (left untranslated in the CAT tool)"
+    return f"unit {unit_id}: {what}; kept as machine translation, not stored"
 
 
 _STATES_2 = ("initial", "translated", "reviewed", "final")

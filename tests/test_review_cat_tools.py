@@ -1,0 +1,88 @@
+"""Review files as CAT tools save them: the suffixes, encodings, segmentation, states and codes they write.
+
+Each case edits a run's XLIFF the way memoQ, Trados or Phrase leave it, and checks that `review import`
+stores what the translator meant, or refuses in one line (exit 2).
+"""
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from translate.cli import cli
+from translate.memory.tm import TranslationMemory
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
+
+ARTICLE = ("# 宁德时代**发布**新电池\n\n宁德时代周二在北京发布了新一代磷酸铁锂电池，能量密度提高了20%。\n\n"
+           "公司董事长曾毓群表示，新电池将于2025年量产。\n\n更多信息见[官网](https://www.catl.com)。\n")
+LINK_SOURCE = "更多信息见[官网](https://www.catl.com)。"
+ZENG_SOURCE = "公司董事长曾毓群表示，新电池将于2025年量产。"
+
+
+def make_run(tmp_path, rule_engine, version="1.2"):
+    source = tmp_path / "art.zh.md"
+    source.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    run_file(str(source), RunOptions(out_dir=str(out), formats=("json", "xliff", "md"), quiet=True, use_cache=False,
+                                     force=True, xliff_version=version), load_engine=lambda: rule_engine())
+    return out
+
+
+def units_of(text):
+    """unit id -> its whole XML text, in order."""
+    return {m.group(1): m.group(0) for m in re.finditer(r'<(?:trans-)?unit id="(\w+)".*?</(?:trans-)?unit>', text,
+                                                        re.S)}
+
+
+def unit_with(text, source):
+    return next(unit for unit in units_of(text).values() if source.split("[")[0] in unit)
+
+
+def set_target(text, source, target_xml):
+    """The unit showing `source` with its <target ...>...</target> replaced by `target_xml`."""
+    unit = unit_with(text, source)
+    return text.replace(unit, re.sub(r"<target[^>]*>.*?</target>", lambda _: target_xml, unit, flags=re.S))
+
+
+def review_import(path, out):
+    result = CliRunner().invoke(cli, ["review", "import", str(path), "-o", str(out), "--tm", str(out / "tm.sqlite"),
+                                      "--json"])
+    report = json.loads(result.output[result.output.index("{"):]) if result.exit_code == 0 else None
+    return result, report
+
+
+def published(out):
+    return (out / "art.zh.en.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["art.zh.xlf.sdlxliff", "art.zh.mqxliff", "art.zh.mxliff", "art.zh.export.xml"])
+def test_a_cat_tools_own_suffix_is_read_as_xliff(tmp_path, rule_engine, name):
+    out = make_run(tmp_path, rule_engine)
+    text = (out / "art.zh.xlf").read_text(encoding="utf-8")
+    edited = tmp_path / "done" / name
+    edited.parent.mkdir()
+    edited.write_text(set_target(text, ZENG_SOURCE, '<target state="translated">Zeng said: 2025.</target>'),
+                      encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0, result.output
+    assert report["stored_edited"] == 1
+    assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(ZENG_SOURCE) == "Zeng said: 2025."
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+@pytest.mark.parametrize("empty", ["<target/>", "<target>  \n </target>"])
+def test_an_empty_target_keeps_the_machine_translation_and_stores_nothing(tmp_path, rule_engine, version, empty):
+    out = make_run(tmp_path, rule_engine, version)
+    blocks = json.loads((out / "art.zh.json").read_text(encoding="utf-8"))["blocks"]
+    machine = next(b["translation"] for b in blocks if b["source"] == ZENG_SOURCE)
+    edited = tmp_path / "art.zh.xlf"
+    edited.write_text(set_target((out / "art.zh.xlf").read_text(encoding="utf-8"), ZENG_SOURCE, empty),
+                      encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0, result.output
+    assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(ZENG_SOURCE) is None
+    assert machine.strip() in published(tmp_path / "pub")
+    assert any("empty target" in w for w in report["warnings"])
+    assert report["stored"] == report["stored_edited"] + report["stored_unedited"]
