@@ -58,12 +58,19 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
     check_outputs_free(publication_paths(stem, out), force)  # before anything is stored
     warnings = list(found.warnings) + mapping.warnings
     by_id = {b.id: b for b in blocks}
-    report_rows, approved, unreviewed = [], [], []
+    report_rows, approved, unreviewed, emptied = [], [], [], []
     for block_id, edit in mapping.rows.items():
         block = by_id[block_id]
         row = _row_report(block, edit)
         report_rows.append(row)
-        if not block.errors or row["changed"] or _approved_as_is(edit):
+        if not edit.translation.strip() and (block.translation.strip() or edit.machine_unknown):
+            # the editor deleted the whole translation and kept the source: never publish the machine text
+            # they removed, never store a pair; said, as a silent gap in the article would not be
+            emptied.append(block_id)
+            warnings.append(f"{edit.where}: the translation of block {block_id} was deleted (its source kept); "
+                            "left out of the published text and not stored; delete the whole row to drop the "
+                            "paragraph, or type its translation")
+        elif not block.errors or row["changed"] or _approved_as_is(edit):
             approved.append(block_id)
         else:
             unreviewed.append(block_id)
@@ -97,6 +104,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         "qa_errors": qa_errors,
         "conflicts": sorted(mapping.conflicts),
         "orphans": list(mapping.orphans),
+        "emptied": emptied,
         "deleted": (mapping.deleted if found.deletions_are_edits else []) + found.deleted_places,
         "rejected_repairs": [c for c in (_source_change(by_id[i], e) for i, e in mapping.rows.items())
                              if c and c["kind"] == "repair rejected"],
