@@ -48,7 +48,22 @@ def document_rows(document, path: str, known: set[str], machine: dict[str, str],
         rows = _table_rows(table, path, known, warnings)
         if rows:
             return rows
+    _refuse_joined_rows(body, path)
     return _interleaved_rows(body, known, machine, warnings)
+
+
+def _refuse_joined_rows(body, path: str) -> None:
+    """Word's Table > Convert to Text (and LibreOffice's) puts each row in one paragraph, its cells split by
+    tabs; deleting the paragraph mark after a source joins it to its translation. Either reads as one edited
+    source with no translation: refused, as nothing can be stored safely."""
+    for number, p in enumerate(body.iter(f"{_W}p"), start=1):
+        sources = {m.block_id for m in docx_xml.block_marks(p)}
+        if sources & {m.block_id for m in docx_xml.block_marks(p, "target")} \
+                and _HAN.search(docx_xml.accepted_text(p)):
+            raise ReviewError(f"paragraph {number} holds a source and its translation together (the table "
+                              "converted to text, or the two paragraphs joined); nothing imported: split them again "
+                              "(Convert Text to Table at tabs, or Enter after the Chinese) or give the "
+                              "STEM.bilingual.docx as written", path)
 
 
 def is_source(element, known: set[str]) -> bool:
