@@ -86,3 +86,35 @@ def test_an_empty_target_keeps_the_machine_translation_and_stores_nothing(tmp_pa
     assert machine.strip() in published(tmp_path / "pub")
     assert any("empty target" in w for w in report["warnings"])
     assert report["stored"] == report["stored_edited"] + report["stored_unedited"]
+
+
+def test_paired_codes_moved_out_of_order_are_published_as_written_but_not_stored(tmp_path, rule_engine):
+    """A tag moved in a CAT tool (the link's closing code before its opening one) breaks the Markdown: the
+    TM must not learn it; the other edits of the file are still stored."""
+    out = make_run(tmp_path, rule_engine)
+    text = (out / "art.zh.xlf").read_text(encoding="utf-8")
+    unit = unit_with(text, LINK_SOURCE)
+    opening = re.search(r'<bpt id="1"[^>]*>\[</bpt>', unit).group(0)
+    closing = re.search(r'<ept id="1"[^>]*>[^<]*</ept>', unit).group(0)
+    text = set_target(text, LINK_SOURCE, f'<target state="translated">More {closing}on the site{opening}.</target>')
+    text = set_target(text, ZENG_SOURCE, '<target state="translated">Zeng said: 2025.</target>')
+    edited = tmp_path / "art.zh.xlf"
+    edited.write_text(text, encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0, result.output
+    tm = TranslationMemory(tmp_path / "pub" / "tm.sqlite")
+    assert tm.lookup(LINK_SOURCE) is None and tm.lookup(ZENG_SOURCE) == "Zeng said: 2025."
+    assert len(report["broken_codes"]) == 1 and any("paired codes" in w for w in report["warnings"])
+    assert "More ](https://www.catl.com)on the site[." in published(tmp_path / "pub")
+
+
+def test_codes_a_tool_kept_in_order_or_wrote_as_empty_tags_are_stored_with_the_link(tmp_path, rule_engine):
+    out = make_run(tmp_path, rule_engine)
+    text = set_target((out / "art.zh.xlf").read_text(encoding="utf-8"), LINK_SOURCE,
+                      '<target state="translated"><bx id="1"/>More<ex id="1"/> on the site.</target>')
+    edited = tmp_path / "art.zh.xlf"
+    edited.write_text(text, encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0 and not report["broken_codes"]
+    assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(LINK_SOURCE) == \
+        "[More](https://www.catl.com) on the site."

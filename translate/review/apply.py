@@ -12,6 +12,7 @@ from pathlib import Path
 from ..document import Block, block_ids, normalise
 from ..errors import ReviewError
 from ..formats.record import BlockRecord
+from ..formats.xliff.inline import broken_pairs
 from ..memory.tm import TranslationMemory
 from ..pipeline.outputs import check_outputs_free, check_writable, safe_stem
 from .edits import EditedBlock, EditedFile
@@ -58,7 +59,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
     check_outputs_free(publication_paths(stem, out), force)  # before anything is stored
     warnings = list(found.warnings) + mapping.warnings
     by_id = {b.id: b for b in blocks}
-    report_rows, approved, unreviewed, emptied = [], [], [], []
+    report_rows, approved, unreviewed, emptied, broken = [], [], [], [], []
     for block_id, edit in mapping.rows.items():
         block = by_id[block_id]
         row = _row_report(block, edit)
@@ -70,6 +71,12 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
             warnings.append(f"{edit.where}: the translation of block {block_id} was deleted (its source kept); "
                             "left out of the published text and not stored; delete the whole row to drop the "
                             "paragraph, or type its translation")
+        elif row["changed"] and broken_pairs(block.source, edit.translation):
+            # a CAT tool's tag moved or half deleted: the published Markdown/HTML would be broken
+            broken.append(block_id)
+            warnings.append(f"{edit.where}: the translation of block {block_id} breaks the source's paired codes ("
+                            f"{', '.join(broken_pairs(block.source, edit.translation)[:3])} out of place); published "
+                            "as written, not stored: put the codes back in order and import again")
         elif not block.errors or row["changed"] or _approved_as_is(edit):
             approved.append(block_id)
         else:
@@ -105,6 +112,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         "conflicts": sorted(mapping.conflicts),
         "orphans": list(mapping.orphans),
         "emptied": emptied,
+        "broken_codes": broken,
         "deleted": (mapping.deleted if found.deletions_are_edits else []) + found.deleted_places,
         "rejected_repairs": [c for c in (_source_change(by_id[i], e) for i, e in mapping.rows.items())
                              if c and c["kind"] == "repair rejected"],

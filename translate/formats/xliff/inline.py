@@ -73,6 +73,13 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def broken_pairs(source: str, target: str) -> list[str]:
+    """Codes the source has in pairs (a link's `[` and `](url)`, `<b>` and `</b>`) that the target has unpaired:
+    a closing code moved before its opening one, or one of the two deleted. Such a target is broken markup."""
+    paired = {t.code for t in tokenize(source) if isinstance(t, Code) and t.kind in ("bpt", "ept")}
+    return [t.code for t in tokenize(target) if isinstance(t, Code) and t.kind == "ph" and t.code in paired]
+
+
 def _pair_key(kind: str, code: str) -> tuple[str, str] | None:
     if kind == "link_open":
         return "link", "open"
