@@ -118,3 +118,50 @@ def test_codes_a_tool_kept_in_order_or_wrote_as_empty_tags_are_stored_with_the_l
     assert result.exit_code == 0 and not report["broken_codes"]
     assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(LINK_SOURCE) == \
         "[More](https://www.catl.com) on the site."
+
+
+def _with_states(text, states):
+    """Each unit's target given the state (or, for a dict, the unit/target attributes) in `states` by source."""
+    for source, state in states.items():
+        unit = unit_with(text, source)
+        target = re.search(r"<target[^>]*>", unit).group(0)
+        changed = unit.replace(target, re.sub(r' state="[^"]*"', f' state="{state}"', target))
+        text = text.replace(unit, changed)
+    return text
+
+
+def test_untouched_units_are_stored_only_once_the_cat_tool_confirmed_them(tmp_path, rule_engine):
+    """memoQ and Trados leave unconfirmed segments in needs-review / initial: reviewed by nobody, never the TM's."""
+    out = make_run(tmp_path, rule_engine)
+    text = _with_states((out / "art.zh.xlf").read_text(encoding="utf-8"),
+                        {ZENG_SOURCE: "translated", LINK_SOURCE: "needs-review-translation"})
+    edited = tmp_path / "art.zh.xlf"
+    edited.write_text(text, encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    tm = TranslationMemory(tmp_path / "pub" / "tm.sqlite")
+    assert tm.lookup(ZENG_SOURCE) is not None and tm.lookup(LINK_SOURCE) is None
+    assert report["stored"] == report["stored_unedited"] == 1 and len(report["unconfirmed"]) == 3
+    assert any("unconfirmed in the CAT tool" in w for w in report["warnings"])
+
+
+@pytest.mark.parametrize(("vendor", "stored"), [
+    ('<sdl:seg-defs xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"><sdl:seg id="1" conf="ApprovedSignOff"/>'
+     '</sdl:seg-defs>', True),
+    ('<sdl:seg-defs xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"><sdl:seg id="1" conf="Translated"/>'
+     '<sdl:seg id="2" conf="Draft"/></sdl:seg-defs>', False),
+    (' mq:status="ManuallyConfirmed"', True),
+    (' mq:status="PartiallyEdited"', False),
+])
+def test_trados_and_memoq_confirmation_levels_decide_for_untouched_units(tmp_path, rule_engine, vendor, stored):
+    out = make_run(tmp_path, rule_engine)
+    text = (out / "art.zh.xlf").read_text(encoding="utf-8").replace("<xliff ", '<xliff xmlns:mq="MQXliff" ')
+    unit = unit_with(text, ZENG_SOURCE)
+    if vendor.startswith(" "):  # memoQ: an attribute of the trans-unit
+        changed = unit.replace("<trans-unit ", f"<trans-unit{vendor} ", 1)
+    else:  # Trados: the segments' definitions inside the unit
+        changed = unit.replace("</trans-unit>", f"{vendor}</trans-unit>")
+    edited = tmp_path / "art.zh.sdlxliff"
+    edited.write_text(text.replace(unit, changed), encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0, result.output
+    assert (TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(ZENG_SOURCE) is not None) == stored

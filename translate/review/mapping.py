@@ -133,9 +133,8 @@ def _structure_warnings(found: EditedFile, blocks: list[BlockRecord], result: Ma
                                    "published text")
     kept = [b for b in result.deleted if not found.deletions_are_edits]
     if kept:
-        result.warnings.append(f"{len(kept)} block(s) missing or untranslated in the edited file (kept as machine translation, "
-                               "not stored): "
-                               + ", ".join(kept[:5]))
+        result.warnings.append(f"{len(kept)} block(s) missing or untranslated in the edited file (kept as machine "
+                               "translation, not stored): " + ", ".join(kept[:5]))
 
 
 def publication_order(found: EditedFile, blocks: list[BlockRecord], mapping: Mapping) -> list[str]:

@@ -107,9 +107,26 @@ def read_xliff_edits(path: str) -> EditedFile:
                       run_from=run_from)
 
 
+# What Trados (sdl:seg conf) and memoQ (mq:status) record in place of, or beside, XLIFF's state: their word wins.
+_VENDOR_STATES = {
+    "Translated": "translated", "ApprovedTranslation": "final", "ApprovedSignOff": "signed-off",
+    "Draft": "needs-review-translation", "Unspecified": "needs-review-translation",
+    "RejectedTranslation": "needs-review-translation", "RejectedSignOff": "needs-review-translation",
+    "ManuallyConfirmed": "translated", "Reviewer1Confirmed": "final", "Reviewer2Confirmed": "signed-off",
+    "Proofread": "final", "NotStarted": "needs-translation", "Edited": "needs-review-translation",
+    "PartiallyEdited": "needs-review-translation", "Pretranslated": "needs-review-translation",
+    "MachineTranslated": "needs-review-translation", "Rejected": "needs-review-translation",
+}
+_VENDOR_RANK = ("needs-translation", "needs-review-translation", "translated", "final", "signed-off")
+
+
 def _state_1_2(unit, target) -> str:
-    """The target's state; a unit the CAT tool marked approved="yes" counts as signed off."""
-    state = target.get("state") or ""
+    """The target's state; a unit the CAT tool marked approved="yes" counts as signed off. Trados' segment
+    confirmation levels and memoQ's status, where present, are read as the nearest XLIFF state (a unit of
+    several segments is as far along as its least advanced one)."""
+    vendor = [_VENDOR_STATES[v] for v in [seg.get("conf") for seg in unit.iter("{*}seg")] + [
+        value for name, value in unit.attrib.items() if name.endswith("}status")] if v in _VENDOR_STATES]
+    state = min(vendor, key=_VENDOR_RANK.index) if vendor else target.get("state") or ""
     return "signed-off" if unit.get("approved") == "yes" and state not in ("final", "signed-off") else state
 
 
