@@ -165,3 +165,69 @@ def test_trados_and_memoq_confirmation_levels_decide_for_untouched_units(tmp_pat
     result, report = review_import(edited, tmp_path / "pub")
     assert result.exit_code == 0, result.output
     assert (TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(ZENG_SOURCE) is not None) == stored
+
+
+FIRST, SECOND = "宁德时代周二在北京发布了新一代磷酸铁锂电池，", "能量密度提高了20%。"
+SPLIT_SOURCE = FIRST + SECOND
+ENGLISH = ("CATL launched a battery on Tuesday,", "raising density by 20%.")
+
+
+def _split_unit(version, translated_second=True, between=""):
+    """The paragraph SPLIT_SOURCE as a CAT tool cuts it in two segments (a Chinese source has no space to keep
+    between them, so none is written unless `between`), the second translated or left empty."""
+    second = ENGLISH[1] if translated_second else ""
+    if version == "1.2":
+        return (f'<seg-source><mrk mtype="seg" mid="1">{FIRST}</mrk><mrk mtype="seg" mid="2">{SECOND}</mrk>'
+                f'</seg-source><target state="translated"><mrk mtype="seg" mid="1">{ENGLISH[0]}</mrk>{between}'
+                f'<mrk mtype="seg" mid="2">{second}</mrk></target>')
+    ignorable = f"<ignorable><source>{between}</source></ignorable>" if between else ""
+    return (f'<segment id="s1" state="translated"><source>{FIRST}</source><target>{ENGLISH[0]}</target></segment>'
+            f'{ignorable}<segment id="s2" state="reviewed"><source>{SECOND}</source>'
+            f'<target>{second}</target></segment>')
+
+
+def _replace_segmentation(text, version, new):
+    unit = unit_with(text, SPLIT_SOURCE)
+    pattern = r"<target[^>]*>.*?</target>" if version == "1.2" else r"<segment[^>]*>.*?</segment>"
+    return text.replace(unit, re.sub(pattern, lambda _: new, unit, count=1, flags=re.S))
+
+
+@pytest.mark.parametrize("between", ["", " "])
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+def test_segments_a_cat_tool_cut_are_joined_with_the_space_english_needs(tmp_path, rule_engine, version, between):
+    out = make_run(tmp_path, rule_engine, version)
+    edited = tmp_path / "art.zh.xlf"
+    edited.write_text(_replace_segmentation((out / "art.zh.xlf").read_text(encoding="utf-8"), version,
+                                            _split_unit(version, between=between)), encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0, result.output
+    # keyed on the run's source (no space from the segmentation), so the next run finds it
+    assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(SPLIT_SOURCE) == " ".join(ENGLISH)
+    assert not any("source" in w and "differs" in w for w in report["warnings"])
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+def test_a_unit_translated_in_part_keeps_the_machine_translation_and_stores_nothing(tmp_path, rule_engine, version):
+    out = make_run(tmp_path, rule_engine, version)
+    edited = tmp_path / "art.zh.xlf"
+    edited.write_text(_replace_segmentation((out / "art.zh.xlf").read_text(encoding="utf-8"), version,
+                                            _split_unit(version, translated_second=False)), encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0, result.output
+    assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(SPLIT_SOURCE) is None
+    assert ENGLISH[0] not in published(tmp_path / "pub")
+    assert any("partly translated" in w for w in report["warnings"])
+
+
+def test_xliff_21_codes_copied_without_their_data_ref_keep_the_link(tmp_path, rule_engine):
+    out = make_run(tmp_path, rule_engine, "2.1")
+    text = (out / "art.zh.xlf").read_text(encoding="utf-8")
+    unit = unit_with(text, LINK_SOURCE)
+    target = '<target><sc id="1"/>More<ec startRef="1"/> here.</target>'
+    changed = re.sub(r"<target[^>]*>.*?</target>", lambda _: target, unit, flags=re.S).replace('"initial"', '"final"')
+    edited = tmp_path / "art.zh.xlf"
+    edited.write_text(text.replace(unit, changed), encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0, result.output
+    assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(LINK_SOURCE) == \
+        "[More](https://www.catl.com) here."
