@@ -231,3 +231,19 @@ def test_xliff_21_codes_copied_without_their_data_ref_keep_the_link(tmp_path, ru
     assert result.exit_code == 0, result.output
     assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(LINK_SOURCE) == \
         "[More](https://www.catl.com) here."
+
+
+def test_units_a_cat_tool_sorted_are_published_in_the_articles_order(tmp_path, rule_engine):
+    out = make_run(tmp_path, rule_engine)
+    text = (out / "art.zh.xlf").read_text(encoding="utf-8")
+    sorted_text = re.sub(r"(<body>\s*)(.*?)(\s*</body>)", lambda m: m.group(1) + "\n".join(reversed(
+        re.findall(r"<trans-unit .*?</trans-unit>", m.group(2), re.S))) + m.group(3), text, flags=re.S)
+    edited = tmp_path / "art.zh.xlf"
+    edited.write_text(set_target(sorted_text, ZENG_SOURCE, '<target state="translated">Zeng said: 2025.</target>'),
+                      encoding="utf-8")
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0, result.output
+    blocks = json.loads((out / "art.zh.json").read_text(encoding="utf-8"))["blocks"]
+    expected = [b["translation"].strip() if b["source"] != ZENG_SOURCE else "Zeng said: 2025." for b in blocks]
+    places = [published(tmp_path / "pub").index(t) for t in expected]
+    assert places == sorted(places) and any("units sorted on export" in w for w in report["warnings"])
