@@ -132,7 +132,8 @@ def _source_change(block: BlockRecord, edit: EditedBlock) -> dict | None:
     if shown and shown != repaired:
         kind = "repair rejected" if normalise(block.source) != repaired else "source edited"
         return {"id": block.id, "where": edit.where, "kind": kind, "kept": edit.source, "repaired": block.repaired}
-    if edit.source_fp and fingerprint(edit.source, len(edit.source_fp)) != edit.source_fp:  # no run data: the file's fingerprint
+    # no run data: the file's fingerprint of the repaired source tells
+    if edit.source_fp and fingerprint(edit.source, len(edit.source_fp)) != edit.source_fp:
         original = block_ids([edit.source])[0] == block.id.split("-")[0]
         return {"id": block.id, "where": edit.where, "kind": "repair rejected" if original else "source edited",
                 "kept": edit.source, "repaired": None}
