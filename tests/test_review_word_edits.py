@@ -121,3 +121,34 @@ def test_a_table_converted_to_text_is_refused_in_one_line(tmp_path, word_run, ru
     line = result.output.strip()
     assert "\n" not in line and str(edited) in line and "converted to text" in line
     assert not (tmp_path / "pub" / "tm.sqlite").exists()
+
+
+def _wrap(element, *tags):
+    """`element` moved inside nested wrappers (`tags`, outermost first), where it stood."""
+    outer = inner = etree.Element(f"{{{W}}}{tags[0]}")
+    for tag in tags[1:]:
+        inner = etree.SubElement(inner, f"{{{W}}}{tag}")
+    element.addprevious(outer)
+    inner.append(element)
+
+
+@pytest.mark.parametrize("run_data", [True, False])
+def test_rows_and_cells_inside_content_controls_are_read_not_taken_for_deleted(tmp_path, word_run, run_data):
+    """Word wraps repeating sections in w:sdt and custom XML in w:customXml, around rows or single cells."""
+    out, blocks = word_run
+
+    def edit(root):
+        rows = list(root.iter(f"{{{W}}}tr"))
+        retype(root, blocks[ZENG_SOURCE]["id"], '<w:r><w:t>Zeng said: 2025.</w:t></w:r>')
+        zeng_row = translation_paragraph(root, blocks[ZENG_SOURCE]["id"]).getparent().getparent()
+        _wrap(list(zeng_row.iterchildren(f"{{{W}}}tc"))[1], "sdt", "sdtContent")
+        _wrap(zeng_row, "sdt", "sdtContent")
+        _wrap(rows[-1], "customXml")
+
+    edited = edit_docx(out, tmp_path, edit, run_data)
+    result, report = review_import(edited, tmp_path / "pub")
+    assert result.exit_code == 0, result.output
+    assert not report["deleted"] and report["stored_edited"] == 1
+    assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(ZENG_SOURCE) == "Zeng said: 2025."
+    text = published(tmp_path / "pub")
+    assert all(b["translation"].strip() in text for s, b in blocks.items() if s != ZENG_SOURCE)

@@ -73,8 +73,23 @@ def is_source(element, known: set[str]) -> bool:
     return bool(text) and (text in known or normalise(docx_xml.original_text(element)) in known)
 
 
+_WRAPPERS = frozenset({f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"})
+
+
+def wrapped_children(element, tag: str) -> list:
+    """Children with `tag`, also those inside content controls (w:sdt, e.g. Word's repeating sections) and
+    custom XML wrapped around rows or cells: read as the table's own, never as rows deleted."""
+    found = []
+    for child in element:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag in _WRAPPERS:
+            found += wrapped_children(child, tag)
+    return found
+
+
 def _cells(tr, number: int, path: str) -> list:
-    cells = list(tr.iterchildren(f"{_W}tc"))
+    cells = wrapped_children(tr, f"{_W}tc")
     for tc in cells:
         span = tc.find(f"{_W}tcPr/{_W}gridSpan")
         value = span.get(f"{_W}val", "1") if span is not None else "1"
@@ -88,7 +103,7 @@ def _table_rows(table, path: str, known: set[str], warnings: list[str]) -> list[
     """Rows of our table: those with an id or a known source; with no run data, any row with a source
     once the table is known to be ours (its id is then derived from the source text)."""
     raw = []
-    for number, tr in enumerate(table.iterchildren(f"{_W}tr"), start=1):
+    for number, tr in enumerate(wrapped_children(table, f"{_W}tr"), start=1):
         if number > MAX_ROWS:
             raise ReviewError(f"has a table of over {MAX_ROWS} rows; it is not a review file: give the "
                               "STEM.bilingual.docx as written", path)
