@@ -91,9 +91,14 @@ def read_xliff_edits(path: str) -> EditedFile:
             warnings.append(f"unit {unit_id}: no <source>; skipped")
             continue
         codes = xliff_inline.codes_by_id(source)
-        translation = xliff_inline.plain_text(target, codes) if target is not None else ""
+        translation = _target_1_2(target, codes) if target is not None else ""
         if not translation.strip():
             warnings.append(_untranslated(unit_id, target is None))
+            continue
+        missing = _untranslated_segments(unit, target)
+        if missing:  # half a paragraph is no translation of it: never stored, never published alone
+            warnings.append(f"unit {unit_id}: {missing} of its segments have no target (partly translated); kept "
+                            "as machine translation, not stored: finish the unit in the CAT tool and import again")
             continue
         edits.append(EditedBlock(block_id=unit_id, source=xliff_inline.plain_text(source, codes),
                                  translation=translation,
@@ -105,6 +110,31 @@ def read_xliff_edits(path: str) -> EditedFile:
     return EditedFile(path=path, run=run, edits=edits, stem=stem, warnings=warnings, comments=comments,
                           approve_hint="set its state to signed-off or final",
                       run_from=run_from)
+
+
+def _segments(element) -> list:
+    """The <mrk mtype="seg"> segments a CAT tool cut a <seg-source>/<target> into (Trados, memoQ)."""
+    return [m for m in element.iter("{*}mrk") if m.get("mtype") == "seg"]
+
+
+def _target_1_2(target, codes: dict[str, str]) -> str:
+    """The target's text; segments the tool cut it into are joined as their sources were (inline.join_segments)."""
+    segments = _segments(target)
+    if not segments or any(m.getparent() is not target for m in segments) \
+            or any(isinstance(c.tag, str) and c not in segments for c in target):
+        return xliff_inline.plain_text(target, codes)
+    parts = [xliff_inline.plain_text(m, codes) for m in segments]
+    glue = [m.tail or "" for m in segments]
+    return (target.text or "") + xliff_inline.join_segments(parts, glue) + glue[-1]
+
+
+def _untranslated_segments(unit, target) -> int:
+    """Segments of the <seg-source> whose target segment is missing or empty, where others are translated."""
+    seg_source = unit.find("{*}seg-source")
+    if seg_source is None:
+        return 0
+    done = {m.get("mid") for m in _segments(target) if "".join(m.itertext()).strip()}
+    return sum(1 for m in _segments(seg_source) if m.get("mid") not in done) if done else 0
 
 
 # What Trados (sdl:seg conf) and memoQ (mq:status) record in place of, or beside, XLIFF's state: their word wins.
@@ -138,27 +168,56 @@ def _edits_v2(root, warnings: list[str]) -> tuple[list[EditedBlock], list[dict]]
     for unit in _units(root):
         unit_id = unit.get("id")
         data = {d.get("id"): "".join(d.itertext()) for d in unit.iter("{*}data")}
-        sources, targets, states = [], [], []
+        _restore_data_refs(unit)
+        sources, targets, states, glue_source, glue_target = [], [], [], [], []
         for part in unit:
             name = part.tag.rsplit("}", 1)[-1] if isinstance(part.tag, str) else ""
-            if name not in ("segment", "ignorable"):
-                continue
             source, target = part.find("{*}source"), part.find("{*}target")
-            sources.append(plain_text2(source, data) if source is not None else "")
-            chosen = target if target is not None else source if name == "ignorable" else None
-            targets.append(plain_text2(chosen, data) if chosen is not None else None)
-            if name == "segment":
+            if name == "ignorable":  # what lies between two segments (spaces, codes)
+                between = plain_text2(source, data) if source is not None else ""
+                glue_source[-1:] = [(glue_source[-1] if glue_source else "") + between]
+                glue_target[-1:] = [(glue_target[-1] if glue_target else "")
+                                    + (plain_text2(target, data) if target is not None else between)]
+            elif name == "segment":
+                sources.append(plain_text2(source, data) if source is not None else "")
+                text = plain_text2(target, data) if target is not None else ""
+                targets.append(text if text.strip() else None)
                 states.append(part.get("state", "initial"))
-        if not sources or not "".join(t or "" for t in targets).strip():
-            warnings.append(_untranslated(unit_id, all(t is None for t in targets)))
+                glue_source.append("")
+                glue_target.append("")
+        if not sources or all(t is None for t in targets):
+            warnings.append(_untranslated(unit_id, not any(s.find("{*}target") is not None
+                                                           for s in unit.iter("{*}segment"))))
             continue
-        edits.append(EditedBlock(block_id=unit_id, source="".join(sources),
-                                 translation="".join(t or "" for t in targets),
+        if None in targets:  # half a paragraph is no translation of it: never stored, never published alone
+            warnings.append(f"unit {unit_id}: {targets.count(None)} of its {len(targets)} segments have no "
+                            "target (partly translated); kept as machine translation, not stored: finish the "
+                            "unit in the CAT tool and import again")
+            continue
+        source = xliff_inline.join_segments(sources, glue_source, spaced=False)
+        edits.append(EditedBlock(block_id=unit_id, source=source,
+                                 translation=xliff_inline.join_segments(targets, glue_target),
                                  state=min(states, key=_state_rank) if states else "", where=f"unit {unit_id}"))
         for note in unit.iter("{*}note"):
             if note.get("category") not in _OUR_NOTES and (note.text or "").strip():
                 comments.append({"author": note.get("category") or "", "text": note.text.strip(), "block": unit_id})
     return edits, comments
+
+
+def _restore_data_refs(unit) -> None:
+    """A target code a CAT tool copied without its dataRef (<sc id="1"/>) takes the one of the source code
+    with the same id (for <ec>, the same startRef), as XLIFF 2 codes are shared across the unit."""
+    refs = {}
+    for source in unit.iter("{*}source"):
+        for code in source.iter("{*}ph", "{*}sc", "{*}ec"):
+            key = (code.tag, code.get("startRef") or code.get("id"))
+            if code.get("dataRef"):
+                refs.setdefault(key, code.get("dataRef"))
+    for target in unit.iter("{*}target"):
+        for code in target.iter("{*}ph", "{*}sc", "{*}ec"):
+            key = (code.tag, code.get("startRef") or code.get("id"))
+            if not code.get("dataRef") and key in refs:
+                code.set("dataRef", refs[key])
 
 
 def _untranslated(unit_id: str, missing: bool) -> str:
