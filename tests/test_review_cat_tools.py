@@ -108,10 +108,11 @@ def test_paired_codes_moved_out_of_order_are_published_as_written_but_not_stored
     assert "More ](https://www.catl.com)on the site[." in published(tmp_path / "pub")
 
 
-def test_codes_a_tool_kept_in_order_or_wrote_as_empty_tags_are_stored_with_the_link(tmp_path, rule_engine):
+@pytest.mark.parametrize("codes", ['<bx id="1"/>More<ex id="1"/>', '<g id="1">More</g>'])
+def test_codes_a_tool_rewrote_as_empty_tags_or_g_are_stored_with_the_link(tmp_path, rule_engine, codes):
     out = make_run(tmp_path, rule_engine)
     text = set_target((out / "art.zh.xlf").read_text(encoding="utf-8"), LINK_SOURCE,
-                      '<target state="translated"><bx id="1"/>More<ex id="1"/> on the site.</target>')
+                      f'<target state="translated">{codes} on the site.</target>')
     edited = tmp_path / "art.zh.xlf"
     edited.write_text(text, encoding="utf-8")
     result, report = review_import(edited, tmp_path / "pub")
