@@ -116,3 +116,31 @@ def test_a_vendor_tmx_never_replaces_a_reviewed_translation_unless_asked(tmp_pat
     assert result.exit_code == 0
     tm = TranslationMemory(tmp_path / "tm.sqlite")
     assert tm.entry("人工智能会改变世界。")[:2] == ("Artificial intelligence changes the world.", "tmx")
+
+
+def test_a_source_translated_twice_in_one_file_keeps_the_newer_unit_and_says_so(tmp_path):
+    """Merged memories repeat sources: a later unit must not replace an earlier one silently, nor count twice."""
+    units = [("20240101T000000Z", "Company F"), ("20250101T000000Z", "Firm F"), ("", "Firm F"),
+             ("20230101T000000Z", "The company F")]
+    tmx = ('<tmx version="1.4"><header srclang="zh-CN"/><body>'
+           + "".join(f'<tu changedate="{date}"><tuv xml:lang="zh-CN"><seg>公司F</seg></tuv>'
+                     f'<tuv xml:lang="en"><seg>{target}</seg></tuv></tu>\n' for date, target in units)
+           + "</body></tmx>")
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    report = import_tmx_report(tm, tmx.encode("utf-8"), "merged.tmx")
+    assert tm.lookup("公司F") == "Firm F"
+    assert report.stored == 1 and report.duplicates == 1
+    assert len(report.problems) == 2 and all("also translated on line" in p for p in report.problems)
+    assert "kept 'Firm F' (newer)" in report.problems[0] and "not 'The company F'" in report.problems[1]
+
+
+def test_other_tools_language_codes_and_versions_are_read(tmp_path):
+    """TMX 1.1 `lang`, upper and underscore variants, a missing srclang, English first, UTF-16 with its BOM."""
+    tmx = ('<?xml version="1.0" encoding="UTF-16"?><tmx version="1.1"><header creationtool="x"/><body>'
+           '<tu><tuv lang="EN-us"><seg>Company A</seg></tuv><tuv lang="ZH-CN"><seg>公司A</seg></tuv></tu>'
+           '<tu><prop type="x-Domain">News</prop><tuv xml:lang="zh_cn"><seg>公司B</seg></tuv>'
+           '<tuv xml:lang="en_GB"><seg>Company B</seg></tuv></tu></body></tmx>')
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    report = import_tmx_report(tm, tmx.encode("utf-16"), "old.tmx")
+    assert {s: t for s, t, _ in tm.entries()} == {"公司A": "Company A", "公司B": "Company B"}
+    assert report.stored == 2 and not report.problems

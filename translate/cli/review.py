@@ -72,7 +72,10 @@ def import_(edited, out, tm_path, run_path, as_json, force, quiet, debug):
     for finding in report["qa_errors"]:  # the editor's own text, checked as the machine's is
         click.echo(f"qa: {finding['id']}: " + "; ".join(finding["errors"][:3]), err=True)
     not_stored = [f"{len(report['unreviewed_failures'])} unreviewed failure(s)",
-                  f"{len(report['conflicts'])} id conflict(s)", f"{len(report['orphans'])} orphan translation(s)"]
+                  f"{len(report['conflicts'])} id conflict(s)", f"{len(report['orphans'])} orphan translation(s)",
+                  f"{len(report['emptied'])} translation(s) deleted",
+                  f"{len(report['broken_codes'])} with broken codes",
+                  f"{len(report['unconfirmed'])} unconfirmed"]
     effort = "not measured" if report["effort"] is None else f"{report['effort']:.1%}"
     click.echo(f"{report['changed']} of {len(report['blocks'])} blocks changed; post-edit effort "
                f"{effort}; {report['stored']} pairs stored in {report['tm']} "

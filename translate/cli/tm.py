@@ -73,7 +73,8 @@ def import_(file, tm_path, to_simplified, overwrite, quiet, debug):
                    err=True)
     kept = f"; {len(report.conflicts)} reviewed pair(s) kept (--overwrite to replace them)" if report.conflicts else ""
     click.echo(f"imported {report.stored} pairs into {tm_path}"
-               f"{f'; {report.unchanged} already held' if report.unchanged else ''}{kept}")
+               f"{f'; {report.unchanged} already held' if report.unchanged else ''}"
+               f"{f'; {report.duplicates} repeated in the file' if report.duplicates else ''}{kept}")
 
 
 COMMANDS = [tm]

@@ -32,6 +32,7 @@ class TmxImport:
     # (source, the reviewed translation kept, the one the file offered): an editor's pair is not replaced
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
     unchanged: int = 0  # units whose pair the memory already holds
+    duplicates: int = 0  # units repeating a pair the file already gave
     problems: list[str] = field(default_factory=list)  # 'line N: ...' for units not stored
 
 
@@ -92,8 +93,12 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
     """Store the zh/en pairs of a TMX file in `tm`; report what was left out. A pair an editor reviewed
     (origin review/approved) is kept over a different one the file offers, unless `overwrite`."""
 
+    from ..document import normalise
+
     root = _parse(data, path)
     report = TmxImport()
+    offered: dict[str, tuple] = {}  # key -> (target, rank, line) of this file's units
+    stored: set[str] = set()
     for unit in root.iter("{*}tu", "tu"):
         variants: dict[str, object] = {}
         for variant in unit.iter("{*}tuv", "tuv"):
@@ -128,6 +133,8 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
                 continue
             markup["source_seg"] = None  # the codes sat in Traditional text we no longer store
             report.traditional_converted += 1
+        if not _first_offer(offered, normalise(source), target, unit, report, traditional is not None):
+            continue
         existing = tm.entry(source)
         if existing is not None and existing[0] == target:
             report.unchanged += 1  # the same pair: its origin (a review, perhaps) and date stay
@@ -136,8 +143,33 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
             report.conflicts.append((source, existing[0], target))
             continue
         tm.add(source, target, origin="tmx", **markup)
-        report.stored += 1
+        report.stored += normalise(source) not in stored  # a newer unit replacing this file's own pair is one pair
+        stored.add(normalise(source))
     return report
+
+
+def _first_offer(offered: dict, key: str, target: str, unit, report: TmxImport, converted: bool) -> bool:
+    """Whether this unit's pair goes on to be stored. A file that translates one source twice (merged
+    memories, a sentence translated in two projects) keeps a Simplified unit over a converted Traditional
+    one, then the unit with the newer changedate, else the first; each clash is reported, so that no
+    translation is replaced silently."""
+    rank = (not converted, unit.get("changedate") or unit.get("creationdate") or "")
+    line = unit.sourceline or 0
+    if key not in offered:
+        offered[key] = (target, rank, line)
+        return True
+    kept, kept_rank, kept_line = offered[key]
+    if kept == target:
+        report.duplicates += 1
+        return False
+    newer = rank > kept_rank
+    why = ("Simplified" if rank[0] != kept_rank[0] else "newer") if newer else "the first"
+    report.problems.append(f"line {line}: its source is also translated on line {kept_line}; kept "
+                           f"{(target if newer else kept)[:60]!r} ({why}), not "
+                           f"{(kept if newer else target)[:60]!r}")
+    if newer:
+        offered[key] = (target, rank, line)
+    return newer
 
 
 def _raw(seg) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..document import Block, block_ids, normalise
 from ..errors import ReviewError
 from ..formats.record import BlockRecord
+from ..formats.xliff.inline import broken_pairs
 from ..memory.tm import TranslationMemory
 from ..pipeline.outputs import check_outputs_free, check_writable, safe_stem
 from .edits import EditedBlock, EditedFile
@@ -27,9 +28,9 @@ def import_review(edited: str, out_dir: str = "out", tm_path: str | None = None,
 
     `run_path` names the run's STEM.json for a DOCX that lost its embedded data (see formats/docx/review.py);
     existing publication files are replaced only with `force`."""
-    if Path(edited).suffix.lower() in (".xlf", ".xliff"):
-        from ..formats.xliff.review import read_xliff_edits
+    from ..formats.xliff.review import is_xliff, read_xliff_edits
 
+    if is_xliff(edited):
         found = read_xliff_edits(edited)
     else:
         from ..formats.docx.review import read_docx_edits
@@ -58,16 +59,22 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
     check_outputs_free(publication_paths(stem, out), force)  # before anything is stored
     warnings = list(found.warnings) + mapping.warnings
     by_id = {b.id: b for b in blocks}
-    report_rows, approved, unreviewed = [], [], []
+    report_rows, verdicts = [], {}
     for block_id, edit in mapping.rows.items():
         block = by_id[block_id]
         row = _row_report(block, edit)
         report_rows.append(row)
-        if not block.errors or row["changed"] or _approved_as_is(edit):
-            approved.append(block_id)
-        else:
-            unreviewed.append(block_id)
+        verdict, warning = _verdict(block, edit, row)
+        verdicts.setdefault(verdict, []).append(block_id)
+        warnings += [f"{edit.where}: {warning}"] if warning else []
+        if verdict == "unreviewed":
             row["unreviewed_failure"] = block.errors
+    approved, unreviewed = verdicts.get("approved", []), verdicts.get("unreviewed", [])
+    emptied, broken, unconfirmed = (verdicts.get(v, []) for v in ("emptied", "broken", "unconfirmed"))
+    if unconfirmed:
+        warnings.append(f"{len(unconfirmed)} unit(s) left unconfirmed in the CAT tool (untouched, state "
+                        "needs-review or initial): kept as machine translation, not stored: "
+                        + ", ".join(unconfirmed[:5]))
     qa_errors = _check_edits(by_id, mapping.rows, report_rows)
     if unreviewed:
         warnings.append(f"{len(unreviewed)} unreviewed failure(s) not stored (error flag, translation untouched; "
@@ -97,6 +104,9 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         "qa_errors": qa_errors,
         "conflicts": sorted(mapping.conflicts),
         "orphans": list(mapping.orphans),
+        "emptied": emptied,
+        "broken_codes": broken,
+        "unconfirmed": unconfirmed,
         "deleted": (mapping.deleted if found.deletions_are_edits else []) + found.deleted_places,
         "rejected_repairs": [c for c in (_source_change(by_id[i], e) for i, e in mapping.rows.items())
                              if c and c["kind"] == "repair rejected"],
@@ -122,7 +132,8 @@ def _source_change(block: BlockRecord, edit: EditedBlock) -> dict | None:
     if shown and shown != repaired:
         kind = "repair rejected" if normalise(block.source) != repaired else "source edited"
         return {"id": block.id, "where": edit.where, "kind": kind, "kept": edit.source, "repaired": block.repaired}
-    if edit.source_fp and fingerprint(edit.source, len(edit.source_fp)) != edit.source_fp:  # no run data: the file's fingerprint
+    # no run data: the file's fingerprint of the repaired source tells
+    if edit.source_fp and fingerprint(edit.source, len(edit.source_fp)) != edit.source_fp:
         original = block_ids([edit.source])[0] == block.id.split("-")[0]
         return {"id": block.id, "where": edit.where, "kind": "repair rejected" if original else "source edited",
                 "kept": edit.source, "repaired": None}
@@ -155,6 +166,32 @@ def _check_edits(by_id: dict[str, BlockRecord], rows: dict[str, EditedBlock], re
         if errors:
             with_errors.append({"id": row["id"], "errors": [f"[{f.code}] {f.message}" for f in errors]})
     return with_errors
+
+
+# XLIFF states that say the translator has not confirmed the target (1.2 needs-*, new; 2.x initial)
+UNCONFIRMED_STATES = frozenset({"new", "needs-translation", "needs-adaptation", "needs-l10n",
+                                "needs-review-translation", "needs-review-adaptation", "needs-review-l10n", "initial"})
+
+
+def _verdict(block: BlockRecord, edit: EditedBlock, row: dict) -> tuple[str, str]:
+    """What becomes of a row: approved (stored), unreviewed (an error left untouched), unconfirmed (a CAT tool's
+    untouched unit still awaiting review), emptied or broken (published as the editor left it, not stored);
+    and the warning that says so."""
+    if not edit.translation.strip() and (block.translation.strip() or edit.machine_unknown):
+        # the whole translation deleted, its source kept: never publish the machine text the editor removed
+        return "emptied", (f"the translation of block {block.id} was deleted (its source kept); left out of the "
+                           "published text and not stored; delete the whole row to drop the paragraph, or type "
+                           "its translation")
+    if row["changed"] and broken_pairs(block.source, edit.translation):
+        # a CAT tool's tag moved or half deleted: the published Markdown/HTML would be broken
+        return "broken", (f"the translation of block {block.id} breaks the source's paired codes ("
+                          f"{', '.join(broken_pairs(block.source, edit.translation)[:3])} out of place); published "
+                          "as written, not stored: put the codes back in order and import again")
+    if block.errors and not row["changed"] and not _approved_as_is(edit):
+        return "unreviewed", ""
+    if not row["changed"] and edit.state in UNCONFIRMED_STATES:
+        return "unconfirmed", ""
+    return "approved", ""
 
 
 def _approved_as_is(edit: EditedBlock) -> bool:

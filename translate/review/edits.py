@@ -45,9 +45,9 @@ class EditedFile:
     stem: str  # output name, from the file name (never unchecked metadata)
     warnings: list[str] = field(default_factory=list)
     comments: list[dict] = field(default_factory=list)
-    run_from: str = ""
+    run_from: str = ""  # where the run's blocks came from: "embedded", a STEM.json path, or "the DOCX itself"
     # A block missing from the file was deleted by the editor (DOCX); in XLIFF a CAT tool just left it out.
     deletions_are_edits: bool = False
-    deleted_places: list[str] = field(default_factory=list)  # deleted rows found by the reader (no run data)  # where the run's blocks came from: "embedded", a STEM.json path, or "the DOCX itself"
+    deleted_places: list[str] = field(default_factory=list)  # deleted rows found by the reader (no run data)
     # How an editor approves a flagged translation unchanged in this format (named in warnings).
     approve_hint: str = "delete its QA comment"

@@ -116,8 +116,9 @@ def _structure_warnings(found: EditedFile, blocks: list[BlockRecord], result: Ma
     furthest = -1
     for block_id in result.order:
         if position[block_id] < furthest:
+            order = "the editor's order" if found.deletions_are_edits else "the run's order (units sorted on export)"
             result.warnings.append(f"{where[block_id]}: block {block_id} was moved (it is block "
-                                   f"{position[block_id] + 1} of the run); published in the editor's order")
+                                   f"{position[block_id] + 1} of the run); published in {order}")
         furthest = max(furthest, position[block_id])
     present = set(result.order)
     previous = "the start"
@@ -133,22 +134,17 @@ def _structure_warnings(found: EditedFile, blocks: list[BlockRecord], result: Ma
                                    "published text")
     kept = [b for b in result.deleted if not found.deletions_are_edits]
     if kept:
-        result.warnings.append(f"{len(kept)} block(s) not found in the edited file (kept as machine translation): "
-                               + ", ".join(kept[:5]))
+        result.warnings.append(f"{len(kept)} block(s) missing or untranslated in the edited file (kept as machine "
+                               "translation, not stored): " + ", ".join(kept[:5]))
 
 
 def publication_order(found: EditedFile, blocks: list[BlockRecord], mapping: Mapping) -> list[str]:
-    """Block ids in the order to publish: the file's; blocks it lacks are left out where the editor deleted
-    them (DOCX), else put back after the block that precedes them in the run."""
-    order = list(mapping.order)
+    """Block ids in the order to publish. A DOCX: the editor's order, the rows they deleted left out. An XLIFF:
+    the run's, every block: translators cannot move paragraphs in a CAT tool, and units it sorted or left out
+    on export are no edit (the ones it lacks keep their machine translation)."""
     if found.deletions_are_edits:
-        return order
-    previous = None
-    for block in blocks:
-        if block.id not in order:
-            order.insert(order.index(previous) + 1 if previous is not None else 0, block.id)
-        previous = block.id
-    return order
+        return list(mapping.order)
+    return [b.id for b in blocks]
 
 
 def _agreement(block: BlockRecord, edit: EditedBlock) -> str:

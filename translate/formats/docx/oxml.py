@@ -139,7 +139,11 @@ def accepted_text(element) -> str:
     for node in _walk(element):
         tag = node.tag
         if tag == f"{_W}t":
-            parts.append(node.text or "")
+            parts.append((node.text or "").replace(SOFT_HYPHEN, ""))
+        elif tag == f"{_W}noBreakHyphen":
+            parts.append("-")
+        elif tag == f"{_W}sym":
+            parts.append(_symbol(node))
         elif tag == f"{_W}tab":
             parts.append("\t")
         elif tag in (f"{_W}br", f"{_W}cr"):
@@ -147,6 +151,22 @@ def accepted_text(element) -> str:
         elif tag == f"{_W}p" and parts and node is not element:
             parts.append("\n")
     return "".join(parts).strip("\n")
+
+
+# Typed in Word: Ctrl+Shift+- writes <w:noBreakHyphen/> (a hyphen, kept from breaking the line: in plain text,
+# "-"); Ctrl+- writes <w:softHyphen/> (a break opportunity, no character). U+00AD pasted into the text is the
+# same invisible break opportunity: stored, it would split words in the TM and in search.
+SOFT_HYPHEN = "\u00ad"
+
+
+def _symbol(node) -> str:
+    """The character of a <w:sym> (Insert > Symbol). Codes of symbol fonts (Symbol, Wingdings) sit in the
+    private-use area F000-F0FF and mean the font's own glyph: kept as written, as Word shows them."""
+    code = node.get(f"{_W}char") or ""
+    try:
+        return chr(int(code, 16))
+    except ValueError:
+        return ""
 
 
 def in_fallback(p) -> bool:

@@ -48,7 +48,22 @@ def document_rows(document, path: str, known: set[str], machine: dict[str, str],
         rows = _table_rows(table, path, known, warnings)
         if rows:
             return rows
+    _refuse_joined_rows(body, path)
     return _interleaved_rows(body, known, machine, warnings)
+
+
+def _refuse_joined_rows(body, path: str) -> None:
+    """Word's Table > Convert to Text (and LibreOffice's) puts each row in one paragraph, its cells split by
+    tabs; deleting the paragraph mark after a source joins it to its translation. Either reads as one edited
+    source with no translation: refused, as nothing can be stored safely."""
+    for number, p in enumerate(body.iter(f"{_W}p"), start=1):
+        sources = {m.block_id for m in docx_xml.block_marks(p)}
+        if sources & {m.block_id for m in docx_xml.block_marks(p, "target")} \
+                and _HAN.search(docx_xml.accepted_text(p)):
+            raise ReviewError(f"paragraph {number} holds a source and its translation together (the table "
+                              "converted to text, or the two paragraphs joined); nothing imported: split them again "
+                              "(Convert Text to Table at tabs, or Enter after the Chinese) or give the "
+                              "STEM.bilingual.docx as written", path)
 
 
 def is_source(element, known: set[str]) -> bool:
@@ -58,8 +73,23 @@ def is_source(element, known: set[str]) -> bool:
     return bool(text) and (text in known or normalise(docx_xml.original_text(element)) in known)
 
 
+_WRAPPERS = frozenset({f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"})
+
+
+def wrapped_children(element, tag: str) -> list:
+    """Children with `tag`, also those inside content controls (w:sdt, e.g. Word's repeating sections) and
+    custom XML wrapped around rows or cells: read as the table's own, never as rows deleted."""
+    found = []
+    for child in element:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag in _WRAPPERS:
+            found += wrapped_children(child, tag)
+    return found
+
+
 def _cells(tr, number: int, path: str) -> list:
-    cells = list(tr.iterchildren(f"{_W}tc"))
+    cells = wrapped_children(tr, f"{_W}tc")
     for tc in cells:
         span = tc.find(f"{_W}tcPr/{_W}gridSpan")
         value = span.get(f"{_W}val", "1") if span is not None else "1"
@@ -73,7 +103,7 @@ def _table_rows(table, path: str, known: set[str], warnings: list[str]) -> list[
     """Rows of our table: those with an id or a known source; with no run data, any row with a source
     once the table is known to be ours (its id is then derived from the source text)."""
     raw = []
-    for number, tr in enumerate(table.iterchildren(f"{_W}tr"), start=1):
+    for number, tr in enumerate(wrapped_children(table, f"{_W}tr"), start=1):
         if number > MAX_ROWS:
             raise ReviewError(f"has a table of over {MAX_ROWS} rows; it is not a review file: give the "
                               "STEM.bilingual.docx as written", path)

@@ -73,6 +73,37 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def broken_pairs(source: str, target: str) -> list[str]:
+    """Codes the source has in pairs (a link's `[` and `](url)`, `<b>` and `</b>`) that the target has unpaired:
+    a closing code moved before its opening one, or one of the two deleted. Such a target is broken markup."""
+    paired = {t.code for t in tokenize(source) if isinstance(t, Code) and t.kind in ("bpt", "ept")}
+    return [t.code for t in tokenize(target) if isinstance(t, Code) and t.kind == "ph" and t.code in paired]
+
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+def join_segments(parts: list[str], glue: list[str] | None = None, *, spaced: bool = True) -> str:
+    """A unit's text from the segments a CAT tool cut it into. `glue[i]` is what the file has between parts i
+    and i+1 (an <ignorable>, the text between <mrk>s): whitespace between two Chinese characters is the tool's
+    artefact and dropped; where the file has nothing between two Latin ends (a Chinese source has no space
+    for the tool to keep), one space goes back, as the English needs it (`spaced`: targets; a source is cut
+    where the tool chose, mid-word too, and joined as it was)."""
+    glue = glue if glue is not None else [""] * len(parts)
+    text = ""
+    for n, part in enumerate(parts):
+        between = glue[n - 1] if n else ""
+        if text and part:
+            left, right = text[-1], part[0]
+            if not between.strip() and _CJK.match(left) and _CJK.match(right):
+                between = ""
+            elif spaced and not between and not left.isspace() and not right.isspace() and not _CJK.match(left) \
+                    and not _CJK.match(right) and (right.isalnum() or right in "\"'(\u201c\u2018"):
+                between = " "
+        text += between + part
+    return text
+
+
 def _pair_key(kind: str, code: str) -> tuple[str, str] | None:
     if kind == "link_open":
         return "link", "open"
@@ -165,7 +196,8 @@ def codes_by_id(element) -> dict[str, str]:
 def plain_text(element, source_codes: dict[str, str] | None = None) -> str:
     """The text of a <source>/<target> with each inline element turned back into its native code.
 
-    Empty codes (<x/>, <bx/>, <ex/>, or a <ph/> a tool emptied) take the source's code with the same id.
+    Empty codes (<x/>, <bx/>, <ex/>, or a <ph/> a tool emptied) take the source's code with the same id; so do
+    the two ends of a <g> a tool wrote for a <bpt>/<ept> pair.
     """
     source_codes = source_codes or {}
     parts = [element.text or ""]
@@ -181,7 +213,11 @@ def plain_text(element, source_codes: dict[str, str] | None = None) -> str:
             equivalent = {"x": "ph", "bx": "bpt", "ex": "ept"}[name]
             parts.append(source_codes.get(f"{equivalent}:{child.get('id', '')}", "")
                          or source_codes.get(f"{name}:{child.get('id', '')}", ""))
-        else:  # g, mrk, sub: their text is content
+        elif name == "g":  # a pair a tool rewrote as <g id>: the source's codes of that id around its content
+            key = child.get("id", "")
+            parts.append(source_codes.get(f"bpt:{key}", "") + plain_text(child, source_codes)
+                         + source_codes.get(f"ept:{key}", ""))
+        else:  # mrk, sub: their text is content
             parts.append(plain_text(child, source_codes))
         parts.append(child.tail or "")
     return "".join(parts)

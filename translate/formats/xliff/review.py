@@ -39,6 +39,23 @@ def _parse(path: str):
     return root
 
 
+def is_xliff(path: str) -> bool:
+    """An XLIFF by its suffix (CAT tools add their own: .sdlxliff, .mqxliff) or, under another name, by its
+    first bytes: an XML file whose root is <xliff>. A DOCX (a zip) never is."""
+    p = Path(path)
+    if p.suffix.lower() in _SUFFIXES:
+        return True
+    try:
+        with p.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    if head.startswith(b"PK"):
+        return False
+    text = head.decode("utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8", errors="ignore")
+    return "<xliff" in text or ":xliff" in text
+
+
 def _is_v2(root) -> bool:
     return (root.get("version") or "").startswith("2.")
 
@@ -74,11 +91,17 @@ def read_xliff_edits(path: str) -> EditedFile:
             warnings.append(f"unit {unit_id}: no <source>; skipped")
             continue
         codes = xliff_inline.codes_by_id(source)
-        if target is None:
-            warnings.append(f"unit {unit_id}: no <target>; kept as machine translation")
+        translation = _target_1_2(target, codes) if target is not None else ""
+        if not translation.strip():
+            warnings.append(_untranslated(unit_id, target is None))
+            continue
+        missing = _untranslated_segments(unit, target)
+        if missing:  # half a paragraph is no translation of it: never stored, never published alone
+            warnings.append(f"unit {unit_id}: {missing} of its segments have no target (partly translated); kept "
+                            "as machine translation, not stored: finish the unit in the CAT tool and import again")
             continue
         edits.append(EditedBlock(block_id=unit_id, source=xliff_inline.plain_text(source, codes),
-                                 translation=xliff_inline.plain_text(target, codes),
+                                 translation=translation,
                                  state=_state_1_2(unit, target),
                                  where=f"unit {unit_id}"))
         for note in unit.iter("{*}note"):
@@ -89,9 +112,51 @@ def read_xliff_edits(path: str) -> EditedFile:
                       run_from=run_from)
 
 
+def _segments(element) -> list:
+    """The <mrk mtype="seg"> segments a CAT tool cut a <seg-source>/<target> into (Trados, memoQ)."""
+    return [m for m in element.iter("{*}mrk") if m.get("mtype") == "seg"]
+
+
+def _target_1_2(target, codes: dict[str, str]) -> str:
+    """The target's text; segments the tool cut it into are joined as their sources were (inline.join_segments)."""
+    segments = _segments(target)
+    if not segments or any(m.getparent() is not target for m in segments) \
+            or any(isinstance(c.tag, str) and c not in segments for c in target):
+        return xliff_inline.plain_text(target, codes)
+    parts = [xliff_inline.plain_text(m, codes) for m in segments]
+    glue = [m.tail or "" for m in segments]
+    return (target.text or "") + xliff_inline.join_segments(parts, glue) + glue[-1]
+
+
+def _untranslated_segments(unit, target) -> int:
+    """Segments of the <seg-source> whose target segment is missing or empty, where others are translated."""
+    seg_source = unit.find("{*}seg-source")
+    if seg_source is None:
+        return 0
+    done = {m.get("mid") for m in _segments(target) if "".join(m.itertext()).strip()}
+    return sum(1 for m in _segments(seg_source) if m.get("mid") not in done) if done else 0
+
+
+# What Trados (sdl:seg conf) and memoQ (mq:status) record in place of, or beside, XLIFF's state: their word wins.
+_VENDOR_STATES = {
+    "Translated": "translated", "ApprovedTranslation": "final", "ApprovedSignOff": "signed-off",
+    "Draft": "needs-review-translation", "Unspecified": "needs-review-translation",
+    "RejectedTranslation": "needs-review-translation", "RejectedSignOff": "needs-review-translation",
+    "ManuallyConfirmed": "translated", "Reviewer1Confirmed": "final", "Reviewer2Confirmed": "signed-off",
+    "Proofread": "final", "NotStarted": "needs-translation", "Edited": "needs-review-translation",
+    "PartiallyEdited": "needs-review-translation", "Pretranslated": "needs-review-translation",
+    "MachineTranslated": "needs-review-translation", "Rejected": "needs-review-translation",
+}
+_VENDOR_RANK = ("needs-translation", "needs-review-translation", "translated", "final", "signed-off")
+
+
 def _state_1_2(unit, target) -> str:
-    """The target's state; a unit the CAT tool marked approved="yes" counts as signed off."""
-    state = target.get("state") or ""
+    """The target's state; a unit the CAT tool marked approved="yes" counts as signed off. Trados' segment
+    confirmation levels and memoQ's status, where present, are read as the nearest XLIFF state (a unit of
+    several segments is as far along as its least advanced one)."""
+    vendor = [_VENDOR_STATES[v] for v in [seg.get("conf") for seg in unit.iter("{*}seg")] + [
+        value for name, value in unit.attrib.items() if name.endswith("}status")] if v in _VENDOR_STATES]
+    state = min(vendor, key=_VENDOR_RANK.index) if vendor else target.get("state") or ""
     return "signed-off" if unit.get("approved") == "yes" and state not in ("final", "signed-off") else state
 
 
@@ -103,27 +168,63 @@ def _edits_v2(root, warnings: list[str]) -> tuple[list[EditedBlock], list[dict]]
     for unit in _units(root):
         unit_id = unit.get("id")
         data = {d.get("id"): "".join(d.itertext()) for d in unit.iter("{*}data")}
-        sources, targets, states = [], [], []
+        _restore_data_refs(unit)
+        sources, targets, states, glue_source, glue_target = [], [], [], [], []
         for part in unit:
             name = part.tag.rsplit("}", 1)[-1] if isinstance(part.tag, str) else ""
-            if name not in ("segment", "ignorable"):
-                continue
             source, target = part.find("{*}source"), part.find("{*}target")
-            sources.append(plain_text2(source, data) if source is not None else "")
-            chosen = target if target is not None else source if name == "ignorable" else None
-            targets.append(plain_text2(chosen, data) if chosen is not None else None)
-            if name == "segment":
+            if name == "ignorable":  # what lies between two segments (spaces, codes)
+                between = plain_text2(source, data) if source is not None else ""
+                glue_source[-1:] = [(glue_source[-1] if glue_source else "") + between]
+                glue_target[-1:] = [(glue_target[-1] if glue_target else "")
+                                    + (plain_text2(target, data) if target is not None else between)]
+            elif name == "segment":
+                sources.append(plain_text2(source, data) if source is not None else "")
+                text = plain_text2(target, data) if target is not None else ""
+                targets.append(text if text.strip() else None)
                 states.append(part.get("state", "initial"))
+                glue_source.append("")
+                glue_target.append("")
         if not sources or all(t is None for t in targets):
-            warnings.append(f"unit {unit_id}: no <target>; kept as machine translation")
+            warnings.append(_untranslated(unit_id, not any(s.find("{*}target") is not None
+                                                           for s in unit.iter("{*}segment"))))
             continue
-        edits.append(EditedBlock(block_id=unit_id, source="".join(sources),
-                                 translation="".join(t or "" for t in targets),
+        if None in targets:  # half a paragraph is no translation of it: never stored, never published alone
+            warnings.append(f"unit {unit_id}: {targets.count(None)} of its {len(targets)} segments have no "
+                            "target (partly translated); kept as machine translation, not stored: finish the "
+                            "unit in the CAT tool and import again")
+            continue
+        source = xliff_inline.join_segments(sources, glue_source, spaced=False)
+        edits.append(EditedBlock(block_id=unit_id, source=source,
+                                 translation=xliff_inline.join_segments(targets, glue_target),
                                  state=min(states, key=_state_rank) if states else "", where=f"unit {unit_id}"))
         for note in unit.iter("{*}note"):
             if note.get("category") not in _OUR_NOTES and (note.text or "").strip():
                 comments.append({"author": note.get("category") or "", "text": note.text.strip(), "block": unit_id})
     return edits, comments
+
+
+def _restore_data_refs(unit) -> None:
+    """A target code a CAT tool copied without its dataRef (<sc id="1"/>) takes the one of the source code
+    with the same id (for <ec>, the same startRef), as XLIFF 2 codes are shared across the unit."""
+    refs = {}
+    for source in unit.iter("{*}source"):
+        for code in source.iter("{*}ph", "{*}sc", "{*}ec"):
+            key = (code.tag, code.get("startRef") or code.get("id"))
+            if code.get("dataRef"):
+                refs.setdefault(key, code.get("dataRef"))
+    for target in unit.iter("{*}target"):
+        for code in target.iter("{*}ph", "{*}sc", "{*}ec"):
+            key = (code.tag, code.get("startRef") or code.get("id"))
+            if not code.get("dataRef") and key in refs:
+                code.set("dataRef", refs[key])
+
+
+def _untranslated(unit_id: str, missing: bool) -> str:
+    """A unit the CAT tool gave back without a translation: an empty target means 'not translated' there,
+    never 'publish nothing', so the machine translation is kept (and nothing is stored)."""
+    what = "no <target>" if missing else "an empty target (left untranslated in the CAT tool)"
+    return f"unit {unit_id}: {what}; kept as machine translation, not stored"
 
 
 _STATES_2 = ("initial", "translated", "reviewed", "final")
