@@ -44,7 +44,13 @@ def bilingual_markdown(document: Document, signature: dict) -> str:
 
 def target_markdown(document: Document, translations: dict[str, str] | None = None) -> str:
     out = []
+    previous = None
     for block in document.blocks:
+        if previous is not None and _in_open_row(previous):
+            out.append("")  # a table's cells are one row of text: no paragraph break between them
+        elif previous is not None:
+            out.append("\n\n")
+        previous = block
         if block.kind is BlockKind.CODE:
             out.append(block.source)
             continue
@@ -54,8 +60,20 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
         if block.kind is BlockKind.BYLINE or block.kind is BlockKind.CAPTION:
             parts = [f"*{p}*" for p in parts]
         # a paragraph the editor added is a paragraph of its own, in the block's form
+        if _is_table_cell(block):
+            parts = [" ".join(p.split()).replace("|", "\\|") for p in parts]  # one line, its pipes escaped
         out.append("\n\n".join(_prefix(block) + p for p in parts) + block.markup_end)
-    return "\n\n".join(out) + "\n"
+    return "".join(out) + "\n"
+
+
+def _is_table_cell(block) -> bool:
+    """A Markdown table cell (the reader gives it the pipes before it as markup)."""
+    return block.markup.endswith("| ") and not block.markup.startswith("<")
+
+
+def _in_open_row(block) -> bool:
+    """The cell is followed by more of its table (only a table's last cell carries the closing pipes)."""
+    return _is_table_cell(block) and not block.markup_end
 
 
 def _prefix(block) -> str:

@@ -125,7 +125,7 @@ def _timed_run(path: str, folder: str, formats: tuple[str, ...] | None = None) -
     seconds = time.perf_counter() - started
     return {"input_mb": round(Path(path).stat().st_size / 2**20, 2), "blocks": summary.get("blocks"),
             **({"error": summary["error"]} if "error" in summary else {}),
-            "segments": summary.get("segments"), "seconds": round(seconds, 1),
+            "segments": summary.get("segments"), "seconds": round(seconds, 3),
             "stage_seconds": summary.get("stage_seconds", {}),
             "write_seconds": round(summary.get("stage_seconds", {}).get("write", 0.0), 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
