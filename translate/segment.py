@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .document import Block, Segment
 
@@ -132,6 +133,12 @@ def chunk_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
         cut_from = cut
     pieces.append((cut_from, end))
     return pieces
+
+
+def has_words(text: str) -> bool:
+    """Whether the text has a letter or a digit: a line of only punctuation, emoji or symbols
+    ('！！！', '⚽⚽⚽', '* * *') has nothing to translate, and a model given one invents words."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
 def segment_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Segment]:
