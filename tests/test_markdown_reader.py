@@ -89,3 +89,11 @@ def test_pathological_markdown_loses_no_text(text):
     items = markdown_items(text)
     kept = "".join(body + markup for _, body, markup, *_ in items)
     assert sorted(HAN.findall(kept)) == sorted(HAN.findall(text))
+
+
+def test_a_byline_or_caption_with_its_own_emphasis_is_not_wrapped_in_more(tmp_path, rule_engine):
+    out, document = target_md(tmp_path, rule_engine, "# 标题\n\n**编辑：** 小李\n\n*图为现场。*\n\n作者 | 苏文\n")
+    assert [b.kind.value for b in document.blocks] == ["title", "byline", "caption", "byline"]
+    assert re.search(r"^\*\*编辑.*\*\* 小李$", out, re.M) and re.search(r"^\*图为现场.*[^*]\*$", out, re.M)
+    assert "***" not in out
+    assert "\n*作者 | 苏文*\n" in out

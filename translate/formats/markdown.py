@@ -7,6 +7,7 @@ import re
 from ..document import BlockKind, Document
 
 _BLOCK_COMMENT = re.compile(r"^<!-- block (\S+) ", re.M)
+_EMPHASIS = re.compile(r"(?<!\\)[*_]")
 _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # A link to a script or data scheme, inline `[x](javascript:…)` or as a reference definition
 # `[1]: data:…` (which a `[x][1]` anywhere uses): the `(` or `:` after the `]` is escaped, so no link forms.
@@ -58,7 +59,8 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
         parts = re.split(r"\n[ \t]*\n", text) if not block.markup.startswith("<") else [text]
         parts = [p.strip("\n") for p in parts if p.strip()] or [text]
         if block.kind is BlockKind.BYLINE or block.kind is BlockKind.CAPTION:
-            parts = [f"*{p}*" for p in parts]
+            # italic, unless the text has emphasis of its own ('**编辑：** 小李'): '***' around it would break it
+            parts = [p if _EMPHASIS.search(p) else f"*{p}*" for p in parts]
         # a paragraph the editor added is a paragraph of its own, in the block's form
         if _is_table_cell(block):
             parts = [" ".join(p.split()).replace("|", "\\|") for p in parts]  # one line, its pipes escaped
