@@ -97,3 +97,8 @@ def test_a_byline_or_caption_with_its_own_emphasis_is_not_wrapped_in_more(tmp_pa
     assert re.search(r"^\*\*编辑.*\*\* 小李$", out, re.M) and re.search(r"^\*图为现场.*[^*]\*$", out, re.M)
     assert "***" not in out
     assert "\n*作者 | 苏文*\n" in out
+
+
+def test_a_list_item_opening_with_code_gives_its_later_paragraphs_the_indent_not_a_second_bullet():
+    assert items_of("- ```\n  代码\n  ```\n\n  项内段落。\n- 第二项\n") == [
+        ("code", "- ```\n  代码\n  ```", ""), ("paragraph", "项内段落。", "  "), ("paragraph", "第二项", "- ")]

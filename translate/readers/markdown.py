@@ -199,6 +199,7 @@ class _Walker:
             self.items.append((BlockKind.CODE, "\n".join(code), ""))
 
     def _code(self, span) -> None:
+        self._prefix()  # the raw lines carry the list marker: later blocks of the item are indented
         if span:
             text = "\n".join(self.lines[span[0] + self.first : span[1] + self.first])
             if not is_blank(text):
