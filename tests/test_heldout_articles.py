@@ -99,7 +99,8 @@ def test_a_heldout_article_reads_the_same_in_every_encoding(encoding, tmp_path):
     original = DATA / "court-ruling.txt"
     path = tmp_path / "court.txt"
     path.write_bytes(ENCODINGS[encoding](original.read_text(encoding="utf-8")))
-    assert [b.source for b in read_document(str(path)).blocks] == [b.source for b in read_document(str(original)).blocks]
+    expected = [b.source for b in read_document(str(original)).blocks]
+    assert [b.source for b in read_document(str(path)).blocks] == expected
 
 
 def heldout_lines():

@@ -1,9 +1,9 @@
 """Markdown is read by its CommonMark structure, and that structure comes back in STEM.en.md."""
 
 import re
+
 import pytest
 
-from translate.document import BlockKind
 from translate.pipeline.options import RunOptions
 from translate.pipeline.run import run_file
 from translate.readers.markdown import markdown_items

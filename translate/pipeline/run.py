@@ -156,7 +156,8 @@ def summarize(document: Document, stats: dict, clock: StageClock) -> None:
 
 
 def _reuse_memory(document: Document, tm: TranslationMemory, max_chars: int) -> list:
-    """Copy code blocks and blocks with no words, take approved translations from the TM; the blocks left to translate, segmented."""
+    """Copy code blocks and blocks with no words, take approved translations from the TM; the blocks left to
+    translate, segmented."""
     todo = []
     for block in document.blocks:
         if not block.kind.translatable or not has_words(block.text):

@@ -16,7 +16,8 @@ _FRONT_MATTER = {"---": "---", "+++": "+++"}
 _MD_IMAGE_ONLY = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*$")
 _FOOTNOTE = re.compile(r"^(\[\^[^\]\s]+\]:[ \t]+)(\S.*)$")
 # One block-level element on one line: <p ...>text</p>, <h2>text</h2>, <div>text</div>, ...
-_HTML_BLOCK = re.compile(r"^(<(p|div|h[1-6]|li|blockquote|section|article|figcaption|summary|td|th|dd|dt|center)\b[^>]*>)"
+_HTML_BLOCK = re.compile(r"^(<(p|div|h[1-6]|li|blockquote|section|article|figcaption|summary|td|th|dd|dt|center)"
+                         r"\b[^>]*>)"
                          r"(.*)(</\2\s*>)$", re.I | re.S)
 # HTML that CommonMark keeps whole to its end marker: comments, <script>/<pre>/<style>/<textarea>, <?…?>, <!…>
 _RAW_HTML = re.compile(r"^\s*<(?:!|\?|(?:script|pre|style|textarea)\b)", re.I)
