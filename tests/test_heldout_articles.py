@@ -131,3 +131,21 @@ def test_a_news_docx_resaved_by_libreoffice_gives_the_same_blocks(tmp_path, rule
     document = run_every_format(tmp_path / "lo" / "news.docx", tmp_path / "out", rule_engine)
     assert [b.source for b in document.blocks] == expected_sources(lines)
     assert_every_block_once_in_order(document, tmp_path / "out")
+
+
+@pytest.mark.parametrize("form", ["utf-8.txt", "big5.txt", ".md", ".docx"])
+def test_traditional_chinese_is_simplified_on_request_whatever_the_encoding(form, tmp_path):
+    lines = ["臺灣的人工智慧發展", "這個模型很強大，開發者們都說好。"]
+    path = tmp_path / ("a." + form.rsplit(".", 1)[-1])
+    if form == ".docx":
+        import docx
+
+        build = docx.Document()
+        for line in lines:
+            build.add_paragraph(line)
+        build.save(path)
+    else:
+        path.write_bytes("\n\n".join(lines).encode("big5" if form == "big5.txt" else "utf-8"))
+    assert [b.source for b in read_document(str(path)).blocks] == lines
+    assert [b.source for b in read_document(str(path), to_simplified=True).blocks] == [
+        "台湾的人工智慧发展", "这个模型很强大，开发者们都说好。"]

@@ -34,9 +34,11 @@ def read_document(path: str, *, to_simplified: bool = False) -> Document:
 
         items = docx_items(data, path, warnings)
         encoding = "docx"
+        if to_simplified:
+            items = [(item[0], traditional_to_simplified(item[1]), *item[2:]) for item in items]
     else:
         text, encoding = decode(data, path)
-        if to_simplified and encoding == "big5":
+        if to_simplified:  # Traditional text comes as UTF-8 as often as Big5
             text = traditional_to_simplified(text)
         if suffix in (".md", ".markdown"):
             from .markdown import markdown_items
