@@ -55,3 +55,16 @@ def test_segmentation_is_lossless_whitespace_included(text, max_chars):
     assert "".join(s.text for s in segments) == text
     assert all(s.text == text[s.start:s.end] for s in segments)
     assert all(len(s.text) <= max_chars for s in segments)
+
+
+def test_a_quote_never_closed_in_the_block_does_not_stop_sentence_splitting():
+    assert pieces("他说“这是开头。然后没有结束引号。第三句。") == ["他说“这是开头。", "然后没有结束引号。", "第三句。"]
+    assert pieces("（“引号内。）后面一句。再一句。") == ["（“引号内。）", "后面一句。", "再一句。"]
+    assert pieces('He said "hi. 然后。继续。') == ['He said "hi. ', "然后。", "继续。"]
+
+
+def test_an_english_sentence_ends_before_the_chinese_one_but_abbreviations_do_not():
+    text = 'Mr. Slutsky said the team had "worked very hard". 他还表示，比赛同样关键。'
+    assert pieces(text) == ['Mr. Slutsky said the team had "worked very hard". ', "他还表示，比赛同样关键。"]
+    assert pieces("The U.S. 政府宣布。Apple Inc. 公司发布。e.g. 例如。") == ["The U.S. 政府宣布。", "Apple Inc. 公司发布。",
+                                                                       "e.g. 例如。"]

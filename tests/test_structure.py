@@ -22,3 +22,26 @@ def test_block_ids_survive_reruns_and_edits_elsewhere():
     assert len(set(ids)) == 4  # a repeated paragraph gets its own id
     edited = block_ids(["标题", "第一段。", "改过的第二段。", "第一段。"])
     assert edited[0] == ids[0] and edited[1] == ids[1] and edited[3] == ids[3] and edited[2] != ids[2]
+
+
+def test_a_byline_with_a_space_instead_of_a_separator_is_a_byline():
+    from translate.readers.structure import classify
+
+    assert [classify(t) for t in ("记者 王立新 发自上海", "本报记者 李四", "摄影 张三")] == [BlockKind.BYLINE] * 3
+    assert classify("记者 昨天从市政府获悉，全市新增病例五例，其中三例为境外输入。") is BlockKind.PARAGRAPH
+
+
+def test_lines_of_only_punctuation_or_emoji_are_copied_not_sent_to_the_engine(tmp_path, rule_engine):
+    from translate.pipeline.options import RunOptions
+    from translate.pipeline.run import run_file
+
+    path = tmp_path / "a.txt"
+    path.write_text("标题\n正文第一段。\n！！！\n⚽⚽⚽\n* * *\n正文第二段。\n", encoding="utf-8")
+    engine = rule_engine()
+    result = run_file(str(path), RunOptions(out_dir=str(tmp_path / "out"), quiet=True, use_cache=False,
+                                            formats=("json",)), load_engine=lambda: engine)
+    copied = [(b.source, b.translation, b.origin, b.flags) for b in result.document.blocks[2:5]]
+    assert copied == [(s, s, "copy", []) for s in ("！！！", "⚽⚽⚽", "* * *")]
+    sent = [text for call in engine.calls for text in call]
+    assert not any(text.strip() in ("！！！", "⚽⚽⚽", "* * *") for text in sent)
+    assert result.document.blocks[3].kind is BlockKind.PARAGRAPH

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .document import Block, Segment
 
@@ -11,20 +12,26 @@ _CLOSERS = set("”’」』）)]】\"'")
 _OPEN_CLOSE = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "【": "】"}
 _CLAUSE = set("，,、：:；;")
 _WORDLIKE = re.compile(r"[0-9A-Za-z.%％_\-+]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 DEFAULT_MAX_CHARS = 250
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Split at sentence punctuation outside quotes and brackets; never inside numbers or Latin words."""
+    """Split at sentence punctuation outside quotes and brackets; never inside numbers or Latin words.
+
+    A quote or bracket that is never closed in the block (a typo, a quotation running into the next
+    paragraph) opens nothing, so the sentences after it are still split."""
     spans: list[tuple[int, int]] = []
     start = 0
     closers: list[str] = []
     ascii_quote_open = False
+    opening = _matched_openers(text)
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch in _OPEN_CLOSE:
-            closers.append(_OPEN_CLOSE[ch])
+            if i in opening:
+                closers.append(_OPEN_CLOSE[ch])
         elif closers and ch == closers[-1]:
             closers.pop()
             if not closers and i > 0 and text[i - 1] in _ENDERS:  # “……。” ends the sentence too
@@ -33,8 +40,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 start = i = j
                 continue
         elif ch == '"':
-            ascii_quote_open = not ascii_quote_open
-        elif ch in _ENDERS and not closers and not ascii_quote_open and not _inside_word(text, i):
+            ascii_quote_open = not ascii_quote_open and i in opening
+        elif not closers and not ascii_quote_open and (
+                ch in _ENDERS and not _inside_word(text, i) or ch == "." and _latin_full_stop(text, i)):
             j = _end_of_sentence(text, i + 1)
             spans.append((start, j))
             start = i = j
@@ -43,6 +51,54 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if start < n:
         spans.append((start, n))
     return spans
+
+
+def _matched_openers(text: str) -> set[int]:
+    """Positions of the quotes and brackets that have their closing partner later in the text
+    (a straight '"' opens only when another follows it)."""
+    matched: set[int] = set()
+    stack: list[tuple[str, int]] = []
+    waiting = dict.fromkeys(_OPEN_CLOSE.values(), 0)  # closers on the stack, by character: no scan of it
+    straight: int | None = None
+    for i, ch in enumerate(text):
+        if ch == '"':
+            if straight is None:
+                straight = i
+            else:
+                matched.add(straight)
+                straight = None
+        elif ch in _OPEN_CLOSE:
+            stack.append((_OPEN_CLOSE[ch], i))
+            waiting[_OPEN_CLOSE[ch]] += 1
+        elif waiting.get(ch):
+            while stack:  # openers between this closer and its opener stay unmatched
+                closer, at = stack.pop()
+                waiting[closer] -= 1
+                if closer == ch:
+                    matched.add(at)
+                    break
+    return matched
+
+
+def _latin_full_stop(text: str, i: int) -> bool:
+    """A '.' that ends an English sentence inside Chinese text: after a word (not an abbreviation such
+    as 'Mr.', 'U.S.' or 'Inc.') and before a space and a Chinese character."""
+    j = i + 1
+    while j < len(text) and text[j] in _CLOSERS:
+        j += 1
+    if j >= len(text) or not text[j].isspace():
+        return False
+    while j < len(text) and text[j].isspace():
+        j += 1
+    if j >= len(text) or not _HAN.match(text[j]):
+        return False
+    k = i
+    while k > 0 and text[k - 1].isascii() and text[k - 1].isalnum():
+        k -= 1
+    word = text[k:i]
+    if not word:
+        return i > 0 and text[i - 1] in _CLOSERS
+    return not (word[0].isupper() and len(word) <= 3 or k > 0 and text[k - 1] == ".")
 
 
 def _end_of_sentence(text: str, j: int) -> int:
@@ -77,6 +133,12 @@ def chunk_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
         cut_from = cut
     pieces.append((cut_from, end))
     return pieces
+
+
+def has_words(text: str) -> bool:
+    """Whether the text has a letter or a digit: a line of only punctuation, emoji or symbols
+    ('！！！', '⚽⚽⚽', '* * *') has nothing to translate, and a model given one invents words."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
 def segment_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Segment]:

@@ -31,7 +31,8 @@ from .options import (
               help="Confidence needed to restore an ambiguous spun form.")
 @click.option("--tm", "tm_path", help="Translation memory file (default OUT/tm.sqlite).")
 @click.option("--no-cache", is_flag=True, help="Do not reuse or store segment translations.")
-@click.option("--to-simplified", is_flag=True, help="Convert Traditional (Big5) input to Simplified for the model.")
+@click.option("--to-simplified", is_flag=True,
+              help="Convert Traditional Chinese input (Big5, UTF-8 or .docx) to Simplified for the model.")
 @click.option("--ray", "ray_address", metavar="ADDRESS", default=None,
               help="Spread the articles over a Ray cluster: 'local' starts one here, 'auto' or ray://HOST:PORT joins "
                    "one (pip install 'translate[ray]'). Outputs go to -o, which every worker must see.")

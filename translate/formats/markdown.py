@@ -7,6 +7,7 @@ import re
 from ..document import BlockKind, Document
 
 _BLOCK_COMMENT = re.compile(r"^<!-- block (\S+) ", re.M)
+_EMPHASIS = re.compile(r"(?<!\\)[*_]")
 _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # A link to a script or data scheme, inline `[x](javascript:…)` or as a reference definition
 # `[1]: data:…` (which a `[x][1]` anywhere uses): the `(` or `:` after the `]` is escaped, so no link forms.
@@ -44,7 +45,13 @@ def bilingual_markdown(document: Document, signature: dict) -> str:
 
 def target_markdown(document: Document, translations: dict[str, str] | None = None) -> str:
     out = []
+    previous = None
     for block in document.blocks:
+        if previous is not None and _in_open_row(previous):
+            out.append("")  # a table's cells are one row of text: no paragraph break between them
+        elif previous is not None:
+            out.append("\n\n")
+        previous = block
         if block.kind is BlockKind.CODE:
             out.append(block.source)
             continue
@@ -52,10 +59,23 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
         parts = re.split(r"\n[ \t]*\n", text) if not block.markup.startswith("<") else [text]
         parts = [p.strip("\n") for p in parts if p.strip()] or [text]
         if block.kind is BlockKind.BYLINE or block.kind is BlockKind.CAPTION:
-            parts = [f"*{p}*" for p in parts]
+            # italic, unless the text has emphasis of its own ('**编辑：** 小李'): '***' around it would break it
+            parts = [p if _EMPHASIS.search(p) else f"*{p}*" for p in parts]
         # a paragraph the editor added is a paragraph of its own, in the block's form
+        if _is_table_cell(block):
+            parts = [" ".join(p.split()).replace("|", "\\|") for p in parts]  # one line, its pipes escaped
         out.append("\n\n".join(_prefix(block) + p for p in parts) + block.markup_end)
-    return "\n\n".join(out) + "\n"
+    return "".join(out) + "\n"
+
+
+def _is_table_cell(block) -> bool:
+    """A Markdown table cell (the reader gives it the pipes before it as markup)."""
+    return block.markup.endswith("| ") and not block.markup.startswith("<")
+
+
+def _in_open_row(block) -> bool:
+    """The cell is followed by more of its table (only a table's last cell carries the closing pipes)."""
+    return _is_table_cell(block) and not block.markup_end
 
 
 def _prefix(block) -> str:

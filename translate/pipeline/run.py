@@ -24,7 +24,7 @@ from ..memory.tm import TranslationMemory
 from ..qa.checks import ForbiddenTerms, check_block, check_translation
 from ..readers import read_document
 from ..repair import repair_document
-from ..segment import reassemble, segment_block
+from ..segment import has_words, reassemble, segment_block
 from .journal import Journal, folder_lock, signature_digest
 from .options import RunOptions, RunResult, signature
 from .outputs import check_outputs_free, check_writable, output_paths, safe_stem
@@ -132,7 +132,7 @@ def check_document(document: Document, matcher: TermMatcher, forbidden: Forbidde
     for block in document.blocks:
         if block.origin == "tm":
             check_translation(block, matcher)
-        else:
+        elif block.origin != "copy":  # a copied block (code, a line of emoji) is its own translation
             check_block(block)
         forbidden.check(block)
     check_invariants(document)
@@ -156,10 +156,11 @@ def summarize(document: Document, stats: dict, clock: StageClock) -> None:
 
 
 def _reuse_memory(document: Document, tm: TranslationMemory, max_chars: int) -> list:
-    """Copy code blocks, take approved translations from the TM; the blocks left to translate, segmented."""
+    """Copy code blocks and blocks with no words, take approved translations from the TM; the blocks left to
+    translate, segmented."""
     todo = []
     for block in document.blocks:
-        if not block.kind.translatable:
+        if not block.kind.translatable or not has_words(block.text):
             block.translation, block.origin = block.source, "copy"
             continue
         remembered = tm.lookup(block.text)

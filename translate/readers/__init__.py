@@ -7,6 +7,7 @@ Control characters are stripped here, at reading time; a block keeps its exact t
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from ..errors import InputError
 from .encodings import MAGIC, decode, traditional_to_simplified
 from .limits import MAX_BYTES, read_capped
 from .structure import classify_lines
+
+# U+202A-202E and U+2066-2069: bidi embeddings, overrides and isolates; U+200B, U+2060, U+FEFF, U+00AD:
+# zero-width space, word joiner, BOM, soft hyphen (ZWJ/ZWNJ stay: emoji sequences and scripts need them)
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u00ad]")
 
 __all__ = ["MAGIC", "MAX_BYTES", "decode", "input_stem", "read_bytes", "read_document", "traditional_to_simplified"]
 
@@ -29,9 +34,11 @@ def read_document(path: str, *, to_simplified: bool = False) -> Document:
 
         items = docx_items(data, path, warnings)
         encoding = "docx"
+        if to_simplified:
+            items = [(item[0], traditional_to_simplified(item[1]), *item[2:]) for item in items]
     else:
         text, encoding = decode(data, path)
-        if to_simplified and encoding == "big5":
+        if to_simplified:  # Traditional text comes as UTF-8 as often as Big5
             text = traditional_to_simplified(text)
         if suffix in (".md", ".markdown"):
             from .markdown import markdown_items
@@ -39,7 +46,7 @@ def read_document(path: str, *, to_simplified: bool = False) -> Document:
             items = markdown_items(text, warnings)
         else:
             items = classify_lines(text.splitlines())
-    cleaned = [(item[0], strip_controls(item[1]), *item[2:]) for item in items]
+    cleaned = [(item[0], _visible(item[1]), *item[2:]) for item in items]
     if all(is_blank(item[1]) for item in cleaned if item[0] is not BlockKind.CODE):
         raise InputError("has no text to translate; give an article with at least one paragraph", path)
     keep = [i for i, item in enumerate(cleaned) if not is_blank(item[1])]
@@ -50,11 +57,18 @@ def read_document(path: str, *, to_simplified: bool = False) -> Document:
             block.raw_source = items[i][1]
             stripped += 1
     if stripped:
-        warnings.append(f"control characters removed from {stripped} block(s); the JSON keeps the exact source")
+        warnings.append(f"control characters or invisible ones (bidi overrides, zero-width spaces) removed from "
+                        f"{stripped} block(s); the JSON keeps the exact source")
     document = Document(name=name, blocks=blocks, path=path, encoding=encoding)
     document.warnings = warnings
     document.input_sha256 = hashlib.sha256(data).hexdigest()
     return document
+
+
+def _visible(text: str) -> str:
+    """`text` without control characters, bidirectional overrides (they make a review file show text in
+    another order than the engine reads it) and zero-width spaces inside words (they split terms)."""
+    return _INVISIBLE.sub("", strip_controls(text))
 
 
 def read_bytes(path: str) -> tuple[bytes, str, str]:

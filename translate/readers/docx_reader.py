@@ -10,7 +10,10 @@ from ..document import BlockKind
 from ..errors import InputError
 from .encodings import MAGIC
 from .limits import check_zip_package, xml_error
-from .structure import classify_lines
+from .structure import classify
+
+_FRAME_STYLES = ("Header", "Footer", "Footnote Text", "Endnote Text", "header", "footer")
+_TABLE_CELL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tc"
 
 
 def open_docx(data: bytes, path: str):
@@ -33,7 +36,7 @@ def open_docx(data: bytes, path: str):
 
 def docx_items(data: bytes, path: str, warnings: list[str] | None = None) -> list[tuple[BlockKind, str, str]]:
     document = open_docx(data, path)
-    from ..formats.docx.oxml import alt_chunk_count, iter_body_paragraphs
+    from ..formats.docx.oxml import accepted_text, alt_chunk_count, paragraph_elements
     from ..formats.docx.remote import describe, remote_relationships
 
     remote = remote_relationships(document)
@@ -45,12 +48,16 @@ def docx_items(data: bytes, path: str, warnings: list[str] | None = None) -> lis
         warnings.append(f"{chunks} embedded HTML/RTF chunk(s) (w:altChunk) are not translated; open the file in "
                         "Word and save it once to turn them into paragraphs")
     items: list[tuple[BlockKind, str, str]] = []
-    texts: list[tuple[str, str]] = []
-    for style, text in iter_body_paragraphs(document):
-        if not is_blank(text):
-            texts.append((style, text))
-    classified = classify_lines([t for _, t in texts])
-    for (style, _), (kind, text, markup) in zip(texts, classified):
+    title_seen = False
+    for style, p in paragraph_elements(document):
+        text = accepted_text(p).strip()
+        if is_blank(text):
+            continue
+        # page headers, footers, notes and table cells are never the title or a heading by their shape
+        framed = style.startswith(_FRAME_STYLES) or next(p.iterancestors(_TABLE_CELL), None) is not None
+        kind = classify(text, first=not title_seen and not framed)
+        if framed and kind in (BlockKind.TITLE, BlockKind.HEADING):
+            kind = BlockKind.PARAGRAPH
         if style.startswith("Title"):
             kind = BlockKind.TITLE
         elif style.startswith("Heading"):
@@ -59,5 +66,6 @@ def docx_items(data: bytes, path: str, warnings: list[str] | None = None) -> lis
             kind = BlockKind.QUOTE
         elif style.startswith("Caption"):
             kind = BlockKind.CAPTION
-        items.append((kind, text, markup))
+        title_seen = title_seen or not framed
+        items.append((kind, text, ""))
     return items

@@ -1,4 +1,4 @@
-"""Decoding article bytes: UTF-8 (BOM or not), UTF-16 with BOM, GB18030/GBK, Big5, mixed files."""
+"""Decoding article bytes: UTF-8 (BOM or not), UTF-16 (BOM or not), GB18030/GBK, Big5, mixed files."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ MAGIC = [
 
 
 def decode(data: bytes, path: str = "") -> tuple[str, str]:
-    """Decode article bytes: UTF-8 (BOM or not), UTF-16 with BOM, GB18030/GBK, Big5."""
+    """Decode article bytes: UTF-8 (BOM or not), UTF-16 (BOM or not), GB18030/GBK, Big5."""
     if not data.strip():
         raise InputError("is empty; give an article with text", path)
     for magic, reason in MAGIC:
@@ -28,7 +28,10 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise InputError("starts like UTF-16 but does not decode; re-save it as UTF-8", path) from exc
     if b"\x00" in data[:8192]:
-        raise InputError("looks binary, not text; give a .txt, .md or .docx article", path)
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise InputError("looks binary, not text; give a .txt, .md or .docx article", path)
+        return text, "utf-16"
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -40,6 +43,30 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
     if encoding is None:
         raise InputError("is not UTF-8, GB18030 or Big5 text; re-save it as UTF-8", path)
     return data.decode(encoding), encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark (some exports do): the byte order whose text is almost
+    all plausible characters (Latin, CJK, punctuation, line breaks), else None (binary)."""
+    if len(data) % 2:
+        return None
+    best, best_share = None, 0.0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:4096]
+        share = sum(1 for ch in sample if _plausible(ch)) / max(1, len(sample))
+        if share > best_share:
+            best, best_share = text, share
+    return best if best_share >= 0.95 else None
+
+
+def _plausible(ch: str) -> bool:
+    code = ord(ch)
+    return (0x20 <= code < 0x7F or ch in "\n\r\t" or 0x3000 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF
+            or 0xFF00 <= code <= 0xFFEF or 0x2000 <= code <= 0x206F or 0xA0 <= code <= 0x24F)
 
 
 def _decode_mixed(data: bytes) -> str | None:

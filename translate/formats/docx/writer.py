@@ -181,11 +181,25 @@ def _styled(paragraph, style_id: str):
 
 
 def _record_signature(out, document: Document, signature: dict) -> None:
+    _adopt_core_properties(out)
     props = out.core_properties
     props.title = xml_safe(document.name)
     props.subject = "translate bilingual review"
     # Word caps this field at 255 characters; the full signature is in the embedded run data.
     props.comments = " | ".join(f"{k}={v}" for k, v in signature.items())[:255]
+
+
+def _adopt_core_properties(out) -> None:
+    """LibreOffice links docProps/core.xml by a misspelt relationship type (`officedocument/.../metadata/
+    core-properties`); python-docx does not know it and adds a second core.xml, so the saved zip holds
+    two parts of one name. The existing part is linked by the standard type instead."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    package = out.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype != RT.CORE_PROPERTIES and rel.reltype.lower().endswith("/metadata/core-properties"):
+            del package.rels[rid]
+            package.relate_to(rel.target_part, RT.CORE_PROPERTIES)
 
 
 def _source_paragraph(comments, deferred, paragraph, block: Block, ids, show_repairs: bool, position: int) -> None:
