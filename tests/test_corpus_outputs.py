@@ -73,7 +73,8 @@ def test_a_corpus_run_writes_every_output_part_for_part_as_article_by_article_ru
         folder = Path(relative).parent
         alone = rule_engine()
         try:
-            result = translate_file(source / relative, out_dir=tmp_path / "alone" / folder, load_engine=lambda: alone)
+            result = translate_file(source / relative, out_dir=tmp_path / "alone" / folder,
+                                    load_engine=lambda engine=alone: engine)
         except RunFailed as failed:  # failed blocks: the outputs are written all the same
             result = failed.result
         assert len(result.outputs) == 6
