@@ -115,13 +115,16 @@ def output_files(formats: tuple[str, ...]) -> list[OutputFile]:
     return [f for name, files in FORMATS.items() if name in formats for f in files]
 
 
-def write_outputs(document: Document, signature: dict, paths: dict[str, Path], settings: WriteSettings) -> None:
-    """Write each output atomically (`paths`: output kind -> path)."""
+def write_outputs(document: Document, signature: dict, paths: dict[str, Path], settings: WriteSettings,
+                  remove_stale: bool = True) -> None:
+    """Write each output atomically (`paths`: output kind -> path), first removing temp files a killed
+    writer of them left (unless `remove_stale` is False: a corpus run removes a folder's at once)."""
     from ..pipeline import atomic
 
     by_kind = {f.kind: f for files in FORMATS.values() for f in files}
+    if remove_stale:
+        atomic.remove_stale_temps(paths.values())
     for kind, path in paths.items():
-        atomic.remove_stale_temps(path)
         content = by_kind[kind].write(document, signature, settings)
         if isinstance(content, str):
             atomic.write_text(path, content)

@@ -82,10 +82,26 @@ def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     write_bytes(path, text.encode(encoding))
 
 
-def remove_stale_temps(path: str | Path) -> None:
-    """Temp files a killed writer of `path` left behind (SIGKILL gives us no chance to remove them)."""
-    import glob
+def remove_stale_temps(paths) -> None:
+    """Temp files a killed writer of any of `paths` left behind (SIGKILL gives us no chance to remove
+    them). One listing per folder, however many paths: a corpus run clears a folder's articles at once."""
+    by_folder: dict[Path, set[str]] = {}
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        path = Path(path)
+        by_folder.setdefault(path.parent, set()).add(path.name)
+    for folder, names in by_folder.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # no folder yet: nothing left behind
+            continue
+        for entry in entries:
+            if _temp_target(entry.name) in names:
+                Path(entry.path).unlink(missing_ok=True)
 
-    path = Path(path)
-    for stale in path.parent.glob(glob.escape(temp_name_prefix(path)) + "*" + TEMP_SUFFIX):
-        stale.unlink(missing_ok=True)
+
+def _temp_target(name: str) -> str | None:
+    """The file a temp file named `name` was to replace ('.a.json.k3j9x2_q.part' -> 'a.json'), else None."""
+    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+        return None
+    target, dot, _random = name[1 : -len(TEMP_SUFFIX)].rpartition(".")
+    return target if dot else None

@@ -21,6 +21,7 @@ from ..glossary.matcher import TermMatcher
 from ..glossary.model import load_glossaries
 from ..qa.checks import ForbiddenTerms
 from ..readers import read_document
+from .atomic import remove_stale_temps
 from .journal import Journal, folder_lock, is_completed, signature_digest
 from .options import RunOptions, signature
 from .outputs import check_outputs_free, check_writable, output_paths, safe_stem
@@ -219,6 +220,7 @@ class CorpusRun:
             except TranslateError as bad:
                 statuses[position] = _status(ready.article, "error", error=_message(bad))
         with folder_lock(folder, self.options.quiet):
+            remove_stale_temps([path for _, ready in checked for path in ready.paths.values()])
             journal = Journal(folder)
             journal.start_many([(r.stem, r.article.path, r.document.input_sha256, self.digest, list(r.paths.values()))
                                 for _, r in checked])
@@ -226,7 +228,8 @@ class CorpusRun:
             for position, ready in checked:
                 try:
                     with ready.clock.stage("write"):
-                        write_outputs(ready.document, self.sig, ready.paths, self.options.write_settings)
+                        write_outputs(ready.document, self.sig, ready.paths, self.options.write_settings,
+                                      remove_stale=False)
                         check_written(ready.document, ready.paths)
                 except (TranslateError, OSError) as bad:  # e.g. a full disk: the others may still fit
                     statuses[position] = _status(ready.article, "error", error=_message(bad))

@@ -105,11 +105,11 @@ def tracked_replacement_xml(deleted: str, inserted: str, ids, author: str,
 
 
 class DeferredXml:
-    """WordprocessingML content spliced into word/document.xml after python-docx has saved it.
+    """WordprocessingML content spliced into word/document.xml after python-docx has serialized it.
 
     A paragraph of megabytes holds hundreds of thousands of runs; building them as lxml elements
     (or moving a parsed subtree into the document) takes minutes, a string splice takes a second.
-    Each paragraph gets a marker comment now, replaced by its content in the saved package.
+    Each paragraph gets a marker comment now, replaced by its content when the package is saved.
     """
 
     _MARKER = re.compile(rb"<!--translate-xml:(\d+)-->")
@@ -124,24 +124,12 @@ class DeferredXml:
         paragraph._p.append(etree.Comment(f"translate-xml:{len(self.contents)}"))
         self.contents.append(content.encode("utf-8"))
 
-    def splice(self, package: bytes) -> bytes:
-        """The saved package with each marker replaced by its content."""
+    def splice(self, document_xml: bytes) -> bytes:
+        """The serialized word/document.xml with each marker replaced by its content (template.save
+        calls this before zipping the part)."""
         if not self.contents:
-            return package
-        import io
-        import zipfile
-
-        source = zipfile.ZipFile(io.BytesIO(package))
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for item in source.infolist():
-                data = source.read(item.filename)
-                if item.filename == "word/document.xml":
-                    data = self._MARKER.sub(lambda m: self.contents[int(m.group(1))], data)
-                target.writestr(item, data)
-        return out.getvalue()
-
-
+            return document_xml
+        return self._MARKER.sub(lambda m: self.contents[int(m.group(1))], document_xml)
 
 
 class CommentWriter:

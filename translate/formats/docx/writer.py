@@ -12,6 +12,7 @@ from ...repair import LOW_CONFIDENCE
 from ..record import record_json, run_record
 from . import build as docx_build
 from . import oxml as docx_xml
+from . import template as docx_template
 
 STYLE_BY_KIND = {
     BlockKind.TITLE: "Title",
@@ -28,18 +29,18 @@ MAX_MARKS = 200  # highlighted spans per block
 
 def bilingual_docx(document: Document, signature: dict, *, layout: str = "table", show_repairs: bool = True) -> bytes:
     """Source (with repairs as tracked changes) beside or above the translation, one block per row."""
-    import docx
     from docx.shared import Pt
 
-    out = docx.Document()
+    out = docx_template.new_document()
     _record_signature(out, document, signature)
     docx_xml.embed_run(out, record_json(run_record(document, signature)))
     ids = docx_xml.RevisionIds()
     comments = docx_build.CommentWriter(out)
     deferred = docx_build.DeferredXml()
-    style_ids = _style_ids(out)
-    out.add_paragraph(f"{xml_safe(document.name)}: source (Chinese) and translation (English). "
-                      "Edit the English only; repairs of the source are tracked changes.", style="No Spacing")
+    style_ids = _style_ids()
+    _styled(out.add_paragraph(f"{xml_safe(document.name)}: source (Chinese) and translation (English). "
+                              "Edit the English only; repairs of the source are tracked changes."),
+            docx_template.style_id("No Spacing"))
     new_paragraph = _paragraph_maker(out)
     if layout == "interleaved":
         for position, block in enumerate(document.blocks, start=1):
@@ -50,8 +51,7 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
             _translation_runs(comments, target, block)
             docx_xml.add_target_mark(target, block.id, ids, position)
     else:
-        table = out.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
+        table = _table(out, docx_template.style_id("Table Grid"))
         new_row = _row_maker(table)
         for position, block in enumerate(document.blocks, start=1):
             cells = new_row()
@@ -60,9 +60,7 @@ def bilingual_docx(document: Document, signature: dict, *, layout: str = "table"
             _styled(cells[1].paragraphs[0], style_ids[block.kind])
             _translation_runs(comments, cells[1].paragraphs[0], block)
             docx_xml.add_target_mark(cells[1].paragraphs[0], block.id, ids, position)
-    buffer = io.BytesIO()
-    out.save(buffer)
-    return deferred.splice(buffer.getvalue())
+    return docx_template.save(out, deferred.splice)
 
 
 def target_docx(document: Document, signature: dict, translations: dict[str, str] | None = None,
@@ -74,18 +72,14 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
         kept = _translate_in_place(document, signature, translations or {})
         if kept is not None or keep_layout_only:
             return kept
-    import docx
-
-    out = docx.Document()
+    out = docx_template.new_document()
     _record_signature(out, document, signature)
-    style_ids = _style_ids(out)
+    style_ids = _style_ids()
     for block in document.blocks:
         text = (translations or {}).get(block.id, block.translation)
         for part in split_paragraphs(text):
             docx_build.append_run(_styled(out.add_paragraph(), style_ids[block.kind]), part)
-    buffer = io.BytesIO()
-    out.save(buffer)
-    return buffer.getvalue()
+    return docx_template.save(out)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -169,8 +163,16 @@ def _row_maker(table):
     return new_row
 
 
-def _style_ids(out) -> dict[BlockKind, str]:
-    return {kind: out.styles[name].style_id for kind, name in STYLE_BY_KIND.items()}
+def _style_ids() -> dict[BlockKind, str]:
+    return {kind: docx_template.style_id(name) for kind, name in STYLE_BY_KIND.items()}
+
+
+def _table(out, style: str):
+    """An empty two-column table at the end of the body, in table style `style` (an id), as
+    `add_table(rows=0, cols=2, style=...)` makes it without looking up the style part."""
+    table = out._body.add_table(0, 2, out._block_width)
+    table._tbl.tblStyle_val = style
+    return table
 
 
 def _styled(paragraph, style_id: str):
