@@ -128,7 +128,7 @@ def _timed_run(path: str, folder: str, formats: tuple[str, ...] | None = None) -
             # 3 decimals: a small input warmed by earlier runs takes under 0.05 s, which 1 decimal makes 0
             "segments": summary.get("segments"), "seconds": round(seconds, 3),
             "stage_seconds": summary.get("stage_seconds", {}),
-            "write_seconds": round(summary.get("stage_seconds", {}).get("write", 0.0), 1),
+            "write_seconds": round(summary.get("stage_seconds", {}).get("write", 0.0), 3),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
