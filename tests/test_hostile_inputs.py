@@ -147,7 +147,7 @@ def test_over_long_glossary_field_gives_exit_2_naming_the_file(tmp_path):
     assert_one_line_exit_2(run_cli(article, "-o", tmp_path / "out", "-g", glossary), str(glossary), "line 2")
 
 
-TEXT_BOX = f"""<w:p><w:r><w:t>框外文字。</w:t></w:r><w:r>
+TEXT_BOX = """<w:p><w:r><w:t>框外文字。</w:t></w:r><w:r>
 <mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
  xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
  xmlns:v="urn:schemas-microsoft-com:vml">
