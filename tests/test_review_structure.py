@@ -196,3 +196,12 @@ def test_published_files_keep_a_docx_layout_and_cms_closing_tags(tmp_path):
     assert published.paragraphs[0].runs[0].bold and "页眉" not in published.sections[0].header.paragraphs[0].text
     lines = (tmp_path / "pub" / "c.en.md").read_text(encoding="utf-8").split("\n\n")
     assert lines[0].startswith("<h1>") and lines[0].endswith("</h1>") and lines[1].endswith("</p>\n")
+
+
+def test_a_long_list_of_held_back_blocks_says_how_many_it_does_not_show():
+    from translate.review.edits import listed
+
+    ids = [f"b{n:010d}" for n in range(7)]
+    assert listed(ids[:5]) == ", ".join(ids[:5])
+    line = listed(ids)
+    assert line.startswith(", ".join(ids[:5])) and ids[5] not in line and "and 2 more" in line

@@ -15,7 +15,7 @@ from ..formats.record import BlockRecord
 from ..formats.xliff.inline import broken_pairs
 from ..memory.tm import TranslationMemory
 from ..pipeline.outputs import check_outputs_free, check_writable, safe_stem
-from .edits import EditedBlock, EditedFile
+from .edits import EditedBlock, EditedFile, listed
 from .mapping import map_rows, publication_order
 from .publish import publication_paths, publish
 
@@ -74,11 +74,11 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
     if unconfirmed:
         warnings.append(f"{len(unconfirmed)} unit(s) left unconfirmed in the CAT tool (untouched, state "
                         "needs-review or initial): kept as machine translation, not stored: "
-                        + ", ".join(unconfirmed[:5]))
+                        + listed(unconfirmed))
     qa_errors = _check_edits(by_id, mapping.rows, report_rows)
     if unreviewed:
         warnings.append(f"{len(unreviewed)} unreviewed failure(s) not stored (error flag, translation untouched; "
-                        f"edit it, or {found.approve_hint} to approve it): " + ", ".join(unreviewed[:5]))
+                        f"edit it, or {found.approve_hint} to approve it): " + listed(unreviewed))
     tm_file = tm_path or str(out / "tm.sqlite")
     changed = {r["id"] for r in report_rows if r["changed"]}
     stored = _learn(blocks, {i: mapping.rows[i] for i in approved}, changed, tm_file)

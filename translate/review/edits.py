@@ -51,3 +51,9 @@ class EditedFile:
     deleted_places: list[str] = field(default_factory=list)  # deleted rows found by the reader (no run data)
     # How an editor approves a flagged translation unchanged in this format (named in warnings).
     approve_hint: str = "delete its QA comment"
+
+
+def listed(ids: list[str], shown: int = 5) -> str:
+    """Block ids for a one-line warning: the first few, then how many more (the report lists them all)."""
+    more = len(ids) - shown
+    return ", ".join(ids[:shown]) + (f" and {more} more (all in the review report)" if more > 0 else "")

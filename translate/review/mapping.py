@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..document import normalise
 from ..formats.record import BlockRecord
-from .edits import EditedBlock, EditedFile
+from .edits import EditedBlock, EditedFile, listed
 
 
 @dataclass
@@ -135,7 +135,7 @@ def _structure_warnings(found: EditedFile, blocks: list[BlockRecord], result: Ma
     kept = [b for b in result.deleted if not found.deletions_are_edits]
     if kept:
         result.warnings.append(f"{len(kept)} block(s) missing or untranslated in the edited file (kept as machine "
-                               "translation, not stored): " + ", ".join(kept[:5]))
+                               "translation, not stored): " + listed(kept))
 
 
 def publication_order(found: EditedFile, blocks: list[BlockRecord], mapping: Mapping) -> list[str]:
