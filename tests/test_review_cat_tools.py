@@ -193,14 +193,19 @@ def _replace_segmentation(text, version, new):
     return text.replace(unit, re.sub(pattern, lambda _: new, unit, count=1, flags=re.S))
 
 
-@pytest.mark.parametrize("between", ["", " "])
-@pytest.mark.parametrize("version", ["1.2", "2.1"])
-def test_segments_a_cat_tool_cut_are_joined_with_the_space_english_needs(tmp_path, rule_engine, version, between):
+def _import_resegmented(tmp_path, rule_engine, version, **split):
+    """Run, cut the split unit's target into segments as a CAT tool does (`_split_unit(**split)`), import it."""
     out = make_run(tmp_path, rule_engine, version)
     edited = tmp_path / "art.zh.xlf"
     edited.write_text(_replace_segmentation((out / "art.zh.xlf").read_text(encoding="utf-8"), version,
-                                            _split_unit(version, between=between)), encoding="utf-8")
-    result, report = review_import(edited, tmp_path / "pub")
+                                            _split_unit(version, **split)), encoding="utf-8")
+    return review_import(edited, tmp_path / "pub")
+
+
+@pytest.mark.parametrize("between", ["", " "])
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+def test_segments_a_cat_tool_cut_are_joined_with_the_space_english_needs(tmp_path, rule_engine, version, between):
+    result, report = _import_resegmented(tmp_path, rule_engine, version, between=between)
     assert result.exit_code == 0, result.output
     # keyed on the run's source (no space from the segmentation), so the next run finds it
     assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(SPLIT_SOURCE) == " ".join(ENGLISH)
@@ -209,11 +214,7 @@ def test_segments_a_cat_tool_cut_are_joined_with_the_space_english_needs(tmp_pat
 
 @pytest.mark.parametrize("version", ["1.2", "2.1"])
 def test_a_unit_translated_in_part_keeps_the_machine_translation_and_stores_nothing(tmp_path, rule_engine, version):
-    out = make_run(tmp_path, rule_engine, version)
-    edited = tmp_path / "art.zh.xlf"
-    edited.write_text(_replace_segmentation((out / "art.zh.xlf").read_text(encoding="utf-8"), version,
-                                            _split_unit(version, translated_second=False)), encoding="utf-8")
-    result, report = review_import(edited, tmp_path / "pub")
+    result, report = _import_resegmented(tmp_path, rule_engine, version, translated_second=False)
     assert result.exit_code == 0, result.output
     assert TranslationMemory(tmp_path / "pub" / "tm.sqlite").lookup(SPLIT_SOURCE) is None
     assert ENGLISH[0] not in published(tmp_path / "pub")
