@@ -7,6 +7,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never touch the network
 # Converted CTranslate2 models are cached per test session, never in the user's home.
 os.environ["TRANSLATE_CACHE"] = tempfile.mkdtemp(prefix="translate-test-cache-")
+# Repair decides with its table alone unless a test gives it a language model (tests/test_repair_judge*.py):
+# the packaged one, when installed, would change what every other repair test expects.
+os.environ["TRANSLATE_REPAIR_MODEL"] = "off"
 # A translate.toml in the user's config folder must not change what the tests run.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="translate-test-config-")
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .options import common
+from .options import common, repair_model_option
 
 # Each mode measures something else; exactly one runs. `--align` is short for `--mode align`, and so on.
 MODES = {
@@ -49,9 +49,11 @@ def _mode_flag(name: str):
               help="corpus: comma list of corpus sizes (articles of three paragraphs).")
 @click.option("--no-ray", is_flag=True, help="corpus: leave out the Ray local-cluster run.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@repair_model_option
 @common
 def bench(mode, mode_align, mode_repair, mode_llm, mode_scaling, mode_corpus, random_weights, model, article,
-          paragraphs, only, list_only, pipeline, concurrency, delay, articles, no_ray, as_json, quiet, debug):
+          paragraphs, only, list_only, pipeline, concurrency, delay, articles, no_ray, as_json, repair_model, quiet,
+          debug):
     """Measure the engines (the default), the aligner, source repair, the LLM engine, scaling or corpus runs.
 
     \b
@@ -96,8 +98,9 @@ def bench(mode, mode_align, mode_repair, mode_llm, mode_scaling, mode_corpus, ra
     elif mode == "repair":
         from ..measure.repair import format_report
         from ..measure.repair import report as repair_report
+        from ..repair.language_model import load_scorer
 
-        result = repair_report()
+        result = repair_report(scorer=load_scorer(repair_model))
         click.echo(json.dumps(result, indent=1, ensure_ascii=False) if as_json else format_report(result))
 
 

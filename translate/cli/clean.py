@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import check_free, common, force_option
+from .options import check_free, common, force_option, repair_model_option
 
 
 @click.command()
@@ -14,9 +14,10 @@ from .options import check_free, common, force_option
 @click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
               help="Confidence needed to restore an ambiguous spun form.")
 @click.option("--force-repair", is_flag=True, help="Repair even if the text does not look spun.")
+@repair_model_option
 @force_option
 @common
-def clean(input_path, output, diff, threshold, force_repair, force, quiet, debug):
+def clean(input_path, output, diff, threshold, force_repair, repair_model, force, quiet, debug):
     """Repair synonym-spun Chinese (东谈主 -> 人, 作念 -> 做), keeping the exact line structure.
 
     \b
@@ -27,13 +28,15 @@ def clean(input_path, output, diff, threshold, force_repair, force, quiet, debug
     from ..errors import InputError
     from ..readers import decode, read_bytes
     from ..repair import clean_lines
+    from ..repair.language_model import load_scorer
 
     if input_path.lower().endswith(".docx"):
         raise InputError("clean repairs text files (.txt, .md); for a .docx use 'translate run', whose bilingual "
                          "DOCX shows each repair as a tracked change", input_path)
     data, _, _ = read_bytes(input_path)
     text, encoding = decode(data, input_path)
-    repaired, repairs = clean_lines(text, threshold=threshold, force=force_repair)
+    repaired, repairs = clean_lines(text, threshold=threshold, force=force_repair, scorer=load_scorer(repair_model),
+                                    progress=not quiet)
     if diff:
         for line, repair in repairs:
             click.echo(f"{input_path}:{line}:{repair.offset + 1}: {repair.spun} -> {repair.restored} "

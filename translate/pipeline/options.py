@@ -22,6 +22,7 @@ class RunOptions:
     default_glossary: bool = True
     repair: str = "auto"  # auto | on | off
     repair_threshold: float = 0.5
+    repair_model: str = "auto"  # auto | off | a folder or .gguf file (repair/language_model.py)
     tm_path: str | None = None  # default: OUT/tm.sqlite
     use_cache: bool = True
     cache_path: str | None = None  # default: OUT/.segment-cache.sqlite

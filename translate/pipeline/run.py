@@ -24,6 +24,7 @@ from ..memory.tm import TranslationMemory
 from ..qa.checks import ForbiddenTerms, check_block, check_translation
 from ..readers import read_document
 from ..repair import repair_document
+from ..repair.language_model import load_scorer
 from ..segment import has_words, reassemble, segment_block
 from .journal import Journal, folder_lock, signature_digest
 from .options import RunOptions, RunResult, signature
@@ -122,7 +123,8 @@ def prepare_document(document: Document, options: RunOptions, tm: TranslationMem
                      clock: StageClock) -> list:
     """Repair the source and take what the TM knows; the blocks left to translate, segmented."""
     with clock.stage("repair"):
-        repair_document(document, mode=options.repair, threshold=options.repair_threshold, memo=cache)
+        repair_document(document, mode=options.repair, threshold=options.repair_threshold, memo=cache,
+                        scorer=load_scorer(options.repair_model), progress=not options.quiet)
     with clock.stage("translate"):
         return _reuse_memory(document, tm, options.max_chars)
 

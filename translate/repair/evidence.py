@@ -136,5 +136,11 @@ def _document(rule: SpinRule, original_rate: float, document: DocumentEvidence) 
     return min(ABSENCE_CAP, expected)
 
 
+def word_reading(cues, before: str, after: str) -> float:
+    """The strongest cue that the form is used as the word it is (事发住户, 险些被): a negative bias."""
+    return min((cue.bias for cue in cues if (cue.right is None or cue.right.search(after))
+                and (cue.left is None or cue.left.search(before))), default=0.0)
+
+
 def sigmoid(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-logit))

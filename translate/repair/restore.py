@@ -15,7 +15,17 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..document import Document, Repair
-from .evidence import CONTEXT_GATE_CONFIDENCE, LOCAL_WINDOW, DocumentEvidence, document_evidence, sigmoid, site_logit
+from .evidence import (
+    CONTEXT_GATE_CONFIDENCE,
+    LOCAL_WINDOW,
+    DocumentEvidence,
+    document_evidence,
+    sigmoid,
+    site_logit,
+    word_reading,
+)
+from .judge import rejudge, sentences
+from .language_model import SentenceScorer, scorer_key
 from .segmentation import bound_in_words, phrase_holds
 from .table import ALWAYS, CONTEXT, KEEP, SpinRule, SpinTable, default_table, parse_table
 
@@ -70,11 +80,12 @@ def gate_evidence(text: str, table: SpinTable | None = None) -> DocumentEvidence
 
 def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bool = True,
                  threshold: float = DEFAULT_THRESHOLD, evidence: DocumentEvidence | None = None,
-                 real_anchors: bool = True) -> tuple[str, list[Repair]]:
+                 real_anchors: bool = True, scorer: SentenceScorer | None = None) -> tuple[str, list[Repair]]:
     """Restore `text`. Offsets in the repairs index `text` (the spun input).
 
     `evidence` is what the whole document shows (default: `text` itself is the document). `real_anchors=False`
-    leaves rare but real always-forms (关联词) out of the passage evidence.
+    leaves rare but real always-forms (关联词) out of the passage evidence. With a `scorer` (a language model),
+    a spun document's context sites are decided again by repair/judge.py.
     """
     table = table or default_table()
     evidence = evidence or document_evidence(text, table)
@@ -101,6 +112,9 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
         repairs.append(Repair(offset=start, spun=spun, restored=rule.original, confidence=round(confidence, 3),
                               rule=rule.rule))
     out.append(text[position:])
+    if scorer is not None and spun_document:
+        return rejudge(text, repairs, table, evidence, scorer,
+                       lambda start: _nearby(anchors, start, len(text), density))
     return "".join(out), repairs
 
 
@@ -137,8 +151,8 @@ def _choose(spun: str, table: SpinTable, before: str, after: str, spun_document:
     if not doubled and any(before.endswith(prefix) and after.startswith(suffix) and phrase_holds(spun, before, after, prefix, suffix)
            for prefix, suffix in table.guards.get(spun, ())):
         return None
-    word_reading = DOUBLED if doubled else _word_reading(table.word_cues.get(spun, ()), before, after)
-    if word_reading <= WORD_VETO:
+    reading = DOUBLED if doubled else word_reading(table.word_cues.get(spun, ()), before, after)
+    if reading <= WORD_VETO:
         return None  # the form in its own collocation (镇上的市集, 事发住户): the word it is, however spun the rest
     best = None
     for rule in rules:
@@ -148,7 +162,7 @@ def _choose(spun: str, table: SpinTable, before: str, after: str, spun_document:
             continue
         if len(spun) > 1 and bound_in_words(spun, rule.original, before, after):
             continue
-        logit = site_logit(rule, before, after, table, evidence, nearby) + word_reading
+        logit = site_logit(rule, before, after, table, evidence, nearby) + reading
         if best is None or logit > best[1]:
             best = (rule, logit)
     if best is None:
@@ -156,14 +170,9 @@ def _choose(spun: str, table: SpinTable, before: str, after: str, spun_document:
     return best[0], min(CONTEXT_CEILING, sigmoid(best[1]))
 
 
-def _word_reading(cues, before: str, after: str) -> float:
-    """The strongest cue that the form is used as the word it is (事发住户, 险些被): a negative bias."""
-    return min((cue.bias for cue in cues if (cue.right is None or cue.right.search(after))
-                and (cue.left is None or cue.left.search(before))), default=0.0)
-
-
 def repair_document(document: Document, *, mode: str = "auto", threshold: float = DEFAULT_THRESHOLD,
-                    table: SpinTable | None = None, memo=None) -> SpinReport:
+                    table: SpinTable | None = None, memo=None, scorer: SentenceScorer | None = None,
+                    progress: bool = False) -> SpinReport:
     """Fill each block's `repaired` text and `repairs`. mode: auto (only if spun), on, off.
 
     `memo` (get(key) -> str | None, put(key, str)) keeps repairs between runs, so that a re-run
@@ -176,46 +185,90 @@ def repair_document(document: Document, *, mode: str = "auto", threshold: float 
     spun = evidence.spun
     apply = mode == "on" or (mode == "auto" and spun)
     total = 0
+    if apply and scorer is not None:
+        texts = [b.source for b in document.blocks if b.kind.translatable]
+        score_in_one_batch(_not_remembered(texts, table, spun or mode == "on", threshold, evidence, memo, scorer),
+                           table, threshold, evidence, scorer, progress)
     for block in document.blocks:
         if not apply or not block.kind.translatable:
             block.repaired, block.repairs = None, []
             continue
-        repaired, repairs = _restore_with_memo(block.source, table, spun or mode == "on", threshold, evidence, memo)
+        repaired, repairs = _restore_with_memo(block.source, table, spun or mode == "on", threshold, evidence, memo,
+                                               scorer)
         for repair in repairs:
             repair.block_id = block.id
         block.repaired = repaired if repairs else None
         block.repairs = repairs
         total += len(repairs)
     document.spin = {"score": round(score, 2), "evidence": round(evidence.evidence, 2), "spun": spun,
-                             "applied": apply, "repairs": total, "table": table.digest}
+                     "applied": apply, "repairs": total, "table": table.digest,
+                     "model": scorer_key(scorer) if apply else None}
     return SpinReport(score=score, spun=spun, applied=apply, repairs=total)
 
 
-def _restore_with_memo(text: str, table: SpinTable, spun: bool, threshold: float, evidence: DocumentEvidence, memo):
+def score_in_one_batch(texts: list[str], table: SpinTable, threshold: float, evidence: DocumentEvidence,
+                       scorer: SentenceScorer, progress: bool = False) -> None:
+    """Score every sentence the judge will need for `texts` at once (the scorer keeps what it scored): the model
+    batches far better over a document than paragraph by paragraph. `progress`: a bar on stderr."""
+    wanted = []
+    for text in texts:
+        _, repairs = restore_text(text, table, spun_document=True, threshold=threshold, evidence=evidence)
+        wanted += sentences(text, repairs, table)
+    if not progress or not wanted:
+        scorer.log_likelihoods(wanted)
+        return
+    import sys
+
+    from tqdm import tqdm
+
+    with tqdm(total=len(set(wanted)), unit="sentence", desc="repair: reading", file=sys.stderr, leave=False,
+              mininterval=0.2) as bar:
+        scorer.log_likelihoods(wanted, progress=bar.update)
+
+
+def _memo_key(text: str, table: SpinTable, spun: bool, threshold: float, evidence: DocumentEvidence,
+              scorer: SentenceScorer | None) -> str:
+    return f"repair\x00{table.digest}\x00{spun}\x00{threshold}\x00{evidence.key()}\x00{scorer_key(scorer)}\x00{text}"
+
+
+def _not_remembered(texts: list[str], table: SpinTable, spun: bool, threshold: float, evidence: DocumentEvidence,
+                    memo, scorer: SentenceScorer | None) -> list[str]:
+    if memo is None:
+        return texts
+    return [t for t in texts if memo.get(_memo_key(t, table, spun, threshold, evidence, scorer)) is None]
+
+
+def _restore_with_memo(text: str, table: SpinTable, spun: bool, threshold: float, evidence: DocumentEvidence, memo,
+                       scorer: SentenceScorer | None):
     import json
     from dataclasses import asdict
 
-    key = f"repair\x00{table.digest}\x00{spun}\x00{threshold}\x00{evidence.key()}\x00{text}"
+    key = _memo_key(text, table, spun, threshold, evidence, scorer)
     remembered = memo.get(key) if memo is not None else None
     if remembered is not None:
         data = json.loads(remembered)
         return data["text"], [Repair(**r) for r in data["repairs"]]
-    repaired, repairs = restore_text(text, table, spun_document=spun, threshold=threshold, evidence=evidence)
+    repaired, repairs = restore_text(text, table, spun_document=spun, threshold=threshold, evidence=evidence,
+                                     scorer=scorer)
     if memo is not None:
         memo.put(key, json.dumps({"text": repaired, "repairs": [asdict(r) for r in repairs]}, ensure_ascii=False))
     return repaired, repairs
 
 
 def clean_lines(text: str, *, threshold: float = DEFAULT_THRESHOLD, table: SpinTable | None = None,
-                force: bool = False) -> tuple[str, list[tuple[int, Repair]]]:
+                force: bool = False, scorer: SentenceScorer | None = None,
+                progress: bool = False) -> tuple[str, list[tuple[int, Repair]]]:
     """Repair a whole text keeping its exact line structure. Returns (text, [(line_no, repair)])."""
     table = table or default_table()
     evidence = gate_evidence(text, table)
     spun = force or evidence.spun
     lines = text.split("\n")
+    if scorer is not None and spun:
+        score_in_one_batch(lines, table, threshold, evidence, scorer, progress)
     out, found = [], []
     for number, line in enumerate(lines, start=1):
-        repaired, repairs = restore_text(line, table, spun_document=spun, threshold=threshold, evidence=evidence)
+        repaired, repairs = restore_text(line, table, spun_document=spun, threshold=threshold, evidence=evidence,
+                                         scorer=scorer)
         out.append(repaired)
         found.extend((number, r) for r in repairs)
     return "\n".join(out), found

@@ -1,0 +1,148 @@
+"""The language-model judge of ambiguous spun forms (repair/judge.py), through a deterministic scorer with the
+interface of the real one (repair/language_model.py SentenceScorer): what the model says is set by the test."""
+
+import subprocess
+import sys
+
+import pytest
+
+from translate.errors import InputError
+from translate.repair import default_table, gate_evidence
+from translate.repair.judge import THRESHOLD, TRUSTED_FLOOR, rejudge
+from translate.repair.language_model import load_scorer
+from translate.repair.restore import clean_lines, repair_document, restore_text
+from translate.repair.table import ALWAYS, CONTEXT
+
+# A spun passage (东谈主, 作念, 莫得 are no words) with everyday forms that the table also reads as spun.
+SPUN = ("东谈主们莫得想到，这家公司当年作念的居品在群众市集上卖得很好。"
+        "记者了解到，不少东谈主觉得该公司作念事很认真，截至面前还莫得收到投诉。")
+CLEAN = "国家统计局今天发布数据，十月份全国居民消费价格同比上涨百分之零点三。专家表示，物价总体保持稳定。"
+
+
+class PhraseScorer:
+    """Log-likelihood = the bonuses of the phrases a text contains, minus a little per character."""
+
+    name = "phrase-test-scorer"
+
+    def __init__(self, bonuses: dict[str, float] | None = None):
+        self.bonuses, self.calls, self.texts = bonuses or {}, 0, 0
+
+    def log_likelihoods(self, texts, progress=None):
+        self.calls += 1
+        self.texts += len(texts)
+        if progress:
+            progress(len(texts))
+        return [sum(v for k, v in self.bonuses.items() if k in t) - 0.1 * len(t) for t in texts]
+
+
+def _context_sites(text):
+    table = default_table()
+    return [(m.start(), m.group()) for m in table.pattern.finditer(text) if table.kind(m.group()) == CONTEXT]
+
+
+def _first_pass(text):
+    table = default_table()
+    evidence = gate_evidence(text, table)
+    assert evidence.spun
+    return table, evidence, restore_text(text, table, spun_document=True, evidence=evidence)
+
+
+def test_the_model_restores_a_site_the_table_left_and_keeps_one_it_would_have_changed():
+    table, evidence, (_, first) = _first_pass(SPUN)
+    repaired_first = {r.offset for r in first}
+    sites = _context_sites(SPUN)
+    left = [(o, f) for o, f in sites if o not in repaired_first]
+    changed = [(o, f) for o, f in sites if o in repaired_first]
+    assert left and changed, "the example needs a site of each kind"
+    (left_at, left_form), (changed_at, changed_form) = left[0], changed[0]
+    left_original = table.rules[left_form][0].original
+    changed_repair = next(r for r in first if r.offset == changed_at)
+    scorer = PhraseScorer({SPUN[left_at - 2:left_at] + left_original: 40.0,  # the model reads the original here
+                           SPUN[changed_at - 2:changed_at] + changed_form: 40.0})  # and the form as written here
+    text, repairs = restore_text(SPUN, table, spun_document=True, evidence=evidence, scorer=scorer)
+    by_offset = {r.offset: r for r in repairs}
+    assert by_offset[left_at].restored == left_original and by_offset[left_at].confidence >= THRESHOLD
+    assert changed_at not in by_offset, changed_repair
+    assert changed_form in text and "东谈主" not in text
+
+
+def test_a_neutral_model_adds_nothing_and_always_forms_stay_repaired():
+    table, evidence, (_, first) = _first_pass(SPUN)
+    against = PhraseScorer({f: 40.0 for _, f in _context_sites(SPUN)})  # every form read as written
+    _, repairs = restore_text(SPUN, table, spun_document=True, evidence=evidence, scorer=PhraseScorer())
+    assert {r.offset for r in repairs} <= {r.offset for r in first}
+    _, repairs = restore_text(SPUN, table, spun_document=True, evidence=evidence, scorer=against)
+    assert all(r.rule == ALWAYS for r in repairs) and len(repairs) == sum(r.rule == ALWAYS for r in first)
+
+
+def test_a_trusted_first_pass_repair_stands_unless_the_model_finds_it_unlikely():
+    table, evidence, (_, first) = _first_pass(SPUN)
+    trusted = [r for r in first if r.rule == CONTEXT and r.confidence >= 0.85]
+    assert trusted
+    site = trusted[0]
+    # Mildly for the original: not enough for the model to add the repair alone, enough to keep the table's.
+    mild = PhraseScorer({SPUN[site.offset - 2:site.offset] + site.restored: 2.0})
+    kept = rejudge(SPUN, first, table, evidence, mild, lambda _: 3)[1]
+    assert any(r.offset == site.offset and r.restored == site.restored for r in kept)
+    untrusted = [r.offset for r in first if r.rule == CONTEXT and r.confidence < 0.85]
+    assert not untrusted or all(r.offset not in untrusted or r.confidence >= THRESHOLD for r in kept)
+    against = PhraseScorer({SPUN[site.offset - 2:site.offset] + site.spun: 40.0})
+    judged = rejudge(SPUN, first, table, evidence, against, lambda _: 3)[1]
+    assert all(r.offset != site.offset for r in judged)
+    assert TRUSTED_FLOOR < THRESHOLD
+
+
+def test_clean_text_never_reaches_the_model():
+    scorer = PhraseScorer({"全球": 50.0, "目前": 50.0})
+    text, repairs = clean_lines(CLEAN + "\n" + CLEAN, scorer=scorer)
+    assert text == CLEAN + "\n" + CLEAN and repairs == [] and scorer.calls == 0
+
+
+def test_a_document_is_scored_in_one_batch_and_its_memo_is_kept_per_model(tmp_path):
+    from translate.document import Block, BlockKind, Document
+
+    class Memo(dict):
+        def get(self, key):
+            return super().get(key)
+
+        def put(self, key, value):
+            self[key] = value
+
+    paragraphs = [SPUN, SPUN.replace("记者", "本报记者"), SPUN[:30]]
+    scorer = PhraseScorer()
+    text, _ = clean_lines("\n".join(paragraphs), scorer=scorer, progress=True)
+    assert scorer.calls > 0 and "东谈主" not in text
+    first_call_texts = scorer.texts
+
+    def document():
+        return Document(name="x", blocks=[Block(id=f"p{i}", kind=BlockKind.PARAGRAPH, source=p)
+                                                     for i, p in enumerate(paragraphs)])
+
+    memo, favour_market = Memo(), PhraseScorer({"截至目前": 40.0})
+    doc = document()
+    repair_document(doc, memo=memo, scorer=PhraseScorer())
+    assert doc.spin["model"] == "phrase-test-scorer" and first_call_texts
+    again = document()
+    favour_market.name = "another-model"
+    repair_document(again, memo=memo, scorer=favour_market)
+    assert favour_market.calls > 0  # another model's decisions are not served from the first one's memo
+    assert any(r.restored == "目前" for b in again.blocks for r in b.repairs)
+    assert not any(r.restored == "目前" for b in doc.blocks for r in b.repairs)
+
+
+def test_repair_model_choices():
+    assert load_scorer("off") is None
+    with pytest.raises(InputError):
+        load_scorer("/no/such/model/folder")
+
+
+def test_clean_with_a_missing_repair_model_is_one_line_and_exit_2(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(SPUN, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "translate", "clean", str(source), "--repair-model",
+                             str(tmp_path / "nothing")], capture_output=True, text=True)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "--repair-model off" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "translate", "clean", str(source), "--repair-model", "off"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "人们没有想到" in result.stdout
