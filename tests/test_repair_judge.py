@@ -146,3 +146,22 @@ def test_clean_with_a_missing_repair_model_is_one_line_and_exit_2(tmp_path):
     result = subprocess.run([sys.executable, "-m", "translate", "clean", str(source), "--repair-model", "off"],
                             capture_output=True, text=True)
     assert result.returncode == 0 and "人们没有想到" in result.stdout
+
+
+def test_a_document_too_long_for_the_model_is_decided_by_the_table_with_a_warning(monkeypatch):
+    from translate.document import Block, BlockKind, Document
+    from translate.repair import restore
+
+    monkeypatch.setattr(restore, "JUDGE_SENTENCE_LIMIT", 3)
+    scorer = PhraseScorer({"截至目前": 40.0})
+
+    def document():
+        return Document(name="x", blocks=[Block(id=f"p{i}", kind=BlockKind.PARAGRAPH, source=SPUN) for i in range(3)])
+
+    judged_out, table_only = document(), document()
+    repair_document(judged_out, scorer=scorer)
+    repair_document(table_only)
+    assert scorer.calls == 0 and any("language model" in w for w in judged_out.warnings)
+    assert [b.repaired for b in judged_out.blocks] == [b.repaired for b in table_only.blocks]
+    assert clean_lines(SPUN + "\n" + SPUN, scorer=scorer)[0] == clean_lines(SPUN + "\n" + SPUN)[0]
+    assert scorer.calls == 0

@@ -42,6 +42,14 @@ class CausalScorer:
         self._model = self._tokenizer = None
         self._known: dict[str, float] = {}
 
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self):
+        """Load (on first use also convert) the model now, so that a progress bar counts only scoring."""
+        return self._load()
+
     def _load(self):
         if self._model is None:
             import torch
@@ -55,6 +63,8 @@ class CausalScorer:
                 self._tokenizer = AutoTokenizer.from_pretrained(str(folder))
                 self._tokenizer.padding_side = "right"  # positions count from each text's start
                 self._model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32).eval()
+                if torch.cuda.is_available():  # a GPU reads a document's sentences in a blink; CPU takes seconds
+                    self._model.to("cuda")
             except (OSError, ValueError, KeyError) as exc:
                 raise InputError(f"cannot load the repair language model ({type(exc).__name__}); give another "
                                  "with --repair-model PATH, or --repair-model off", str(folder)) from exc
@@ -76,14 +86,14 @@ class CausalScorer:
 
         tokenizer, model = self._load()
         encoded = tokenizer(texts, return_tensors="pt", padding=True)
-        ids, mask = encoded.input_ids, encoded.attention_mask
+        ids, mask = encoded.input_ids.to(model.device), encoded.attention_mask.to(model.device)
         softcap = getattr(model.config, "final_logit_softcapping", None)
         with torch.inference_mode():
             hidden = model.model(input_ids=ids, attention_mask=mask).last_hidden_state[:, :-1]
             targets, keep = ids[:, 1:], mask[:, 1:].bool()
             flat_hidden, flat_targets = hidden[keep], targets[keep]
             rows = keep.nonzero()[:, 0]
-            scores = torch.zeros(len(texts), dtype=torch.float64)
+            scores = torch.zeros(len(texts), dtype=torch.float64, device=ids.device)
             for part in range(0, len(flat_targets), _VOCAB_CHUNK):
                 logits = model.lm_head(flat_hidden[part:part + _VOCAB_CHUNK]).float()
                 if softcap:
@@ -115,6 +125,9 @@ def convert_gguf(gguf: Path, target: Path | None = None) -> Path:
     from ..engines.models import quiet_transformers
 
     quiet_transformers()
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # our own bar and notice say what is happening
     target.parent.mkdir(parents=True, exist_ok=True)
     folder, name = str(gguf.parent), gguf.name
     work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))

@@ -37,6 +37,7 @@ SPUN_PER_1000_HAN = 1.0  # density reported by spin_score; the gate itself is ev
 DEFAULT_THRESHOLD = 0.5
 LOW_CONFIDENCE = 0.75  # repairs below this are commented in the DOCX
 CONTEXT_CEILING = 0.95  # a real word read as spun is never certain
+JUDGE_SENTENCE_LIMIT = 20_000  # about half an hour of the 270M model on two CPU cores (a long book, not an article)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 WORD_VETO = -5.0  # a word row this strong keeps the form whatever the document says; weaker rows weigh in
 DOUBLED = 2.0  # log-odds for the first of a doubled form (its word cues would read the pair as a phrase)
@@ -187,8 +188,11 @@ def repair_document(document: Document, *, mode: str = "auto", threshold: float 
     total = 0
     if apply and scorer is not None:
         texts = [b.source for b in document.blocks if b.kind.translatable]
-        score_in_one_batch(_not_remembered(texts, table, spun or mode == "on", threshold, evidence, memo, scorer),
-                           table, threshold, evidence, scorer, progress)
+        warning = score_in_one_batch(_not_remembered(texts, table, spun or mode == "on", threshold, evidence, memo,
+                                                     scorer), table, threshold, evidence, scorer, progress)
+        if warning:
+            document.warnings.append(warning)
+            scorer = None
     for block in document.blocks:
         if not apply or not block.kind.translatable:
             block.repaired, block.repairs = None, []
@@ -207,23 +211,39 @@ def repair_document(document: Document, *, mode: str = "auto", threshold: float 
 
 
 def score_in_one_batch(texts: list[str], table: SpinTable, threshold: float, evidence: DocumentEvidence,
-                       scorer: SentenceScorer, progress: bool = False) -> None:
+                       scorer: SentenceScorer, progress: bool = False) -> str | None:
     """Score every sentence the judge will need for `texts` at once (the scorer keeps what it scored): the model
-    batches far better over a document than paragraph by paragraph. `progress`: a bar on stderr."""
+    batches far better over a document than paragraph by paragraph. `progress`: a bar on stderr.
+
+    Returns a warning instead, scoring nothing, when the document needs more than JUDGE_SENTENCE_LIMIT sentences:
+    the table alone then decides (on CPU the model reads some ten sentences a second)."""
     wanted = []
     for text in texts:
         _, repairs = restore_text(text, table, spun_document=True, threshold=threshold, evidence=evidence)
         wanted += sentences(text, repairs, table)
+    if len(set(wanted)) > JUDGE_SENTENCE_LIMIT:
+        warning = (f"repair: {len(set(wanted))} sentences for the language model (more than "
+                   f"{JUDGE_SENTENCE_LIMIT}); the table alone decided this document's ambiguous forms")
+        if progress:
+            import sys
+
+            print(warning, file=sys.stderr)
+        return warning
     if not progress or not wanted:
         scorer.log_likelihoods(wanted)
-        return
+        return None
     import sys
 
     from tqdm import tqdm
 
+    if not getattr(scorer, "loaded", True):
+        print("repair: loading the language model (its first use converts it, about 35 s; --repair-model off "
+              "skips it)", file=sys.stderr)
+        scorer.load()
     with tqdm(total=len(set(wanted)), unit="sentence", desc="repair: reading", file=sys.stderr, leave=False,
               mininterval=0.2) as bar:
         scorer.log_likelihoods(wanted, progress=bar.update)
+    return None
 
 
 def _memo_key(text: str, table: SpinTable, spun: bool, threshold: float, evidence: DocumentEvidence,
@@ -263,8 +283,8 @@ def clean_lines(text: str, *, threshold: float = DEFAULT_THRESHOLD, table: SpinT
     evidence = gate_evidence(text, table)
     spun = force or evidence.spun
     lines = text.split("\n")
-    if scorer is not None and spun:
-        score_in_one_batch(lines, table, threshold, evidence, scorer, progress)
+    if scorer is not None and spun and score_in_one_batch(lines, table, threshold, evidence, scorer, progress):
+        scorer = None  # too long for the model: the table decides, as `translate run` warns
     out, found = [], []
     for number, line in enumerate(lines, start=1):
         repaired, repairs = restore_text(line, table, spun_document=spun, threshold=threshold, evidence=evidence,
