@@ -94,3 +94,16 @@ def test_the_packaged_gguf_converts_once_and_judges_a_real_run(tmp_path):
                              str(gguf)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "东谈主 -> 人 [always" in result.stdout and "repairs" in result.stderr
+
+
+def test_a_file_that_is_no_gguf_model_is_refused_in_one_line_and_leaves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRANSLATE_CACHE", str(tmp_path / "cache"))
+    bad = tmp_path / "model.gguf"
+    bad.write_bytes(b"GGUF" + bytes(range(256)) * 8)
+    source = tmp_path / "spun.txt"
+    source.write_text("东谈主们莫得想到，这家公司当年作念的居品在群众市集上卖得很好。\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "translate", "clean", str(source), "--repair-model", str(bad)],
+                            capture_output=True, text=True)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert result.returncode == 2 and len(errors) == 1 and "model.gguf" in errors[0] and "Traceback" not in result.stderr
+    assert not list((tmp_path / "cache" / "repair-lm").glob("*"))

@@ -132,15 +132,20 @@ def convert_gguf(gguf: Path, target: Path | None = None) -> Path:
     folder, name = str(gguf.parent), gguf.name
     work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
     try:
-        config = AutoConfig.from_pretrained(folder, gguf_file=name)
-        with torch.device("meta"):
-            skeleton = AutoModelForCausalLM.from_config(config)
-        tensors = load_gguf_checkpoint(str(gguf), return_tensors=True, model_to_load=skeleton)["tensors"]
-        model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-        model.load_state_dict({k: torch.as_tensor(v) for k, v in tensors.items()}, strict=False)
+        try:
+            config = AutoConfig.from_pretrained(folder, gguf_file=name)
+            with torch.device("meta"):
+                skeleton = AutoModelForCausalLM.from_config(config)
+            tensors = load_gguf_checkpoint(str(gguf), return_tensors=True, model_to_load=skeleton)["tensors"]
+            model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+            model.load_state_dict({k: torch.as_tensor(v) for k, v in tensors.items()}, strict=False)
+            tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+        except (ValueError, KeyError, OSError, RuntimeError, TypeError, IndexError) as exc:
+            raise InputError(f"not a causal language model transformers can read from GGUF ({type(exc).__name__}); "
+                             "give another with --repair-model PATH, or --repair-model off", str(gguf)) from exc
         model.tie_weights()
         model.to(torch.bfloat16).save_pretrained(str(work))
-        AutoTokenizer.from_pretrained(folder, gguf_file=name).save_pretrained(str(work))
+        tokenizer.save_pretrained(str(work))
         os.replace(work, target)  # whole or not at all: a killed conversion leaves no half folder
     finally:
         shutil.rmtree(work, ignore_errors=True)
