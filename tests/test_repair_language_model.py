@@ -105,5 +105,6 @@ def test_a_file_that_is_no_gguf_model_is_refused_in_one_line_and_leaves_nothing(
     result = subprocess.run([sys.executable, "-m", "translate", "clean", str(source), "--repair-model", str(bad)],
                             capture_output=True, text=True)
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert result.returncode == 2 and len(errors) == 1 and "model.gguf" in errors[0] and "Traceback" not in result.stderr
+    assert result.returncode == 2 and len(errors) == 1 and "model.gguf" in errors[0]
+    assert "Traceback" not in result.stderr
     assert not list((tmp_path / "cache" / "repair-lm").glob("*"))
