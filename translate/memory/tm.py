@@ -35,14 +35,19 @@ class TranslationMemory:
                 raise StoreError("is not a translation memory (no tm table); give the .sqlite file 'review import', "
                                  "'align --tm' or 'tm import' wrote", str(self.path))
             return
-        self.db.execute("CREATE TABLE IF NOT EXISTS tm (key TEXT PRIMARY KEY, source TEXT, target TEXT, "
-                        "origin TEXT, updated REAL)")
         # The <seg> XML a TMX import came with (inline codes), for re-export; and the machine translation an
-        # editor replaced (glossary suggest learns renderings from the pair). Added to older files.
+        # editor replaced (glossary suggest learns renderings from the pair). New files get them at once, so
+        # workers that open one new file together (Ray actors) do not race to add them.
+        self.db.execute("CREATE TABLE IF NOT EXISTS tm (key TEXT PRIMARY KEY, source TEXT, target TEXT, "
+                        "origin TEXT, updated REAL, source_seg TEXT, target_seg TEXT, machine TEXT)")
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(tm)")}
-        for column in ("source_seg", "target_seg", "machine"):
+        for column in ("source_seg", "target_seg", "machine"):  # older files
             if column not in columns:
-                self.db.execute(f"ALTER TABLE tm ADD COLUMN {column} TEXT")
+                try:
+                    self.db.execute(f"ALTER TABLE tm ADD COLUMN {column} TEXT")
+                except sqlite3.OperationalError as exc:
+                    if "duplicate column" not in str(exc):
+                        raise  # another process added it meanwhile: fine
 
     def entry(self, source: str) -> tuple[str, str, float] | None:
         """(target, origin, when stored as a Unix time) of a source's pair, or None."""
