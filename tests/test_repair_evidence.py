@@ -158,3 +158,20 @@ def test_repair_bench_counts_genuine_words_changed_inside_spun_documents():
     assert _off_site(made, truth) == [(20, "天下")]
     row = evaluate_spun("昨天下午,我们已经开始执行计划,这个人没有做到。")
     assert row["off_site"] == 0 and row["off_site_per_10k"] == 0.0
+
+
+def test_a_short_spun_brief_is_read_as_spun_and_its_clean_text_is_not():
+    from pathlib import Path
+
+    from translate.measure.spinner import spin
+    from translate.repair import default_table, gate_evidence
+
+    table = default_table()
+    brief = (Path(__file__).parent / "data" / "heldout_articles" / "sports-derby.txt").read_text("utf-8")
+    spun, _ = spin(brief, "A")
+    evidence = gate_evidence(spun, table)
+    assert evidence.evidence < 2.0 and evidence.context_sites < 4  # neither older route reads it
+    assert evidence.spun and evidence.short_spun
+    assert not gate_evidence(brief, table).spun
+    one_form = brief.replace("。", "。东谈主", 1)  # one non-word form in clean text, no confident context repairs
+    assert not gate_evidence(one_form, table).spun

@@ -38,6 +38,7 @@ SPUN_EVIDENCE = 2.0  # gate: weighted always-form evidence at or above which a d
 # context repairs that a forced pass would make, per 1,000 Han characters, and at least this many sites.
 # Clean sets dense in those words score 0-3.1; spun sets 17-61 (translate bench --repair).
 CONTEXT_GATE_DENSITY, CONTEXT_GATE_SITES, CONTEXT_GATE_CONFIDENCE = 10.0, 4, 0.8
+SHORT_GATE_SITES = 2
 LOCAL_WINDOW = 120  # characters each side in which non-word spun forms count as nearby
 NEARBY_EVIDENCE = (-3.5, -0.5, 0.5, 1.0)  # by number of nearby non-word forms (0, 1, 2, 3+)
 SEGMENT_WEIGHT, SEGMENT_CAP = 0.6, 4.0  # per natural-log unit of the two readings' segmentation odds
@@ -55,7 +56,15 @@ class DocumentEvidence:
 
     @property
     def spun(self) -> bool:
-        return self.evidence >= SPUN_EVIDENCE or self.context_spun
+        return self.evidence >= SPUN_EVIDENCE or self.context_spun or self.short_spun
+
+    @property
+    def short_spun(self) -> bool:
+        """A short brief (400 characters) holds too few spun forms for either route: one non-word form (东谈主,
+        which clean Chinese never has) with at least two confident context repairs at half the second route's
+        density marks it spun too. Clean text without a non-word form is never read this way."""
+        return (self.evidence >= NON_WORD_WEIGHT and self.context_sites >= SHORT_GATE_SITES
+                and 1000.0 * self.context_sites / max(1, self.han) >= CONTEXT_GATE_DENSITY / 2)
 
     @property
     def context_spun(self) -> bool:
