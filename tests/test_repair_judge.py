@@ -165,3 +165,20 @@ def test_a_document_too_long_for_the_model_is_decided_by_the_table_with_a_warnin
     assert [b.repaired for b in judged_out.blocks] == [b.repaired for b in table_only.blocks]
     assert clean_lines(SPUN + "\n" + SPUN, scorer=scorer)[0] == clean_lines(SPUN + "\n" + SPUN)[0]
     assert scorer.calls == 0
+
+
+def test_a_first_run_without_its_model_fails_before_the_repair_stage(tmp_path, monkeypatch):
+    from translate.engines.base import EngineSettings
+    from translate.errors import ModelError
+    from translate.pipeline import run as pipeline_run
+    from translate.pipeline.options import RunOptions
+
+    source = tmp_path / "a.txt"
+    source.write_text(SPUN + "\n", encoding="utf-8")
+    repaired = []
+    monkeypatch.setattr(pipeline_run, "repair_document", lambda *a, **k: repaired.append(1))
+    options = RunOptions(out_dir=str(tmp_path / "out"), quiet=True,
+                         engine=EngineSettings(model=str(tmp_path / "no-model")))
+    with pytest.raises(ModelError):
+        pipeline_run.run_file(str(source), options)
+    assert repaired == []

@@ -97,6 +97,14 @@ def load_engine(settings: EngineSettings) -> Engine:
     return engine_kind(settings).load(settings)
 
 
+def check_engine(settings: EngineSettings) -> None:
+    """Fail now, in one line, if a segment engine's model is nowhere to be found (cheap: no loading)."""
+    if engine_kind(settings).unit == "segment":
+        from .models import resolve
+
+        resolve(settings.model)
+
+
 def fallback_settings(settings: EngineSettings) -> EngineSettings | None:
     """The segment engine for blocks a block engine failed on (`--fallback`), or None."""
     from dataclasses import replace
@@ -110,4 +118,5 @@ def _has_ctranslate2() -> bool:
     return importlib.util.find_spec("ctranslate2") is not None
 
 
-__all__ = ["ENGINES", "ENGINE_NAMES", "Engine", "EngineKind", "EngineSettings", "engine_kind", "load_engine"]
+__all__ = ["ENGINES", "ENGINE_NAMES", "Engine", "EngineKind", "EngineSettings", "check_engine", "engine_kind",
+           "load_engine"]

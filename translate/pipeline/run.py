@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..document import Document
-from ..engines import engine_kind, fallback_settings
+from ..engines import check_engine, engine_kind, fallback_settings
 from ..engines.base import EngineSettings
 from ..errors import RunFailed, TranslateError
 from ..formats import check_written, write_outputs
@@ -32,6 +32,7 @@ from .outputs import check_outputs_free, check_writable, output_paths, safe_stem
 from .segments import FAULT_CODES, EngineRunner, plan_jobs, terms_report, translate_jobs
 
 STAGES = ("read", "repair", "translate", "qa", "write")
+CACHE_NAME = ".segment-cache.sqlite"
 
 
 class StageClock:
@@ -94,8 +95,13 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
                        load_engine: Callable | None = None, clock: StageClock | None = None) -> None:
     """Repair, reuse the TM, translate and check `document` in place; its summary and terms report are set."""
     clock = clock or StageClock()
+    first_run = not options.use_cache or not Path(options.cache_path or Path(options.out_dir) / CACHE_NAME).exists()
     tm, cache = open_memory(options, sig)
     try:
+        if first_run and load_engine is None:
+            # Nothing can come from the cache yet: a missing model fails now, not after repair's language model
+            # has read the document (half a minute). A re-run served from the cache still needs no model.
+            check_engine(options.engine)
         todo = prepare_document(document, options, tm, cache, clock)
         with clock.stage("translate"):
             matcher = TermMatcher(glossary, memo=cache)
@@ -116,7 +122,7 @@ def open_memory(options: RunOptions, sig: dict) -> tuple[TranslationMemory, Segm
     tm = TranslationMemory(options.tm_path or out / "tm.sqlite")
     if not options.use_cache:
         return tm, None
-    return tm, SegmentCache(options.cache_path or out / ".segment-cache.sqlite", _cache_key(sig))
+    return tm, SegmentCache(options.cache_path or out / CACHE_NAME, _cache_key(sig))
 
 
 def prepare_document(document: Document, options: RunOptions, tm: TranslationMemory, cache: SegmentCache | None,
