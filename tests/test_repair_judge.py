@@ -177,6 +177,7 @@ def test_a_first_run_without_its_model_fails_before_the_repair_stage(tmp_path, m
     source.write_text(SPUN + "\n", encoding="utf-8")
     repaired = []
     monkeypatch.setattr(pipeline_run, "repair_document", lambda *a, **k: repaired.append(1))
+    monkeypatch.setattr(pipeline_run, "load_scorer", lambda choice: PhraseScorer())  # a judge that would run
     options = RunOptions(out_dir=str(tmp_path / "out"), quiet=True,
                          engine=EngineSettings(model=str(tmp_path / "no-model")))
     with pytest.raises(ModelError):

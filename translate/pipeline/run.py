@@ -98,7 +98,7 @@ def translate_document(document: Document, options: RunOptions, glossary: Glossa
     first_run = not options.use_cache or not Path(options.cache_path or Path(options.out_dir) / CACHE_NAME).exists()
     tm, cache = open_memory(options, sig)
     try:
-        if first_run and load_engine is None:
+        if first_run and load_engine is None and load_scorer(options.repair_model) is not None:
             # Nothing can come from the cache yet: a missing model fails now, not after repair's language model
             # has read the document (half a minute). A re-run served from the cache still needs no model.
             check_engine(options.engine)
