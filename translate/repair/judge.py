@@ -137,24 +137,16 @@ def _context_sites(text: str, first: dict[int, Repair], table: SpinTable) -> lis
 
 
 def _apply_with_offsets(text: str, repairs: dict[int, Repair]) -> tuple[str, Callable[[int], int]]:
-    """`text` with `repairs` made, and a map from an offset in `text` (a site's start) to the result."""
-    out, offsets, shifts, position, shift = [], [], [], 0, 0
+    """`text` with `repairs` made, and a map from a site's start in `text` to its start in the result."""
+    out, offsets, shifts, position = [], [], [0], 0
     for offset in sorted(repairs):
         repair = repairs[offset]
         out += [text[position:offset], repair.restored]
         position = offset + len(repair.spun)
         offsets.append(offset)
-        shifts.append(shift)  # the shift before this repair: its own start moves by that much
-        shift += len(repair.restored) - len(repair.spun)
+        shifts.append(shifts[-1] + len(repair.restored) - len(repair.spun))  # shifts[i]: of the first i repairs
     out.append(text[position:])
-
-    def where(offset: int) -> int:
-        index = bisect_left(offsets, offset)
-        return offset + (shifts[index] if index < len(offsets) and offsets[index] == offset
-                         else shifts[index - 1] + len(repairs[offsets[index - 1]].restored)
-                         - len(repairs[offsets[index - 1]].spun) if index else 0)
-
-    return "".join(out), where
+    return "".join(out), lambda offset: offset + shifts[bisect_left(offsets, offset)]
 
 
 def _apply(text: str, repairs: list[Repair]) -> str:
