@@ -41,6 +41,18 @@ def test_real_words_containing_spun_forms_are_kept():
     assert restore_text("人民群众用上了天然气,比比皆是", spun_document=True)[0] == "人民群众用上了天然气,比比皆是"
 
 
+def test_wider_vocabulary_is_restored_only_where_the_document_is_spun():
+    # Forms of other domains (market, standards, consumers): non-words everywhere, rare real words in spun text only.
+    spun = ("据盘考东谈主员先容,咱们王人知说念阛阓上的居品质地参差不齐,处所政府正在制定新的圭臬。"
+            "该公司创举东谈主暗示,将握续镌汰成本,保握竞争上风。驳倒区里,不少耗尽者合计这莫得真谛。")
+    repaired, repairs = clean_lines(spun)
+    assert repaired == ("据研究人员介绍,我们都知道市场上的产品质量参差不齐,地方政府正在制定新的标准。"
+                        "该公司创始人表示,将持续降低成本,保持竞争优势。评论区里,不少消费者觉得这没有真谛。")
+    # In clean text the rare real words, idioms and fixed phrases stay.
+    clean = "他多次收受他人财物。两人一见如故,奉为圭臬,最终占据上风。王人杰说,这篇三国演义的评论很好。"
+    assert clean_lines(clean) == (clean, [])
+
+
 def test_repair_offsets_point_into_the_spun_text():
     source = "我个东谈主觉得莫得问题"
     _, repairs = restore_text(source)

@@ -183,3 +183,19 @@ def test_a_first_run_without_its_model_fails_before_the_repair_stage(tmp_path, m
     with pytest.raises(ModelError):
         pipeline_run.run_file(str(source), options)
     assert repaired == []
+
+
+def test_a_site_no_reading_of_the_model_could_restore_is_not_read():
+    # 事发住户: the word cue weighs so much against 居民 that even the model's strongest reading (its log-odds
+    # are capped) could not reach the threshold, so the judge keeps the form without scoring its sentence.
+    text = SPUN + "事发住户告诉记者，东谈主们莫得想到会这样。"
+    table, evidence, _ = _first_pass(text)
+    at = text.index("事发住户") + 2
+    scorer = PhraseScorer({"事发居民": 1000.0})
+    repaired, repairs = restore_text(text, table, spun_document=True, evidence=evidence, scorer=scorer)
+    assert at not in {r.offset for r in repairs} and "事发住户" in repaired
+    asked = []
+    recording = PhraseScorer()
+    recording.log_likelihoods = lambda texts, progress=None: asked.extend(texts) or [0.0] * len(texts)
+    restore_text(text, table, spun_document=True, evidence=evidence, scorer=recording)
+    assert asked and not any("住户告诉" in t or "居民告诉" in t for t in asked)

@@ -55,9 +55,15 @@ def rejudge(text: str, repairs: list[Repair], table: SpinTable, evidence: Docume
     sites = _context_sites(text, first, table)
     if not sites:
         return _apply(text, repairs), repairs
-    scores = iter(scorer.log_likelihoods(_variants(sites, table)))
     judged: dict[int, Repair | None] = {}
+    read = []
     for site in sites:
+        if _model_can_decide(site, first.get(site.start), table, evidence, nearby(site.start), threshold):
+            read.append(site)
+        else:
+            judged[site.start] = None
+    scores = iter(scorer.log_likelihoods(_variants(read, table)))
+    for site in read:
         kept = next(scores)
         model_odds = {original: next(scores) - kept for original in _originals(site.spun, table)}
         probabilities = {original: (rule, _probability(model_odds[original], odds, site, table))
@@ -76,9 +82,23 @@ def rejudge(text: str, repairs: list[Repair], table: SpinTable, evidence: Docume
     return _apply(text, final), final
 
 
-def sentences(text: str, repairs: list[Repair], table: SpinTable) -> list[str]:
+def sentences(text: str, repairs: list[Repair], table: SpinTable, evidence: DocumentEvidence,
+              nearby: Callable[[int], float], threshold: float = THRESHOLD) -> list[str]:
     """The sentences `rejudge` will score for `text`: a caller scores many paragraphs' in one batch first."""
-    return _variants(_context_sites(text, {r.offset: r for r in repairs}, table), table)
+    first = {r.offset: r for r in repairs}
+    return _variants([site for site in _context_sites(text, first, table)
+                      if _model_can_decide(site, first.get(site.start), table, evidence, nearby(site.start), threshold)],
+                     table)
+
+
+def _model_can_decide(site: _Site, earlier: Repair | None, table: SpinTable, evidence: DocumentEvidence,
+                      nearby: float, threshold: float) -> bool:
+    """False where no reading of the model could restore the site (the table and the word cues weigh too much
+    against it) and the first pass did not trust a repair there: the answer is "keep the form", unread."""
+    if earlier is not None and earlier.confidence >= TRUSTED_FIRST_PASS:
+        return True
+    best = max((odds for _, odds in candidates(site, table, evidence, nearby).values()), default=None)
+    return best is not None and _probability(MODEL_CAP, best, site, table) >= threshold
 
 
 def _originals(spun: str, table: SpinTable) -> list[str]:

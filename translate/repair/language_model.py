@@ -10,7 +10,9 @@ uses the packaged Gemma when it is installed and judges nothing otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -136,7 +138,8 @@ def convert_gguf(gguf: Path, target: Path | None = None) -> Path:
             config = AutoConfig.from_pretrained(folder, gguf_file=name)
             with torch.device("meta"):
                 skeleton = AutoModelForCausalLM.from_config(config)
-            tensors = load_gguf_checkpoint(str(gguf), return_tensors=True, model_to_load=skeleton)["tensors"]
+            with contextlib.redirect_stderr(io.StringIO()):  # its own tqdm bar; ours says what happens
+                tensors = load_gguf_checkpoint(str(gguf), return_tensors=True, model_to_load=skeleton)["tensors"]
             model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
             model.load_state_dict({k: torch.as_tensor(v) for k, v in tensors.items()}, strict=False)
             tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)

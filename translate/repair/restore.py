@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..document import Document, Repair
@@ -90,9 +91,7 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
     """
     table = table or default_table()
     evidence = evidence or document_evidence(text, table)
-    anchors = [m.start() for m in table.pattern.finditer(text) if table.kind(m.group()) == ALWAYS
-               and (real_anchors or not table.rules[m.group()][0].real)]
-    density = evidence.anchor_density if real_anchors else len(anchors) / max(1, len(text))
+    nearby = _nearby_counter(text, table, evidence, real_anchors)
     out: list[str] = []
     repairs: list[Repair] = []
     position = 0
@@ -102,9 +101,8 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
         position = end
         spun = match.group()
         before = "".join(out[-12:])[-_VIEW:]
-        nearby = _nearby(anchors, start, len(text), density)
         choice = _choose(spun, table, before, _restored_view(text[end:end + _VIEW], table), spun_document, evidence,
-                         nearby)
+                         nearby(start))
         if choice is None or choice[1] < threshold:
             out.append(spun)
             continue
@@ -114,9 +112,17 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
                               rule=rule.rule))
     out.append(text[position:])
     if scorer is not None and spun_document:
-        return rejudge(text, repairs, table, evidence, scorer,
-                       lambda start: _nearby(anchors, start, len(text), density))
+        return rejudge(text, repairs, table, evidence, scorer, nearby)
     return "".join(out), repairs
+
+
+def _nearby_counter(text: str, table: SpinTable, evidence: DocumentEvidence, real_anchors: bool = True
+                    ) -> Callable[[int], float]:
+    """offset -> how many spun always-forms lie near it (the passage evidence of a site)."""
+    anchors = [m.start() for m in table.pattern.finditer(text) if table.kind(m.group()) == ALWAYS
+               and (real_anchors or not table.rules[m.group()][0].real)]
+    density = evidence.anchor_density if real_anchors else len(anchors) / max(1, len(text))
+    return lambda start: _nearby(anchors, start, len(text), density)
 
 
 def _nearby(anchors: list[int], start: int, length: int, density: float) -> float:
@@ -220,7 +226,7 @@ def score_in_one_batch(texts: list[str], table: SpinTable, threshold: float, evi
     wanted = []
     for text in texts:
         _, repairs = restore_text(text, table, spun_document=True, threshold=threshold, evidence=evidence)
-        wanted += sentences(text, repairs, table)
+        wanted += sentences(text, repairs, table, evidence, _nearby_counter(text, table, evidence))
     if len(set(wanted)) > JUDGE_SENTENCE_LIMIT:
         warning = (f"repair: {len(set(wanted))} sentences for the language model (more than "
                    f"{JUDGE_SENTENCE_LIMIT}); the table alone decided this document's ambiguous forms")
