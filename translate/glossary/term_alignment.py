@@ -20,21 +20,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..lexicon.english import function_words, gloss_sets, gloss_words, is_common_word, stem
-from ..lexicon.names import split_name, syllables
+from ..lexicon.english import gloss_words, is_common_word, stem
+from ..lexicon.names import syllables
 from .bitext import Unit
+from .term_evidence import LATIN, EnglishSide, TermEvidence, glossed_by, span_text
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’.&][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
-_WORDLIKE = re.compile(r"^[A-Za-z0-9]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_SENTENCE_START = set(".!?:;\"“”'‘(")
-_NUMERALS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
-             "九": "9", "十": "10"}
-MAX_WORDS = 6
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
-PREFIX = 6
 NAME_KINDS = ("person", "organisation", "product", "title", "name", "place")
 # Where the term sits in the Chinese sentence and the span in the English one: both run in much the same
 # order, so a span at the other end of the sentence is less likely (三元锂电池和磷酸铁锂电池 / ternary
@@ -56,54 +49,10 @@ class Rendering:
     coverage: float = 0.0  # the share of the term its words account for (glosses, pinyin, letters)
 
 
-@dataclass(frozen=True)
-class _Word:
-    surface: str
-    stem: str
-    function: bool
-    capital: bool
-    initial: bool  # first word of a sentence
-    position: int = 0  # index among the pair's words
-
-
-class _English:
-    """One pair's English: runs of words between punctuation, and every span's key."""
-
-    def __init__(self, text: str):
-        stop = function_words()
-        self.runs: list[list[_Word]] = [[]]
-        self.size = 0
-        initial = True
-        for token in _TOKEN.findall(text):
-            if not _WORDLIKE.match(token):
-                initial = token in _SENTENCE_START
-                if self.runs[-1]:
-                    self.runs.append([])
-                continue
-            function = token.lower() in stop and not (token.isupper() and len(token) > 1)  # US, IT: names
-            self.runs[-1].append(_Word(token, stem(token), function,
-                                       token[:1].isupper() or token[:1].isdigit(), initial, self.size))
-            self.size += 1
-            initial = False
-        self.keys = {key for key, _, _ in self.spans()}
-
-    def spans(self):
-        """(key, words, (run index, start, end)) of every span that may be a rendering."""
-        for r, run in enumerate(self.runs):
-            for i, first in enumerate(run):
-                if first.function or first.surface[:1].isdigit():
-                    continue
-                for j in range(i + 1, min(len(run), i + MAX_WORDS) + 1):
-                    if run[j - 1].function:
-                        continue
-                    words = run[i:j]
-                    yield tuple(w.stem for w in words), words, (r, i, j)
-
-
 class TermAligner:
     def __init__(self, units: list[Unit]):
         self.units = units
-        self.english = [_English(u.target) for u in units]
+        self.english = [EnglishSide(u.target) for u in units]
         self.frequency = Counter(key for side in self.english for key in side.keys)
         self.first_scores: dict[str, float] = {}  # term -> its first-pass rendering's score
         self.claims: dict[str, tuple[tuple, tuple]] = {}  # term -> its rendering's key, and the words it claims
@@ -115,11 +64,11 @@ class TermAligner:
         holding = self.units_with(term)
         if not holding:
             return None
-        if _LATIN.fullmatch(term):
+        if LATIN.fullmatch(term):
             found = self._latin(term, holding)
             if found:
                 return found
-        evidence = _Evidence(term, kind == "person")
+        evidence = TermEvidence(term, kind == "person")
         found: dict[tuple, list] = defaultdict(list)
         surfaces: dict[tuple, Counter] = defaultdict(Counter)
         for index in holding:
@@ -135,7 +84,7 @@ class TermAligner:
                 fit = self._fit(evidence, side.runs[r], r, i, j, elsewhere, kind)
                 middle = (side.runs[r][i].position + side.runs[r][j - 1].position + 1) / 2 / max(side.size, 1)
                 found[key].append(fit + (1 - POSITION_WEIGHT * min(abs(middle - p) for p in places),))
-                surfaces[key][(_span_text(words), words[0].initial)] += 1
+                surfaces[key][(span_text(words), words[0].initial)] += 1
         ranked = sorted(((self._score(term, key, fits, len(holding)), key) for key, fits in found.items()),
                         reverse=True)
         if not ranked or ranked[0][0] <= 0:
@@ -146,7 +95,7 @@ class TermAligner:
                          max(f[1] for f in found[best]))
 
     @staticmethod
-    def _fit(evidence: "_Evidence", run: list, r: int, i: int, j: int, elsewhere: tuple, kind: str):
+    def _fit(evidence: TermEvidence, run: list, r: int, i: int, j: int, elsewhere: tuple, kind: str):
         """How span run[i:j] fits the term in one pair: (explained share, coverage, share explained by other
         words, edge factor, words). A word nothing explains (the translator's own) earns part credit; a span
         that stops next to such a word, or next to one the term explains, loses some (lithium iron |
@@ -160,7 +109,7 @@ class TermAligner:
                 credit += weight
             elif (r, k) in claimed:
                 taken += 1
-            elif _glossed(word, glossed):
+            elif glossed_by(word, glossed):
                 glossed_here += 1
             else:
                 credit += FREE_CREDIT
@@ -169,7 +118,7 @@ class TermAligner:
             if 0 <= k < len(run) and not run[k].function and (r, k) not in claimed:
                 word = run[k]
                 ours = evidence.explains(word) > 0
-                free = not ours and not _glossed(word, glossed)
+                free = not ours and not glossed_by(word, glossed)
                 if ours or free and (kind not in NAME_KINDS or word.capital and not word.initial):
                     edge *= EDGE_FACTOR
         words = [w for _, w in content]
@@ -196,7 +145,7 @@ class TermAligner:
             * edge * length * position
 
     def _latin(self, term: str, holding: list[int]) -> Rendering | None:
-        pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", re.I)
+        pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", re.IGNORECASE)
         found = Counter(m.group() for i in holding for m in [pattern.search(self.units[i].target)] if m)
         count = sum(found.values())
         if count * 2 < len(holding):
@@ -222,8 +171,8 @@ class TermAligner:
         self.first_scores[term] = rendering.score
         if rendering.count < CLAIM_SHARE * rendering.total:
             return
-        evidence = _Evidence(term, kind == "person")
-        words = [w for run in _English(rendering.english).runs for w in run]
+        evidence = TermEvidence(term, kind == "person")
+        words = [w for run in EnglishSide(rendering.english).runs for w in run]
         mask = tuple(not w.function and evidence.explains(w) == 1.0 for w in words)
         if not any(mask):
             if rendering.count < 3 or rendering.count < CONFIDENT_SHARE * rendering.total or is_common_word(term):
@@ -238,7 +187,7 @@ def _other_words_glosses(source: str) -> frozenset[str]:
 
     stems: set[str] = set()
     for token in jieba.lcut(source):
-        if _LATIN.fullmatch(token):
+        if LATIN.fullmatch(token):
             stems.add(stem(token))
         elif len(token) >= 2 and _HAN_RUN.fullmatch(token):
             stems |= gloss_words(token)
@@ -247,94 +196,6 @@ def _other_words_glosses(source: str) -> frozenset[str]:
     stems.update(re.findall(r"\d+", source))
     stems.update(stem(_MONTHS[int(m) - 1]) for m in re.findall(r"(?<!\d)(1[0-2]|[1-9])月", source))
     return frozenset(stems)
-
-
-class _Evidence:
-    """What a term can explain in English: its glosses, pinyin of its parts, its Latin letters and numerals.
-    Glosses of single characters (what an unknown word falls back to) count half."""
-
-    def __init__(self, term: str, person: bool):
-        from ..lexicon.english import dictionary_parts
-
-        self.term = term
-        self._explained: dict[str, float] = {}
-        self.glosses = gloss_words(term, characters=False)
-        # words of one family whose stems differ (phosphoric, phosphate) share their first letters
-        self.prefixes = {g[:PREFIX] for g in self.glosses if len(g) >= PREFIX}
-        self.character_glosses = gloss_words(term) - self.glosses
-        self.parts = [(p, gloss_sets(p)) for p in dictionary_parts(term)]
-        # Pinyin words of two characters or more (a single syllable matches English by chance: 量 'Liang'),
-        # and a person's surname; none for an ordinary word (量化 is not a name).
-        self.pinyin: dict[str, set[int]] = {}  # a joined pinyin word -> the character offsets it covers
-        readings = syllables(term)
-        split = split_name(term) if person else None
-        if split is not None:  # the surname's own reading: 曾 Zeng, not Ceng
-            surname = len(split[0].text)
-            readings[:surname] = [split[0].reading] + [""] * (surname - 1)
-            self.pinyin.setdefault(split[0].reading.replace("ü", "u"), set()).update(range(surname))
-            self.pinyin.setdefault("".join(readings[surname:]).replace("ü", "u"), set()).update(
-                range(surname, len(term)))
-        if person or not is_common_word(term):
-            for start in range(len(term)):
-                for end in range(start + 2, min(len(term), start + 4) + 1):
-                    word = "".join(readings[start:end]).replace("ü", "u")
-                    if word and word.isalpha():
-                        self.pinyin.setdefault(word, set()).update(range(start, end))
-        self.latin = {t.lower() for t in _LATIN.findall(term)}
-        self.numbers = {_NUMERALS[c] for c in term if c in _NUMERALS} | set(re.findall(r"\d+", term))
-
-    def explains(self, word: _Word) -> float:
-        """1 when the term explains `word`, 0.5 when only a character's gloss does, else 0."""
-        if word.surface not in self._explained:
-            self._explained[word.surface] = self._explains(word)
-        return self._explained[word.surface]
-
-    def _explains(self, word: _Word) -> float:
-        bare = _bare(word.surface)
-        pieces = [word.stem] + [stem(p) for p in re.split(r"[-'’]", word.surface.lower()) if len(p) > 1]
-        if any(p in self.glosses or p[:PREFIX] in self.prefixes for p in pieces) or bare in self.pinyin \
-                or bare in self.latin \
-                or word.surface in self.numbers or any(_bare(p) in self.pinyin for p in word.surface.split("-")):
-            return 1.0
-        return 0.5 if any(p in self.character_glosses for p in pieces) else 0.0
-
-    def coverage(self, content: list[_Word]) -> float:
-        """The share of the term's characters that the span's words account for: a dictionary word counts
-        by the share of its best gloss the span holds (learning: half of 深度学习's 'deep learning')."""
-        stems = {w.stem for w in content} | {stem(p) for w in content for p in w.surface.lower().split("-")}
-        covered: dict[int, float] = {}
-        at = 0
-        for part, glosses in self.parts:
-            share = max((len(g & stems) / len(g) for g in glosses if g), default=0.0)
-            if len(part) == 1 and len(self.term) > 1:
-                share /= 2  # a character's gloss, where the dictionary does not know the word
-            for index in range(at, at + len(part)):
-                covered[index] = max(covered.get(index, 0.0), share)
-            at += len(part)
-        for word in content:
-            for piece in [word.surface] + word.surface.split("-"):
-                for index in self.pinyin.get(_bare(piece), ()):
-                    covered[index] = 1.0
-            if _bare(word.surface) in self.latin or word.surface in self.numbers:
-                for match in re.finditer(re.escape(word.surface), self.term, re.I):
-                    covered.update({k: 1.0 for k in range(match.start(), match.end())})
-                covered.update({k: 1.0 for k, char in enumerate(self.term) if _NUMERALS.get(char) == word.surface})
-        return sum(covered.values()) / len(self.term)
-
-
-def _glossed(word: _Word, glossed: frozenset[str]) -> bool:
-    """Another Chinese word explains `word`, or a part of it (US-based: 美国)."""
-    return word.stem in glossed or "-" in word.surface and any(
-        stem(p) in glossed for p in word.surface.split("-") if len(p) > 1)
-
-
-def _bare(text: str) -> str:
-    return re.sub(r"['’]s$|[-'’]", "", text.lower()).replace("ü", "u")
-
-
-def _span_text(words: list[_Word]) -> str:
-    text = " ".join(w.surface for w in words)
-    return re.sub(r"['’]s$", "", text)
 
 
 def _surface(counter: Counter, kind: str) -> str:
@@ -368,7 +229,7 @@ def names_by_pinyin(units: list[Unit]) -> dict[str, str]:
                     if surname is not None:
                         readings.setdefault(surname.reading.replace("ü", "u") + "".join(
                             sounds[start + len(surname.text):end]), text)
-        side = _English(unit.target)
+        side = EnglishSide(unit.target)
         for run in side.runs:
             for i in range(len(run)):
                 for j in range(i + 1, min(len(run), i + 3) + 1):
