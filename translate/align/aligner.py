@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .paths import corridor, phi, prefix_sums, softmin
+from .paths import best_path, corridor, forward_backward, phi, prefix_sums, search
 from .sides import Side, chinese_side, english_sentences, english_side
 
 __all__ = ["Aligner", "Link", "Side", "align_sentences", "chinese_side", "english_sentences", "english_side"]
@@ -201,58 +201,20 @@ class Aligner:
             self._lexicon = False
             rough = self._search(band)
             self._lexicon = True
-            band = corridor(self._path(rough, n, m), n, m, CORRIDOR)
+            band = corridor(best_path(rough, n, m), n, m, CORRIDOR)
         return self._trace(self._search(band), n, m)
 
     def _search(self, band: list[tuple[int, int]]) -> list[dict[int, tuple[float, int, int]]]:
-        """The best path's dynamic programme over the cells band[i] = (first j, last j) of each row i."""
-        n, m = len(self.sources), len(self.targets)
-        # One dict per source row holding only the band: memory and time grow linearly.
-        rows: list[dict[int, tuple[float, int, int]]] = [dict() for _ in range(n + 1)]
-        rows[0][0] = (0.0, 0, 0)
-        # The least each move can cost (its prior, the offset, every bonus taken): a move whose least cost
-        # cannot beat the best found so far for the cell is not costed at all.
+        # The least each move can cost (its prior, the offset, every bonus taken): the search skips a move
+        # whose least cost cannot beat the best found so far for the cell.
         floors = {(di, dj): _PRIOR[(di, dj)] + STEP_OFFSET * (di + dj) - (2 * STEP_OFFSET if di and dj else 0.0)
                   for di, dj in _PRIOR}
-        moves = [(di, dj, floors[(di, dj)]) for di, dj in _PRIOR]
-        cost = self.cost
-        for i in range(n + 1):
-            row = rows[i]
-            low, high = band[i]
-            for j in range(low, high + 1):
-                if i == 0 and j == 0:
-                    continue
-                best_total, best_move = math.inf, None
-                for di, dj, floor in moves:
-                    if i < di or j < dj:
-                        continue
-                    previous = rows[i - di].get(j - dj)
-                    if previous is None or previous[0] + floor >= best_total:
-                        continue
-                    total = previous[0] + cost(i, j, di, dj) + STEP_OFFSET * (di + dj)
-                    if total < best_total:
-                        best_total, best_move = total, (di, dj)
-                if best_move is not None:
-                    row[j] = (best_total, *best_move)
-        if m not in rows[n]:
-            raise ValueError("alignment band too narrow")
-        return rows
-
-    @staticmethod
-    def _path(rows, n: int, m: int) -> list[tuple[int, int, int, int]]:
-        """The best path's links as (end source, end target, sources, targets), in order."""
-        steps = []
-        i, j = n, m
-        while i > 0 or j > 0:
-            _, di, dj = rows[i][j]
-            steps.append((i, j, di, dj))
-            i, j = i - di, j - dj
-        steps.reverse()
-        return steps
+        return search(self.cost, floors, STEP_OFFSET, len(self.sources), len(self.targets), band)
 
     def _trace(self, rows, n: int, m: int) -> list[Link]:
-        steps = self._path(rows, n, m)
-        before, after = self._sums([(0, 0)] + [(i, j) for i, j, _, _ in steps])
+        steps = best_path(rows, n, m)
+        before, after = forward_backward(self.cost, list(_PRIOR), [(0, 0)] + [(i, j) for i, j, _, _ in steps], n, m,
+                                         POSTERIOR_BAND, TEMPERATURE)
         links = []
         for i, j, di, dj in steps:
             # the share of all alignments, weighed by their cost, that contain this link
@@ -260,34 +222,6 @@ class Aligner:
                                  / TEMPERATURE)
             links.append(self._link(i - di, i, j - dj, j, min(1.0, posterior)))
         return _pair_substitutions(self, self._split_doubtful_merges(links))
-
-    def _sums(self, path: list[tuple[int, int]]) -> tuple[list[dict[int, float]], list[dict[int, float]]]:
-        """Softmin costs of every way from the start to each cell and from each cell to the end
-        (forward-backward), over the cells near the best path: those far from it weigh nothing."""
-        n, m = len(self.sources), len(self.targets)
-        near: list[list[int]] = [[] for _ in range(n + 1)]
-        for i, j in path:
-            for k in range(max(0, i - 1), min(n, i + 1) + 1):
-                near[k].extend(range(max(0, j - POSTERIOR_BAND), min(m, j + POSTERIOR_BAND) + 1))
-        cells = [sorted(set(row)) for row in near]
-        cost = self.cost
-        before: list[dict[int, float]] = [dict() for _ in range(n + 1)]
-        before[0][0] = 0.0
-        for i in range(n + 1):
-            for j in cells[i]:
-                totals = [before[i - di][j - dj] + cost(i, j, di, dj) for di, dj in _PRIOR
-                          if i >= di and j - dj in before[i - di]]
-                if totals and (i, j) != (0, 0):
-                    before[i][j] = softmin(totals, TEMPERATURE)
-        after: list[dict[int, float]] = [dict() for _ in range(n + 1)]
-        after[n][m] = 0.0
-        for i in range(n, -1, -1):
-            for j in reversed(cells[i]):
-                totals = [cost(i + di, j + dj, di, dj) + after[i + di][j + dj] for di, dj in _PRIOR
-                          if i + di <= n and j + dj in after[i + di]]
-                if totals and (i, j) != (n, m):
-                    after[i][j] = softmin(totals, TEMPERATURE)
-        return before, after
 
     def _split_doubtful_merges(self, links: list[Link]) -> list[Link]:
         """A 2-1 link whose target fits one of its sources alone better than both (by length and
