@@ -53,6 +53,15 @@ def test_wider_vocabulary_is_restored_only_where_the_document_is_spun():
     assert clean_lines(clean) == (clean, [])
 
 
+def test_non_word_forms_of_round_six_are_restored_wherever_they_occur():
+    spun = "厚爱东谈主暗示,公司将饱读励职工掌捏新工艺、把捏契机,这很有意旨道理。"
+    repaired, repairs = restore_text(spun, spun_document=False)  # non-words: even where the document is not read as spun
+    assert "负责人" in repaired and "鼓励职工掌握新工艺、把握" in repaired and repaired.endswith("这很有意思。")
+    assert {r.restored for r in repairs} >= {"负责人", "鼓励", "掌握", "把握", "意思"}
+    clean = "他饱读诗书,为人谦和,掌握了三门外语。"
+    assert restore_text(clean, spun_document=True)[0] == clean
+
+
 def test_repair_offsets_point_into_the_spun_text():
     source = "我个东谈主觉得莫得问题"
     _, repairs = restore_text(source)

@@ -42,6 +42,13 @@ def test_evidence_backed_gates_restore_constructions_and_keep_proverbs():
     assert repaired("天然它能快速贸易化,但也框定了旅途。").startswith("虽然它能快速商业化,但")
 
 
+def test_a_quoted_we_is_read_by_the_document_not_by_the_quote_marks():
+    # The spinner rewrites quotations too: with no 我们 anywhere, a quoted 咱们 is a spun 我们 ...
+    assert repaired("他说:“咱们从零启动,不怕试错。”") == "他说:“我们从零开始,不怕试错。”"
+    # ... unless the document shows the spinner left 我们 alone.
+    assert repaired("我们认为,“咱们从零启动”说得对。") == "我们认为,“咱们从零开始”说得对。"
+
+
 def test_rows_for_forms_the_spinner_produces():
     assert "希望" in repaired("市集也大批抱有期待,但愿其中有谁能追上。")
     assert "与之相比," in repaired("与之比较,ChatGPT花了244天。")
@@ -129,7 +136,7 @@ def test_segmentation_weighs_both_readings_beyond_the_two_words():
 def test_genuine_collocations_of_everyday_words_stay_in_a_spun_document():
     for sentence in ("接到群众举报后,执法东谈主员赶到现场。", "个别干部作风漂浮,险些酿成事故。",
                      "双方多次商议,最终达成一致。", "今年的降雨强度是同期最强的。", "器物表面的纹饰很精美。",
-                     "改革的成效逐步显现。", "他说:“咱们老百姓就盼着过上好日子。”"):
+                     "改革的成效逐步显现。", "他说:“我们吃过苦,咱们老百姓就盼着过上好日子。”"):
         assert repaired(sentence) == sentence.replace("东谈主", "人"), sentence
 
 
