@@ -199,3 +199,23 @@ def test_a_site_no_reading_of_the_model_could_restore_is_not_read():
     recording.log_likelihoods = lambda texts, progress=None: asked.extend(texts) or [0.0] * len(texts)
     restore_text(text, table, spun_document=True, evidence=evidence, scorer=recording)
     assert asked and not any("住户告诉" in t or "居民告诉" in t for t in asked)
+
+
+def test_a_site_that_opens_its_sentence_is_read_with_the_end_of_the_sentence_before():
+    """With no left context the model's odds would be those of two sentence openers (当年十年 / 过去十年)."""
+    text = "东谈主们莫得想到，这家公司的居品卖得很好。当年十年里，不少东谈主作念事很认真，截至面前还莫得收到投诉。"
+    seen = []
+
+    class RecordingScorer(PhraseScorer):
+        def log_likelihoods(self, texts, progress=None):
+            seen.extend(texts)
+            return super().log_likelihoods(texts, progress)
+
+    table, evidence, _ = _first_pass(text)
+    assert (text.index("当年"), "当年") in _context_sites(text)
+    restore_text(text, table, spun_document=True, evidence=evidence, scorer=RecordingScorer())
+    as_written = [t for t in seen if "当年十年里" in t]
+    assert as_written and all("卖得很好。" in t for t in as_written), seen
+    assert any("卖得很好。过去十年里" in t for t in seen), seen
+    # a site inside the sentence is still read from its sentence's start
+    assert all(t.startswith("过去十年里") for t in seen if "做事很负责" in t), seen

@@ -35,6 +35,9 @@ THRESHOLD = 0.85  # a genuine word changed costs the editor more than a spun one
 TRUSTED_FIRST_PASS, TRUSTED_FLOOR = 0.85, 0.5
 CEILING = 0.95
 SENTENCE_WINDOW = 40  # characters each side, cut at sentence ends
+# A site that opens its sentence keeps this much of the sentence before: with no left context the model's
+# odds are those of the two words as sentence openers (过去十年 against 当年十年), not of the words in this text.
+MIN_LEFT = 8
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
@@ -147,7 +150,7 @@ def _context_sites(text: str, first: dict[int, Repair], table: SpinTable) -> lis
         at = where(start)
         width = len(first[start].restored) if start in first else len(spun)
         left = repaired[max(0, at - SENTENCE_WINDOW):at]
-        cuts = [m.end() for m in _SENTENCE_END.finditer(left)]
+        cuts = [m.end() for m in _SENTENCE_END.finditer(left) if m.end() <= len(left) - MIN_LEFT]
         left = left[cuts[-1]:] if cuts else left
         right = repaired[at + width:at + width + SENTENCE_WINDOW]
         end = _SENTENCE_END.search(right)
