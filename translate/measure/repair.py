@@ -16,7 +16,8 @@ sets (issue 26) use words that are also spun forms in their proper sense, in sev
 they were written and frozen before that round's tuning and are spun by A and by C. Round two added
 "held_out_2" (frozen, then looked at and tuned on) and "held_out_3" (frozen later, evaluated blind); round
 three added "held_out_4" (frozen before that round's changes), round four "held_out_5" (the same), round five
-"held_out_6" and "held_out_7" (natural news with no planted words, written blind).
+"held_out_6" and "held_out_7" (natural news with no planted words, written blind; looked at in round six), round six
+"held_out_8" and "held_out_9" (natural news with quotations, written blind, frozen before round six was evaluated).
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ HELD_OUT_6 = ["repair/eval/heldout6_city_budget_hearing.txt", "repair/eval/heldo
               "repair/eval/heldout6_football_season_review.txt", "repair/eval/heldout6_small_business_loans.txt"]
 HELD_OUT_7 = ["repair/eval/heldout7_hospital_night_shift.txt", "repair/eval/heldout7_ev_charging_policy.txt",
               "repair/eval/heldout7_opera_troupe_profile.txt"]  # the same, a second writer's session
+# Round six: natural news with quotations, two more writers' sessions, frozen before round six was evaluated on them.
+HELD_OUT_8 = ["repair/eval/heldout8_ai_startup_feature.txt", "repair/eval/heldout8_wage_legal_aid.txt",
+              "repair/eval/heldout8_forest_fire_prevention.txt", "repair/eval/heldout8_community_library_profile.txt"]
+HELD_OUT_9 = ["repair/eval/heldout9_chip_packaging_analysis.txt", "repair/eval/heldout9_city_marathon_report.txt",
+              "repair/eval/heldout9_renovation_complaints.txt", "repair/eval/heldout9_graduate_job_hunt.txt"]
 AMBIGUOUS = {"tuning": "repair/eval/dev_ambiguous.txt", "held_out": "repair/eval/heldout_ambiguous.txt"}
 ARTICLE = "data/why-bat-did-not-build-deepseek.zh.txt"
 ARTICLE_REFERENCE = "repair/eval/article_reference.zh.txt"
@@ -63,12 +69,15 @@ SPUN_SETS = {  # group -> (files, reference spinner)
     "spun_held_out_5": (HELD_OUT_5, "A"), "spun_held_out_5_spinner_c": (HELD_OUT_5, "C"),
     "spun_held_out_6": (HELD_OUT_6, "A"), "spun_held_out_6_spinner_c": (HELD_OUT_6, "C"),
     "spun_held_out_7": (HELD_OUT_7, "A"), "spun_held_out_7_spinner_c": (HELD_OUT_7, "C"),
+    "spun_held_out_8": (HELD_OUT_8, "A"), "spun_held_out_8_spinner_c": (HELD_OUT_8, "C"),
+    "spun_held_out_9": (HELD_OUT_9, "A"), "spun_held_out_9_spinner_c": (HELD_OUT_9, "C"),
 }
 SPUN_GROUPS = tuple(SPUN_SETS)
 CLEAN_SETS = {"clean_held_out": HELD_OUT + FRESH, "clean_collision": COLLISION, "clean_held_out_2": HELD_OUT_2,
               "clean_held_out_3": HELD_OUT_3, "clean_held_out_4": HELD_OUT_4,
               "clean_held_out_5": HELD_OUT_5, "clean_held_out_6": HELD_OUT_6,
-              "clean_held_out_7": HELD_OUT_7, "ambiguous_tuning": [AMBIGUOUS["tuning"]],
+              "clean_held_out_7": HELD_OUT_7, "clean_held_out_8": HELD_OUT_8, "clean_held_out_9": HELD_OUT_9,
+              "ambiguous_tuning": [AMBIGUOUS["tuning"]],
               "ambiguous_held_out": [AMBIGUOUS["held_out"]]}
 CLASSES = ("always", "context", "other original", "not in table")
 
