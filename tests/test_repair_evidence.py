@@ -167,6 +167,17 @@ def test_repair_bench_counts_genuine_words_changed_inside_spun_documents():
     assert row["off_site"] == 0 and row["off_site_per_10k"] == 0.0
 
 
+def test_repair_bench_counts_a_repair_inside_a_spinner_site_that_restores_it_as_that_site():
+    from translate.measure.repair import _examples, _split_merged
+
+    truth = {(2, "完好意思"): "完美", (10, "东谈主"): "人"}
+    made = _split_merged({(3, "好意思"): "美", (10, "东谈主"): "人"}, truth)
+    assert made == truth
+    assert _examples(truth, made, "这是完好意思的计划,东谈主们") == []
+    wrong = _split_merged({(3, "好意思"): "好看"}, truth)  # inside the site but not its original: still wrong
+    assert wrong == {(3, "好意思"): "好看"}
+
+
 def test_a_short_spun_brief_is_read_as_spun_and_its_clean_text_is_not():
     from pathlib import Path
 

@@ -141,15 +141,28 @@ def _off_site(made: dict, truth: dict) -> list[tuple[int, str]]:
 
 
 def _split_merged(made: dict, truth: dict) -> dict:
-    """A repair that spans spinner sites (认真东谈主 -> 负责人 for 负责 + 人, 大模子 for 模型) counts per site."""
+    """A repair that spans spinner sites (认真东谈主 -> 负责人 for 负责 + 人, 大模子 for 模型) counts per site, and
+    one inside a site that gives the site's original (好意思 -> 美 inside 完好意思 for 完美) counts as that site."""
     result = {}
     for (offset, form), restored in made.items():
         covered = sorted(k for k in truth if offset <= k[0] and k[0] + len(k[1]) <= offset + len(form))
+        site = _enclosing_site(offset, form, restored, truth)
         if covered and (offset, form) not in truth and _restore_sites(form, offset, covered, truth) == restored:
             result.update({k: truth[k] for k in covered})
+        elif site is not None and (offset, form) not in truth:
+            result[site] = truth[site]
         else:
             result[(offset, form)] = restored
     return result
+
+
+def _enclosing_site(offset: int, form: str, restored: str, truth: dict) -> tuple[int, str] | None:
+    for site_offset, site_form in truth:
+        start, end = offset - site_offset, offset - site_offset + len(form)
+        if 0 <= start and end <= len(site_form) and (site_offset, site_form) != (offset, form):
+            if site_form[:start] + restored + site_form[end:] == truth[(site_offset, site_form)]:
+                return site_offset, site_form
+    return None
 
 
 def _restore_sites(form: str, offset: int, covered: list, truth: dict) -> str:
