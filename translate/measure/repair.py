@@ -145,23 +145,24 @@ def _split_merged(made: dict, truth: dict) -> dict:
     one inside a site that gives the site's original (好意思 -> 美 inside 完好意思 for 完美) counts as that site."""
     result = {}
     for (offset, form), restored in made.items():
-        covered = sorted(k for k in truth if offset <= k[0] and k[0] + len(k[1]) <= offset + len(form))
-        site = _enclosing_site(offset, form, restored, truth)
-        if covered and (offset, form) not in truth and _restore_sites(form, offset, covered, truth) == restored:
-            result.update({k: truth[k] for k in covered})
-        elif site is not None and (offset, form) not in truth:
-            result[site] = truth[site]
-        else:
+        if (offset, form) in truth:
             result[(offset, form)] = restored
+            continue
+        covered = sorted(k for k in truth if offset <= k[0] and k[0] + len(k[1]) <= offset + len(form))
+        if covered and _restore_sites(form, offset, covered, truth) == restored:
+            result.update({k: truth[k] for k in covered})
+            continue
+        site = _enclosing_site(offset, form, restored, truth)
+        result[site or (offset, form)] = truth[site] if site else restored
     return result
 
 
 def _enclosing_site(offset: int, form: str, restored: str, truth: dict) -> tuple[int, str] | None:
-    for site_offset, site_form in truth:
+    """The spinner site around a repair made on part of it, where that repair gives the site's original."""
+    for (site_offset, site_form), original in truth.items():
         start, end = offset - site_offset, offset - site_offset + len(form)
-        if 0 <= start and end <= len(site_form) and (site_offset, site_form) != (offset, form):
-            if site_form[:start] + restored + site_form[end:] == truth[(site_offset, site_form)]:
-                return site_offset, site_form
+        if 0 <= start and end <= len(site_form) and site_form[:start] + restored + site_form[end:] == original:
+            return site_offset, site_form
     return None
 
 
