@@ -158,23 +158,24 @@ def test_keep_phrases_block_only_where_they_read_as_words():
 
 
 def test_repair_bench_counts_genuine_words_changed_inside_spun_documents():
-    from translate.measure.repair import _off_site, evaluate_spun
+    from translate.measure.repair import evaluate_spun
+    from translate.measure.repair_sites import off_site_repairs
 
     truth = {(0, "东谈主"): "人", (10, "群众"): "全球"}
     made = {(0, "东谈主"): "人", (10, "群众"): "全球", (20, "天下"): "世界", (11, "众"): "x"}
-    assert _off_site(made, truth) == [(20, "天下")]
+    assert off_site_repairs(made, truth) == [(20, "天下")]
     row = evaluate_spun("昨天下午,我们已经开始执行计划,这个人没有做到。")
     assert row["off_site"] == 0 and row["off_site_per_10k"] == 0.0
 
 
 def test_repair_bench_counts_a_repair_inside_a_spinner_site_that_restores_it_as_that_site():
-    from translate.measure.repair import _examples, _split_merged
+    from translate.measure.repair_sites import examples, match_sites
 
     truth = {(2, "完好意思"): "完美", (10, "东谈主"): "人"}
-    made = _split_merged({(3, "好意思"): "美", (10, "东谈主"): "人"}, truth)
+    made = match_sites({(3, "好意思"): "美", (10, "东谈主"): "人"}, truth)
     assert made == truth
-    assert _examples(truth, made, "这是完好意思的计划,东谈主们") == []
-    wrong = _split_merged({(3, "好意思"): "好看"}, truth)  # inside the site but not its original: still wrong
+    assert examples(truth, made, "这是完好意思的计划,东谈主们") == []
+    wrong = match_sites({(3, "好意思"): "好看"}, truth)  # inside the site but not its original: still wrong
     assert wrong == {(3, "好意思"): "好看"}
 
 

@@ -27,6 +27,7 @@ from importlib import resources
 
 from ..repair.restore import clean_lines, default_table, gate_evidence, restore_text
 from ..repair.table import ALWAYS, CONTEXT
+from .repair_sites import covering_kind, examples, match_sites, off_site_repairs
 from .spinner import spin
 
 TUNING = ["data/clean_zh.txt", "repair/eval/dev_news.txt", "repair/eval/dev_collision.txt"]
@@ -113,7 +114,7 @@ def evaluate_spun(clean: str, spinner: str = "A", scorer=None) -> dict:
     spun, sites = spin(clean, spinner)
     repaired, repairs = _auto(spun, scorer)
     truth = {(s.offset, s.spun): s.original for s in sites}
-    made = _split_merged({(r.offset, r.spun): r.restored for r in repairs}, truth)
+    made = match_sites({(r.offset, r.spun): r.restored for r in repairs}, truth)
     classes: dict[str, dict] = {}
     for name in CLASSES:
         keys = [k for k, o in truth.items() if _site_class(k[1], o) == name]
@@ -121,75 +122,16 @@ def evaluate_spun(clean: str, spinner: str = "A", scorer=None) -> dict:
         classes[name] = {"sites": len(keys), "recall": _ratio(right, len(keys))}
     for kind in (ALWAYS, CONTEXT):
         kinds = {(r.offset, r.spun): r.rule for r in repairs}
-        ours = [k for k in made if kinds.get(k, _covering_kind(k, repairs)) == kind]
+        ours = [k for k in made if kinds.get(k, covering_kind(k, repairs)) == kind]
         classes[kind]["precision"] = _ratio(sum(1 for k in ours if truth.get(k) == made[k]), len(ours))
     correct = sum(1 for k, o in truth.items() if made.get(k) == o)
-    off_site = _off_site(made, truth)
+    off_site = off_site_repairs(made, truth)
     return {"chars": len(clean), "sites": len(sites), "gain": gain(spun, repaired, clean),
             "recall": _ratio(correct, len(truth)), "precision": _ratio(correct, len(made)), "by_class": classes,
             "off_site": len(off_site), "off_site_per_10k": round(len(off_site) * 10000 / max(1, len(clean)), 2),
             "off_site_changes": [f"{spun[max(0, o - 4):o]}[{f}=>{made[(o, f)]}]{spun[o + len(f):o + len(f) + 4]}"
                                  for o, f in off_site],
-            "misses": _examples(truth, made, spun)}
-
-
-def _off_site(made: dict, truth: dict) -> list[tuple[int, str]]:
-    """Repairs that touch no spinner site: genuine words changed inside a spun document."""
-    spans = sorted((o, o + len(f)) for o, f in truth)
-    return [(o, f) for o, f in made if (o, f) not in truth
-            and not any(start < o + len(f) and o < end for start, end in spans)]
-
-
-def _split_merged(made: dict, truth: dict) -> dict:
-    """A repair that spans spinner sites (认真东谈主 -> 负责人 for 负责 + 人, 大模子 for 模型) counts per site, and
-    one inside a site that gives the site's original (好意思 -> 美 inside 完好意思 for 完美) counts as that site."""
-    result = {}
-    for (offset, form), restored in made.items():
-        if (offset, form) in truth:
-            result[(offset, form)] = restored
-            continue
-        covered = sorted(k for k in truth if offset <= k[0] and k[0] + len(k[1]) <= offset + len(form))
-        if covered and _restore_sites(form, offset, covered, truth) == restored:
-            result.update({k: truth[k] for k in covered})
-            continue
-        site = _enclosing_site(offset, form, restored, truth)
-        result[site or (offset, form)] = truth[site] if site else restored
-    return result
-
-
-def _enclosing_site(offset: int, form: str, restored: str, truth: dict) -> tuple[int, str] | None:
-    """The spinner site around a repair made on part of it, where that repair gives the site's original."""
-    for (site_offset, site_form), original in truth.items():
-        start, end = offset - site_offset, offset - site_offset + len(form)
-        if 0 <= start and end <= len(site_form) and site_form[:start] + restored + site_form[end:] == original:
-            return site_offset, site_form
-    return None
-
-
-def _restore_sites(form: str, offset: int, covered: list, truth: dict) -> str:
-    """`form` with each covered spinner site put back to its original (大模子 -> 大模型 for 模型 -> 模子)."""
-    out, position = [], 0
-    for site_offset, site_form in covered:
-        out.append(form[position:site_offset - offset])
-        out.append(truth[(site_offset, site_form)])
-        position = site_offset - offset + len(site_form)
-    return "".join(out) + form[position:]
-
-
-def _covering_kind(key: tuple[int, str], repairs: list) -> str | None:
-    return next((r.rule for r in repairs if r.offset <= key[0] < r.offset + len(r.spun)), None)
-
-
-def _examples(truth: dict, made: dict, spun: str, limit: int = 12) -> list[str]:
-    """A few wrong or missing repairs, with context, to read."""
-    found = []
-    for (offset, form), original in truth.items():
-        if made.get((offset, form)) != original:
-            found.append(f"{spun[max(0, offset - 4):offset]}[{form}->{original}|{made.get((offset, form), '-')}]"
-                         f"{spun[offset + len(form):offset + len(form) + 4]}")
-    found += [f"{spun[max(0, o - 4):o]}[{f}=>{r} false]{spun[o + len(f):o + len(f) + 4]}"
-              for (o, f), r in made.items() if (o, f) not in truth]
-    return found[:limit]
+            "misses": examples(truth, made, spun)}
 
 
 def false_changes(clean: str, scorer=None) -> dict:
