@@ -17,7 +17,9 @@ they were written and frozen before that round's tuning and are spun by A and by
 "held_out_2" (frozen, then looked at and tuned on) and "held_out_3" (frozen later, evaluated blind); round
 three added "held_out_4" (frozen before that round's changes), round four "held_out_5" (the same), round five
 "held_out_6" and "held_out_7" (natural news with no planted words, written blind; looked at in round six), round six
-"held_out_8" and "held_out_9" (natural news with quotations, written blind, frozen before round six was evaluated).
+"held_out_8" and "held_out_9" (natural news with quotations, written blind, frozen before round six was evaluated),
+round seven "held_out_10" (eight natural texts in other genres: interview, Q&A explainer, court report; written blind,
+frozen before round seven was evaluated).
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ HELD_OUT_8 = ["repair/eval/heldout8_ai_startup_feature.txt", "repair/eval/heldou
               "repair/eval/heldout8_forest_fire_prevention.txt", "repair/eval/heldout8_community_library_profile.txt"]
 HELD_OUT_9 = ["repair/eval/heldout9_chip_packaging_analysis.txt", "repair/eval/heldout9_city_marathon_report.txt",
               "repair/eval/heldout9_renovation_complaints.txt", "repair/eval/heldout9_graduate_job_hunt.txt"]
+# Round seven: eight natural texts (two more writers' sessions), frozen in their own commit before evaluation.
+HELD_OUT_10 = ["repair/eval/heldout10_autumn_grain_harvest.txt", "repair/eval/heldout10_telecom_fraud_trial.txt",
+               "repair/eval/heldout10_satellite_launch.txt", "repair/eval/heldout10_metro_line_opening.txt",
+               "repair/eval/heldout10_open_model_interview.txt", "repair/eval/heldout10_pension_tax_explainer.txt",
+               "repair/eval/heldout10_wetland_birds_feature.txt", "repair/eval/heldout10_film_box_office_review.txt"]
 AMBIGUOUS = {"tuning": "repair/eval/dev_ambiguous.txt", "held_out": "repair/eval/heldout_ambiguous.txt"}
 ARTICLE = "data/why-bat-did-not-build-deepseek.zh.txt"
 ARTICLE_REFERENCE = "repair/eval/article_reference.zh.txt"
@@ -72,12 +79,14 @@ SPUN_SETS = {  # group -> (files, reference spinner)
     "spun_held_out_7": (HELD_OUT_7, "A"), "spun_held_out_7_spinner_c": (HELD_OUT_7, "C"),
     "spun_held_out_8": (HELD_OUT_8, "A"), "spun_held_out_8_spinner_c": (HELD_OUT_8, "C"),
     "spun_held_out_9": (HELD_OUT_9, "A"), "spun_held_out_9_spinner_c": (HELD_OUT_9, "C"),
+    "spun_held_out_10": (HELD_OUT_10, "A"), "spun_held_out_10_spinner_c": (HELD_OUT_10, "C"),
 }
 SPUN_GROUPS = tuple(SPUN_SETS)
 CLEAN_SETS = {"clean_held_out": HELD_OUT + FRESH, "clean_collision": COLLISION, "clean_held_out_2": HELD_OUT_2,
               "clean_held_out_3": HELD_OUT_3, "clean_held_out_4": HELD_OUT_4,
               "clean_held_out_5": HELD_OUT_5, "clean_held_out_6": HELD_OUT_6,
               "clean_held_out_7": HELD_OUT_7, "clean_held_out_8": HELD_OUT_8, "clean_held_out_9": HELD_OUT_9,
+              "clean_held_out_10": HELD_OUT_10,
               "ambiguous_tuning": [AMBIGUOUS["tuning"]],
               "ambiguous_held_out": [AMBIGUOUS["held_out"]]}
 CLASSES = ("always", "context", "other original", "not in table")
