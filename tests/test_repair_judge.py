@@ -219,3 +219,57 @@ def test_a_site_that_opens_its_sentence_is_read_with_the_end_of_the_sentence_bef
     assert any("卖得很好。过去十年里" in t for t in seen), seen
     # a site inside the sentence is still read from its sentence's start
     assert all(t.startswith("过去十年里") for t in seen if "做事很负责" in t), seen
+
+
+def test_the_site_study_replays_the_judges_own_decisions():
+    """translate.measure.judge_sites replays decisions from recorded features: with the shipped settings it must
+    decide every site as the judge did, or its counterfactual figures (README, round seven) mean nothing."""
+    from translate.measure.judge_sites import document_rows, replay
+
+    table, evidence, _ = _first_pass(SPUN)
+    sites = _context_sites(SPUN)
+    # The model reads every other form as its original and the rest as written, strongly: both decisions occur.
+    scorer = PhraseScorer({SPUN[o - 2:o] + (table.rules[f][0].original if i % 2 else f): 40.0
+                           for i, (o, f) in enumerate(sites)})
+    _, repairs = restore_text(SPUN, table, spun_document=True, evidence=evidence, scorer=scorer)
+    judged = {r.offset: r.restored for r in repairs if r.rule == CONTEXT}
+    rows = document_rows(SPUN, judged, scorer, "test", "spun")
+    read_sites = {row.start for row in rows}
+    assert judged and set(judged) <= read_sites and read_sites - set(judged), "both decisions must be exercised"
+    assert replay(rows) == {"test": [len(judged), 0, 0]}
+    everything_genuine = document_rows(SPUN, {}, scorer, "test", "spun")
+    assert replay(everything_genuine) == {"test": [0, len(judged), 0]}
+    assert replay(everything_genuine, threshold=1.01, floor=1.01) == {"test": [0, 0, 0]}
+    assert document_rows(CLEAN, {}, scorer, "test", "clean") == []  # the gate reads it clean: no judge
+    # A trusted first-pass repair the model only mildly supports stands; undone when the floor is raised.
+    site = next(r for r in _first_pass(SPUN)[2][1] if r.rule == CONTEXT and r.confidence >= 0.85)
+    mild = PhraseScorer({SPUN[site.offset - 2:site.offset] + site.restored: 2.0})
+    _, repairs = restore_text(SPUN, table, spun_document=True, evidence=evidence, scorer=mild)
+    judged = {r.offset: r.restored for r in repairs if r.rule == CONTEXT}
+    assert judged.get(site.offset) == site.restored
+    rows = document_rows(SPUN, judged, mild, "test", "spun")
+    assert replay(rows) == {"test": [len(judged), 0, 0]}
+    assert replay(rows, floor=1.01)["test"][2] >= 1
+
+
+def test_the_site_study_fits_known_weights_and_pools_a_forms_other_sites():
+    import math
+    import random
+
+    from translate.measure.judge_sites import SiteRow, fit, leave_one_out, pool
+
+    rng, true, bias = random.Random(7), (0.4, 0.3, 0.2, 0.5), -1.0
+    rows = []
+    for i in range(4000):
+        x = tuple(rng.uniform(-6, 6) for _ in range(4))
+        p = 1 / (1 + math.exp(-(sum(w * v for w, v in zip(true, x)) + bias)))
+        rows.append(SiteRow("a" if i % 2 else "b", f"d{i % 50}", i, "群众", "全球", x, None,
+                            "全球" if rng.random() < p else None))
+    weights, intercept = fit(rows, l2=0.0)
+    assert all(abs(w - t) < 0.1 for w, t in zip(weights, true)) and abs(intercept - bias) < 0.2, (weights, intercept)
+    assert set(leave_one_out(rows)) == {"a", "b"}
+    pair = [SiteRow("a", "doc", 0, "群众", "全球", (2.0, 0, 0, 0), None, None),
+            SiteRow("a", "doc", 9, "群众", "全球", (-1.0, 0, 0, 0), None, None),
+            SiteRow("a", "other", 0, "群众", "全球", (5.0, 0, 0, 0), None, None)]
+    pool(pair, weights=(1.0, 0, 0, 0), intercept=0.0)
+    assert [row.pooled for row in pair] == [-1.0, 2.0, 0.0]

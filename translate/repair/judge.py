@@ -5,8 +5,9 @@ tell 群众举报 (genuine) from 群众文化交流 (spun 全球). A causal lang
 each site is scored as written and with each original put back, the other sites as the first pass
 decided. The judge's decision weighs the model's log-odds beside the table's own site evidence and the
 form's word cues, with weights fitted by logistic regression on the tuning and earlier held-out sets
-(`translate bench --repair`; held-out sets 3, 4 and 5 were not used). Only documents the gate reads as
-spun are judged, so clean text is never changed by it.
+(`translate bench --repair`; held-out sets 3, 4 and 5 were not used); `translate.measure.judge_sites` replays
+the decisions from what `judge_sites` returns and refits the weights. Only documents the gate reads as spun are
+judged, so clean text is never changed by it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from ..document import Repair
 from .evidence import DocumentEvidence, site_logit, word_reading
 from .language_model import SentenceScorer
-from .table import CONTEXT, SpinTable
+from .table import CONTEXT, SpinRule, SpinTable
 
 # Fitted weights: per nat of the model's log-odds (capped; one-character forms move the model less, so
 # theirs count more), per unit of the table's site log-odds (capped), per unit of the strongest word cue
@@ -42,11 +43,32 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
 @dataclass
-class _Site:
+class Site:
     start: int
     spun: str
     left: str
     right: str
+
+
+@dataclass
+class Reading:
+    """One original a site may stand for: the table's log-odds, the model's (None where it was not asked) and the
+    judge's probability of restoring it."""
+
+    rule: SpinRule
+    table_odds: float
+    model_odds: float | None = None
+    probability: float | None = None
+
+
+@dataclass
+class Judgement:
+    """What the judge saw and decided at one context site; `decision` None keeps the form as written."""
+
+    site: Site
+    earlier: Repair | None
+    readings: dict[str, Reading]
+    decision: Repair | None
 
 
 def rejudge(text: str, repairs: list[Repair], table: SpinTable, evidence: DocumentEvidence,
@@ -54,35 +76,50 @@ def rejudge(text: str, repairs: list[Repair], table: SpinTable, evidence: Docume
             ) -> tuple[str, list[Repair]]:
     """Decide every context site of `text` again. `repairs` are the first pass's (offsets index `text`);
     `nearby(offset)`: the non-word spun forms around a site, as the first pass counted them."""
-    first = {r.offset: r for r in repairs}
-    sites = _context_sites(text, first, table)
-    if not sites:
-        return _apply(text, repairs), repairs
-    judged: dict[int, Repair | None] = {}
-    read = []
-    for site in sites:
-        if _model_can_decide(site, first.get(site.start), table, evidence, nearby(site.start), threshold):
-            read.append(site)
-        else:
-            judged[site.start] = None
-    scores = iter(scorer.log_likelihoods(_variants(read, table)))
-    for site in read:
-        kept = next(scores)
-        model_odds = {original: next(scores) - kept for original in _originals(site.spun, table)}
-        probabilities = {original: (rule, _probability(model_odds[original], odds, site, table))
-                         for original, (rule, odds) in candidates(site, table, evidence, nearby(site.start)).items()}
-        earlier = first.get(site.start)
-        if (earlier is not None and earlier.confidence >= TRUSTED_FIRST_PASS
-                and probabilities.get(earlier.restored, (None, 1.0))[1] >= TRUSTED_FLOOR):
-            continue
-        rule, probability = max(probabilities.values(), key=lambda pair: pair[1])
-        judged[site.start] = (Repair(offset=site.start, spun=site.spun, restored=rule.original, rule=rule.rule,
-                                     confidence=round(min(CEILING, probability), 3))
-                              if probability >= threshold else None)
-    final = [r for r in repairs if r.offset not in judged]
-    final += [r for r in judged.values() if r is not None]
+    judged = {j.site.start: j.decision for j in judge_sites(text, repairs, table, evidence, scorer, nearby, threshold)}
+    final = [r for r in repairs if r.offset not in judged] + [r for r in judged.values() if r is not None]
     final.sort(key=lambda r: r.offset)
     return _apply(text, final), final
+
+
+def judge_sites(text: str, repairs: list[Repair], table: SpinTable, evidence: DocumentEvidence,
+                scorer: SentenceScorer, nearby: Callable[[int], float], threshold: float = THRESHOLD
+                ) -> list[Judgement]:
+    """Every context site of `text` with its evidence and the judge's decision (`rejudge` applies them;
+    `translate.measure.judge_sites` studies them)."""
+    first = {r.offset: r for r in repairs}
+    sites = _context_sites(text, first, table)
+    read = [site for site in sites
+            if _model_can_decide(site, first.get(site.start), table, evidence, nearby(site.start), threshold)]
+    scores = iter(scorer.log_likelihoods(_variants(read, table)) if read else ())
+    model_odds: dict[tuple[int, str], float] = {}
+    for site in read:
+        kept = next(scores)
+        model_odds.update({(site.start, original): next(scores) - kept for original in _originals(site.spun, table)})
+    judgements = []
+    for site in sites:
+        readings = {original: Reading(rule, odds, model_odds.get((site.start, original)))
+                    for original, (rule, odds) in candidates(site, table, evidence, nearby(site.start)).items()}
+        earlier = first.get(site.start)
+        decision = None
+        if all(reading.model_odds is not None for reading in readings.values()):
+            for reading in readings.values():
+                reading.probability = _probability(reading.model_odds, reading.table_odds, site, table)
+            decision = _decide(site, earlier, readings, threshold)
+        judgements.append(Judgement(site, earlier, readings, decision))
+    return judgements
+
+
+def _decide(site: Site, earlier: Repair | None, readings: dict[str, Reading], threshold: float) -> Repair | None:
+    trusted = readings.get(earlier.restored) if earlier is not None else None
+    if earlier is not None and earlier.confidence >= TRUSTED_FIRST_PASS and (
+            trusted is None or trusted.probability >= TRUSTED_FLOOR):
+        return earlier
+    best = max(readings.values(), key=lambda reading: reading.probability)
+    if best.probability < threshold:
+        return None
+    return Repair(offset=site.start, spun=site.spun, restored=best.rule.original, rule=best.rule.rule,
+                  confidence=round(min(CEILING, best.probability), 3))
 
 
 def sentences(text: str, repairs: list[Repair], table: SpinTable, evidence: DocumentEvidence,
@@ -94,7 +131,7 @@ def sentences(text: str, repairs: list[Repair], table: SpinTable, evidence: Docu
                      table)
 
 
-def _model_can_decide(site: _Site, earlier: Repair | None, table: SpinTable, evidence: DocumentEvidence,
+def _model_can_decide(site: Site, earlier: Repair | None, table: SpinTable, evidence: DocumentEvidence,
                       nearby: float, threshold: float) -> bool:
     """False where no reading of the model could restore the site (the table and the word cues weigh too much
     against it) and the first pass did not trust a repair there: the answer is "keep the form", unread."""
@@ -108,7 +145,7 @@ def _originals(spun: str, table: SpinTable) -> list[str]:
     return list(dict.fromkeys(rule.original for rule in table.rules[spun]))
 
 
-def _variants(sites: list[_Site], table: SpinTable) -> list[str]:
+def _variants(sites: list[Site], table: SpinTable) -> list[str]:
     variants = []
     for site in sites:
         variants.append(site.left + site.spun + site.right)
@@ -116,7 +153,7 @@ def _variants(sites: list[_Site], table: SpinTable) -> list[str]:
     return variants
 
 
-def candidates(site: _Site, table: SpinTable, evidence: DocumentEvidence, nearby: float) -> dict[str, tuple]:
+def candidates(site: Site, table: SpinTable, evidence: DocumentEvidence, nearby: float) -> dict[str, tuple]:
     """original -> (rule, the table's site log-odds): per original, its best rule. The rules' context patterns
     (当年 only before a number) are not required here: the model reads the context they approximate."""
     best: dict[str, tuple] = {}
@@ -127,11 +164,19 @@ def candidates(site: _Site, table: SpinTable, evidence: DocumentEvidence, nearby
     return best
 
 
-def _probability(model_odds: float, table_odds: float, site: _Site, table: SpinTable) -> float:
+def features(model_odds: float, table_odds: float, site: Site, table: SpinTable) -> tuple[float, ...]:
+    """What the judge weighs at a site, in the order of WEIGHTS: the model's log-odds (capped), again for a
+    one-character form, the table's site log-odds (capped) and the strongest word cue (capped)."""
     cue = word_reading(table.word_cues.get(site.spun, ()), site.left, site.right)
     model_odds = _cap(model_odds, MODEL_CAP)
-    logit = (MODEL_WEIGHT * model_odds + SINGLE_CHARACTER_WEIGHT * model_odds * (len(site.spun) == 1)
-             + TABLE_WEIGHT * _cap(table_odds, TABLE_CAP) + CUE_WEIGHT * _cap(cue, CUE_CAP) + INTERCEPT)
+    return model_odds, model_odds * (len(site.spun) == 1), _cap(table_odds, TABLE_CAP), _cap(cue, CUE_CAP)
+
+
+WEIGHTS = (MODEL_WEIGHT, SINGLE_CHARACTER_WEIGHT, TABLE_WEIGHT, CUE_WEIGHT)
+
+
+def _probability(model_odds: float, table_odds: float, site: Site, table: SpinTable) -> float:
+    logit = sum(w * x for w, x in zip(WEIGHTS, features(model_odds, table_odds, site, table))) + INTERCEPT
     return 1.0 / (1.0 + math.exp(-logit))
 
 
@@ -139,7 +184,7 @@ def _cap(value: float, cap: float) -> float:
     return max(-cap, min(cap, value))
 
 
-def _context_sites(text: str, first: dict[int, Repair], table: SpinTable) -> list[_Site]:
+def _context_sites(text: str, first: dict[int, Repair], table: SpinTable) -> list[Site]:
     """Each context site with its sentence as the first pass left it (this site as written)."""
     repaired, where = _apply_with_offsets(text, first)
     sites = []
@@ -155,7 +200,7 @@ def _context_sites(text: str, first: dict[int, Repair], table: SpinTable) -> lis
         right = repaired[at + width:at + width + SENTENCE_WINDOW]
         end = _SENTENCE_END.search(right)
         right = right[:end.end()] if end else right
-        sites.append(_Site(start, spun, left.lstrip("\n"), right.rstrip("\n")))
+        sites.append(Site(start, spun, left.lstrip("\n"), right.rstrip("\n")))
     return sites
 
 

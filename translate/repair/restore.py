@@ -91,7 +91,7 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
     """
     table = table or default_table()
     evidence = evidence or document_evidence(text, table)
-    nearby = _nearby_counter(text, table, evidence, real_anchors)
+    nearby = nearby_counter(text, table, evidence, real_anchors)
     out: list[str] = []
     repairs: list[Repair] = []
     position = 0
@@ -116,7 +116,7 @@ def restore_text(text: str, table: SpinTable | None = None, *, spun_document: bo
     return "".join(out), repairs
 
 
-def _nearby_counter(text: str, table: SpinTable, evidence: DocumentEvidence, real_anchors: bool = True
+def nearby_counter(text: str, table: SpinTable, evidence: DocumentEvidence, real_anchors: bool = True
                     ) -> Callable[[int], float]:
     """offset -> how many spun always-forms lie near it (the passage evidence of a site)."""
     anchors = [m.start() for m in table.pattern.finditer(text) if table.kind(m.group()) == ALWAYS
@@ -226,7 +226,7 @@ def score_in_one_batch(texts: list[str], table: SpinTable, threshold: float, evi
     wanted = []
     for text in texts:
         _, repairs = restore_text(text, table, spun_document=True, threshold=threshold, evidence=evidence)
-        wanted += sentences(text, repairs, table, evidence, _nearby_counter(text, table, evidence))
+        wanted += sentences(text, repairs, table, evidence, nearby_counter(text, table, evidence))
     if len(set(wanted)) > JUDGE_SENTENCE_LIMIT:
         warning = (f"repair: {len(set(wanted))} sentences for the language model (more than "
                    f"{JUDGE_SENTENCE_LIMIT}); the table alone decided this document's ambiguous forms")
