@@ -125,8 +125,38 @@ def test_a_file_without_fingerprints_or_run_data_is_refused_with_one_line(editor
     assert not (tmp_path / "pub" / "tm.sqlite").exists()
 
 
-def test_an_odt_file_is_refused_with_a_line_saying_to_save_as_docx(editor_copies, tmp_path):
+def test_an_editor_copy_saved_as_odt_is_imported_with_both_edits(editor_copies, tmp_path):
+    """The editor edits the review file and saves it as .odt (LibreOffice's and WPS's own format), renamed, with
+    no run data: the import converts it back through LibreOffice and stores both edits."""
+    blocks = json.loads((editor_copies / "table" / f"{STEM}.json").read_text(encoding="utf-8"))["blocks"]
+    document = docx.Document(str(editor_copies / "back" / "table.docx"))
+    translations = _translation_paragraphs(document, "table")
+    _retype(translations[2], "Overnight, DeepSeek stole the limelight.")
+    _retype(translations[5], "A second sentence the editor wrote.")
+    document.save(str(tmp_path / "edited.docx"))
+    subprocess.run([shutil.which("soffice") or shutil.which("libreoffice"),
+                    f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "odt",
+                    "--outdir", str(tmp_path / "mail"), str(tmp_path / "edited.docx")],
+                   check=True, capture_output=True, timeout=300)
+    returned = (tmp_path / "mail" / "edited.odt").rename(tmp_path / "mail" / "DeepSeek (desk edit).odt")
+
+    report = import_review(str(returned), str(tmp_path / "pub"))
+
+    assert report["run_data"] == "the DOCX itself" and report["conflicts"] == []
+    assert sorted(r["id"] for r in report["blocks"] if r["changed"]) == sorted(blocks[n]["id"] for n in (2, 5))
+    assert report["stored_edited"] == 2 and [r["id"] for r in report["blocks"]] == [b["id"] for b in blocks]
+    published = next((tmp_path / "pub").glob("*.en.md")).read_text(encoding="utf-8")
+    assert "Overnight, DeepSeek stole the limelight." in published and "A second sentence the editor wrote." in published
+
+
+def test_an_odt_without_libreoffice_or_a_flat_odt_is_refused_with_one_line(editor_copies, tmp_path, monkeypatch):
+    flat = tmp_path / "review.fodt"
+    flat.write_text("<?xml version='1.0'?><office:document/>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "import", str(flat), "-o", str(tmp_path / "pub")])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and "save it as Word (.docx)" in result.output
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
     result = CliRunner().invoke(cli, ["review", "import", str(editor_copies / "odt" / "table.odt"),
                                       "-o", str(tmp_path / "pub")])
     assert result.exit_code == 2 and len(result.output.splitlines()) == 1
-    assert "save it as Word (.docx)" in result.output
+    assert "LibreOffice is not installed" in result.output and "save it as Word (.docx)" in result.output
+    assert not (tmp_path / "pub").exists()

@@ -40,8 +40,9 @@ def import_(edited, out, tm_path, run_path, as_json, force, quiet, debug):
     and added rows, and translations whose source was deleted, are each reported; the TM is keyed on
     the source as the editor left it. Existing publication files are replaced only with --force.
 
-    EDITED is the STEM.bilingual.docx, or the STEM.xlf (XLIFF 1.2 or 2.x) as a CAT tool exported it;
-    an XLIFF that lost its skeleton needs the run's STEM.json beside it.
+    EDITED is the STEM.bilingual.docx (or the .odt an editor saved it as: LibreOffice, when installed,
+    converts it back), or the STEM.xlf (XLIFF 1.2 or 2.x) as a CAT tool exported it; an XLIFF that lost
+    its skeleton needs the run's STEM.json beside it.
 
     \b
     Example:

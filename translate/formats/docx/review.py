@@ -22,6 +22,7 @@ from ...errors import InputError, ReviewError
 from ...review.edits import EditedBlock, EditedFile
 from ..record import BlockRecord, FlagRecord, RunRecord, load_record, read_record_file
 from . import oxml as docx_xml
+from .odt import is_opendocument, odt_to_docx
 from .review_rows import Row, document_rows
 from .writer import QA_AUTHOR, STYLE_BY_KIND
 
@@ -110,9 +111,8 @@ def _open(path: str):
     if not p.is_file():
         raise InputError("no such file; check the path", path)
     data = p.read_bytes()
-    if p.suffix.lower() in (".odt", ".ott", ".fodt") or data[30:73] == b"mimetypeapplication/vnd.oasis.opendocument":
-        raise ReviewError("is an OpenDocument text (.odt), which review import does not read; open it in "
-                          "LibreOffice or WPS and save it as Word (.docx), then import that file", path)
+    if is_opendocument(p, data):
+        data = odt_to_docx(data, path)  # LibreOffice converts it back; bookmarks survive (see odt.py)
     from ...readers.limits import check_zip_package
 
     check_zip_package(data, path)  # zip bombs and XML limits, before python-docx parses anything
@@ -126,8 +126,9 @@ def _open(path: str):
 def _stem(document, edited: str) -> str:
     """Output name: the file's name while it keeps ours, else the title we wrote (a bare name only)."""
     name = Path(edited).name
-    if name.endswith(".bilingual.docx"):
-        return name[: -len(".bilingual.docx")]
+    for suffix in (".bilingual.docx", ".bilingual.odt"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
     title = _title(document)
     return title if title and Path(title).name == title else name.split(".")[0]
 

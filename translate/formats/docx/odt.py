@@ -1,0 +1,53 @@
+"""An editor's review file saved as OpenDocument (.odt), turned back into DOCX by LibreOffice for the import.
+
+LibreOffice keeps our bookmarks through DOCX -> ODT -> DOCX (tests/test_review_editors.py), so converting the
+editor's .odt with it loses nothing the import reads; reading ODT's own XML would be a second review reader to
+keep in step with the first. Without LibreOffice the editor is told, in one line, to save as .docx.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ...errors import ReviewError
+from ...readers.limits import check_zip_package
+
+CONVERT_TIMEOUT = 180  # seconds; a first start of LibreOffice with a fresh profile takes 5-20 s
+_SAVE_AS_DOCX = "open it in LibreOffice or WPS and save it as Word (.docx), then import that file"
+
+
+def is_opendocument(path: Path, data: bytes) -> bool:
+    return path.suffix.lower() in (".odt", ".ott", ".fodt") or data[30:73] == b"mimetypeapplication/vnd.oasis.opendocument"
+
+
+def odt_to_docx(data: bytes, path: str) -> bytes:
+    """The DOCX LibreOffice writes for the OpenDocument text `data`; one-line ReviewError where it cannot."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if Path(path).suffix.lower() == ".fodt" or soffice is None:
+        why = "a flat OpenDocument file (.fodt)" if soffice else "an OpenDocument text, and LibreOffice is not installed"
+        raise ReviewError(f"is {why}; {_SAVE_AS_DOCX}", path)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ReviewError(f"is not a valid OpenDocument file (corrupt or truncated); {_SAVE_AS_DOCX}", path)
+    check_zip_package(data, path)  # zip bombs and entity tricks are refused before LibreOffice parses anything
+    with tempfile.TemporaryDirectory(prefix="translate-odt-") as folder:
+        source = Path(folder) / "review.odt"
+        source.write_bytes(data)
+        # Its own profile and home: no clash with a LibreOffice the editor has open, nothing of ours in theirs,
+        # and none of our environment (API keys) passed on.
+        command = [soffice, f"-env:UserInstallation={(Path(folder) / 'profile').as_uri()}", "--headless",
+                   "--norestore", "--convert-to", "docx", "--outdir", folder, str(source)]
+        environment = {"PATH": os.environ.get("PATH", ""), "HOME": folder, "LANG": "C.UTF-8"}
+        try:
+            subprocess.run(command, check=False, capture_output=True, timeout=CONVERT_TIMEOUT, env=environment)
+        except (subprocess.TimeoutExpired, OSError) as exc:
+            raise ReviewError(f"is an OpenDocument text that LibreOffice did not convert; {_SAVE_AS_DOCX}", path) from exc
+        converted = Path(folder) / "review.docx"
+        if not converted.is_file():  # soffice exits 0 even when it could not convert
+            raise ReviewError(f"is an OpenDocument text that LibreOffice could not convert; {_SAVE_AS_DOCX}", path)
+        return converted.read_bytes()
