@@ -28,7 +28,7 @@ def is_opendocument(path: Path, data: bytes) -> bool:
 
 def odt_to_docx(data: bytes, path: str) -> bytes:
     """The DOCX LibreOffice writes for the OpenDocument text `data`; one-line ReviewError where it cannot."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = _find_soffice()
     if Path(path).suffix.lower() == ".fodt" or soffice is None:
         why = "a flat OpenDocument file (.fodt)" if soffice else "an OpenDocument text, and LibreOffice is not installed"
         raise ReviewError(f"is {why}; {_SAVE_AS_DOCX}", path)
@@ -51,3 +51,9 @@ def odt_to_docx(data: bytes, path: str) -> bytes:
         if not converted.is_file():  # soffice exits 0 even when it could not convert
             raise ReviewError(f"is an OpenDocument text that LibreOffice could not convert; {_SAVE_AS_DOCX}", path)
         return converted.read_bytes()
+
+
+def _find_soffice() -> str | None:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    mac = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")  # not on PATH after a macOS install
+    return found or (str(mac) if mac.is_file() else None)
