@@ -145,6 +145,20 @@ def test_an_import_never_replaces_publication_files_without_force(written, tmp_p
         assert (out / f"{STEM}.en.docx").read_bytes() == before
 
 
+def test_quiet_import_prints_the_paths_written_but_not_the_summary(written, tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    _, out, _ = written
+    loud = CliRunner().invoke(cli, ["review", "import", str(out / f"{STEM}.bilingual.docx"), "-o", str(tmp_path / "a")])
+    quiet = CliRunner().invoke(cli, ["review", "import", str(out / f"{STEM}.bilingual.docx"), "-o", str(tmp_path / "b"),
+                                     "--quiet"])
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "blocks changed" in loud.stdout and "blocks changed" not in quiet.stdout
+    assert str(tmp_path / "b" / f"{STEM}.en.md") in quiet.stdout.splitlines()
+
+
 def _crafted_table(document, rows, cell_xml):
     """A table appended to a review file, with `cell_xml` as the first cell of each row."""
     from docx.oxml import parse_xml
