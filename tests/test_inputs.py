@@ -38,6 +38,8 @@ def one_line_error(result, *words):
     ("blank.txt", b"  \n\t\n  ", ["is empty"]),
     ("image.txt", PNG, ["PNG"]),
     ("bundle.txt", b"PK\x03\x04" + b"\x00" * 40, ["ZIP"]),
+    ("article.odt", b"PK\x03\x04" + b"\x00" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.text" + b"\x00" * 40,
+     ["OpenDocument", "save it as Word (.docx)"]),
     ("paper.pdf", PDF, ["PDF"]),
     ("binary.txt", b"abc\x00\x01\x02def", ["binary"]),
     ("garbage.txt", b"\xff\xfe\xfa" * 3 + b"\xff\xff", ["UTF-8"]),

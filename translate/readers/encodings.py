@@ -11,6 +11,9 @@ MAGIC = [
     (b"\xff\xd8\xff", "is a JPEG image, not an article"),
     (b"GIF8", "is a GIF image, not an article"),
     (b"\xd0\xcf\x11\xe0", "is an old binary Word .doc or a password-protected file; save it as .docx without a password"),
+    # An OpenDocument text is a zip whose first member is its stored mimetype (ODF 1.2, section 3.3).
+    (b"PK\x03\x04", "is an OpenDocument text (.odt); save it as Word (.docx) in LibreOffice or WPS, or as .txt",
+     b"mimetypeapplication/vnd.oasis.opendocument.text"),
     (b"PK\x03\x04", "is a ZIP archive; give a .docx, .txt or .md article"),
 ]
 
@@ -19,8 +22,8 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
     """Decode article bytes: UTF-8 (BOM or not), UTF-16 (BOM or not), GB18030/GBK, Big5."""
     if not data.strip():
         raise InputError("is empty; give an article with text", path)
-    for magic, reason in MAGIC:
-        if data.startswith(magic):
+    for magic, reason, *inside in MAGIC:
+        if data.startswith(magic) and all(marker in data[:128] for marker in inside):
             raise InputError(reason, path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
