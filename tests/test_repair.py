@@ -109,3 +109,36 @@ def test_repair_evaluation_on_other_domains_restores_every_non_word():
     assert result["by_class"]["always"]["recall"] == 1.0 and result["by_class"]["always"]["precision"] == 1.0
     assert false_changes(clean)["auto_per_10k"] == 0.0
     assert result["recall"] > 0.7 and result["precision"] > 0.8
+
+
+def test_a_desks_own_spin_forms_are_restored_and_take_precedence(tmp_path, monkeypatch):
+    """$TRANSLATE_SPIN_FORMS: vocabulary of a spinner the packaged table does not know, added by the desk."""
+    from translate.repair.table import ALWAYS, CONTEXT, default_table
+
+    text = "这是一款极新的居品，东谈主们都很可爱，莫得东谈主不心爱。"
+    packaged = default_table()
+    assert "极新" in clean_lines(text)[0] and packaged.kind("当年") == CONTEXT
+    forms = tmp_path / "desk forms.tsv"
+    forms.write_text("# our desk's spinner\n极新\t全新\n当年\t过去\talways\n", encoding="utf-8")
+    monkeypatch.setenv("TRANSLATE_SPIN_FORMS", str(forms))
+    desk = default_table()
+    assert desk.digest != packaged.digest and desk.kind("当年") == ALWAYS  # the desk's row first
+    assert clean_lines(text)[0] == "这是一款全新的产品，人们都很可爱，没有人不心爱。"
+    forms.write_text("当年\t过去\tcontext\n", encoding="utf-8")  # an edited file is read again
+    assert default_table().kind("当年") == CONTEXT and "极新" in clean_lines(text)[0]
+
+
+def test_a_bad_spin_forms_file_is_one_line_naming_it_and_the_line(tmp_path, monkeypatch):
+    source = tmp_path / "a.txt"
+    source.write_text("东谈主们莫得想到。\n", encoding="utf-8")
+    forms = tmp_path / "forms.tsv"
+    for content, words in [("极新\t全新\n极旧\n", ["line 2", "tab"]), ("极新\t全新\tsometimes\n", ["line 1", "always"]),
+                           ("极新\t全新\talways\tx\n", ["line 1", "three columns"])]:
+        forms.write_text(content, encoding="utf-8")
+        monkeypatch.setenv("TRANSLATE_SPIN_FORMS", str(forms))
+        result = CliRunner().invoke(cli, ["clean", str(source), "--repair-model", "off"])
+        assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
+        assert str(forms) in result.output and all(w in result.output for w in words), result.output
+    monkeypatch.setenv("TRANSLATE_SPIN_FORMS", str(tmp_path / "missing.tsv"))
+    result = CliRunner().invoke(cli, ["clean", str(source), "--repair-model", "off"])
+    assert result.exit_code == 2 and "missing.tsv" in result.output and "unset" in result.output

@@ -20,6 +20,9 @@ from .options import check_free, common, force_option, repair_model_option
 def clean(input_path, output, diff, threshold, force_repair, repair_model, force, quiet, debug):
     """Repair synonym-spun Chinese (东谈主 -> 人, 作念 -> 做), keeping the exact line structure.
 
+    Forms the packaged table lacks can be listed in a file, one per line as spun<TAB>original, named by
+    $TRANSLATE_SPIN_FORMS (used by run too).
+
     \b
     Example:
       translate clean article.zh.txt -o article.clean.txt

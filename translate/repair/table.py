@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+
+from ..errors import InputError
 
 ALWAYS, CONTEXT, KEEP, WORD = "always", "context", "keep", "word"
+RULES = (ALWAYS, CONTEXT, KEEP, WORD)
+SPIN_FORMS_VARIABLE = "TRANSLATE_SPIN_FORMS"
+MAX_SPIN_FORMS_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -51,12 +58,57 @@ class SpinTable:
         return self.rules[spun][0].rule
 
 
-@lru_cache(maxsize=1)
 def default_table() -> SpinTable:
+    """The packaged table, with the desk's own forms first where $TRANSLATE_SPIN_FORMS names a file of them."""
+    extra = os.environ.get(SPIN_FORMS_VARIABLE, "").strip()
+    if not extra:
+        return _table(None, 0, 0)
+    try:
+        status = Path(extra).stat()
+    except OSError as exc:
+        raise InputError(f"(${SPIN_FORMS_VARIABLE}) cannot be read: {exc.strerror or exc}; fix or unset the variable",
+                         extra) from exc
+    return _table(extra, status.st_mtime_ns, status.st_size)  # an edited file is read again
+
+
+@lru_cache(maxsize=4)
+def _table(extra: str | None, _mtime: int, _size: int) -> SpinTable:
     folder = resources.files("translate.repair")
     table = folder.joinpath("spin_table.tsv").read_text("utf-8")
     stats = folder.joinpath("context_stats.tsv").read_text("utf-8")
+    if extra:
+        header, _, body = table.partition("\nspun\t")  # comments, then the header row, then the rows
+        first_row, _, rows = body.partition("\n")
+        table = f"{header}\nspun\t{first_row}\n{desk_rows(extra)}{rows}"
     return parse_table(table, stats)
+
+
+def desk_rows(path: str) -> str:
+    """A desk's spin forms as rows of the packaged table: one per line, `spun<TAB>original[<TAB>rule]` (rule
+    always, the default, context, keep or word), `#` for comments. Its rows come first, so a form listed there
+    takes the desk's rule."""
+    data = Path(path).read_bytes()
+    if len(data) > MAX_SPIN_FORMS_BYTES:
+        raise InputError(f"(${SPIN_FORMS_VARIABLE}) is over {MAX_SPIN_FORMS_BYTES // 2**20} MB; "
+                         "a list of spin forms is a few KB", path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"(${SPIN_FORMS_VARIABLE}) is not UTF-8; save it as UTF-8", path) from exc
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#") or line.startswith("spun\toriginal"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        spun, original, rule = (fields + ["", "", ""])[:3]
+        rule = rule or ALWAYS
+        problem = ("needs a spun form and its original, separated by a tab" if not spun or not original
+                   else f"rule {rule!r} is not one of always, context, keep, word" if rule not in RULES
+                   else "has more than three columns" if len(fields) > 3 else "")
+        if problem:
+            raise InputError(f"(${SPIN_FORMS_VARIABLE}) line {number}: {problem}", path)
+        rows.append(f"{spun}\t{original}\t{rule}\t\t\tthe desk's form ({Path(path).name})\t\t\n")
+    return "".join(rows)
 
 
 def parse_table(text: str, stats_text: str = "") -> SpinTable:
