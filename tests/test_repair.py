@@ -133,12 +133,16 @@ def test_a_bad_spin_forms_file_is_one_line_naming_it_and_the_line(tmp_path, monk
     source.write_text("东谈主们莫得想到。\n", encoding="utf-8")
     forms = tmp_path / "forms.tsv"
     for content, words in [("极新\t全新\n极旧\n", ["line 2", "tab"]), ("极新\t全新\tsometimes\n", ["line 1", "always"]),
-                           ("极新\t全新\talways\tx\n", ["line 1", "three columns"])]:
+                           ("极新\t全新\talways\tx\n", ["line 1", "three columns"]),
+                           ('极"新\t全新\n', ["line 1", "may not contain"])]:
         forms.write_text(content, encoding="utf-8")
         monkeypatch.setenv("TRANSLATE_SPIN_FORMS", str(forms))
         result = CliRunner().invoke(cli, ["clean", str(source), "--repair-model", "off"])
         assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
         assert str(forms) in result.output and all(w in result.output for w in words), result.output
+    monkeypatch.setenv("TRANSLATE_SPIN_FORMS", "/dev/zero")  # never read: it would not end
+    result = CliRunner().invoke(cli, ["clean", str(source), "--repair-model", "off"])
+    assert result.exit_code == 2 and "not a regular file" in result.output
     monkeypatch.setenv("TRANSLATE_SPIN_FORMS", str(tmp_path / "missing.tsv"))
     result = CliRunner().invoke(cli, ["clean", str(source), "--repair-model", "off"])
     assert result.exit_code == 2 and "missing.tsv" in result.output and "unset" in result.output

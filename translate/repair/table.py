@@ -6,6 +6,7 @@ import csv
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -68,6 +69,8 @@ def default_table() -> SpinTable:
     except OSError as exc:
         raise InputError(f"(${SPIN_FORMS_VARIABLE}) cannot be read: {exc.strerror or exc}; fix or unset the variable",
                          extra) from exc
+    if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end
+        raise InputError(f"(${SPIN_FORMS_VARIABLE}) is not a regular file; name a UTF-8 text file", extra)
     return _table(extra, status.st_mtime_ns, status.st_size)  # an edited file is read again
 
 
@@ -87,7 +90,8 @@ def desk_rows(path: str) -> str:
     """A desk's spin forms as rows of the packaged table: one per line, `spun<TAB>original[<TAB>rule]` (rule
     always, the default, context, keep or word), `#` for comments. Its rows come first, so a form listed there
     takes the desk's rule."""
-    data = Path(path).read_bytes()
+    with open(path, "rb") as stream:
+        data = stream.read(MAX_SPIN_FORMS_BYTES + 1)
     if len(data) > MAX_SPIN_FORMS_BYTES:
         raise InputError(f"(${SPIN_FORMS_VARIABLE}) is over {MAX_SPIN_FORMS_BYTES // 2**20} MB; "
                          "a list of spin forms is a few KB", path)
@@ -103,11 +107,12 @@ def desk_rows(path: str) -> str:
         spun, original, rule = (fields + ["", "", ""])[:3]
         rule = rule or ALWAYS
         problem = ("needs a spun form and its original, separated by a tab" if not spun or not original
+                   else 'a form may not contain " (the table is tab-separated, with quoting)' if '"' in spun + original
                    else f"rule {rule!r} is not one of always, context, keep, word" if rule not in RULES
                    else "has more than three columns" if len(fields) > 3 else "")
         if problem:
             raise InputError(f"(${SPIN_FORMS_VARIABLE}) line {number}: {problem}", path)
-        rows.append(f"{spun}\t{original}\t{rule}\t\t\tthe desk's form ({Path(path).name})\t\t\n")
+        rows.append(f"{spun}\t{original}\t{rule}\t\t\tthe desk's form\t\t\n")
     return "".join(rows)
 
 
