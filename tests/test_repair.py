@@ -140,6 +140,9 @@ def test_a_bad_spin_forms_file_is_one_line_naming_it_and_the_line(tmp_path, monk
         result = CliRunner().invoke(cli, ["clean", str(source), "--repair-model", "off"])
         assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
         assert str(forms) in result.output and all(w in result.output for w in words), result.output
+    result = CliRunner().invoke(cli, ["run", str(source), "-o", str(tmp_path / "out"), "--repair-model", "off"])
+    assert result.exit_code == 2 and str(forms) in result.output and len(result.output.splitlines()) == 1
+    assert not (tmp_path / "out").exists()  # every input is read before the output folder is made
     monkeypatch.setenv("TRANSLATE_SPIN_FORMS", "/dev/zero")  # never read: it would not end
     result = CliRunner().invoke(cli, ["clean", str(source), "--repair-model", "off"])
     assert result.exit_code == 2 and "not a regular file" in result.output

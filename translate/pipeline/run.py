@@ -64,11 +64,11 @@ def run_file(path: str, options: RunOptions, load_engine: Callable | None = None
     with clock.stage("read"):
         document = read_document(path, to_simplified=options.to_simplified)
     paths = output_paths(document.name, options.out_dir, options.formats)
-    check_writable(options.out_dir)
     glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
     for notice in [] if options.quiet else glossary.notices:  # e.g. a GBK glossary read with a re-save hint
         print(f"notice: {notice}", file=sys.stderr)
-    sig = signature(options, glossary)
+    sig = signature(options, glossary)  # reads the repair table too: a bad glossary or spin-forms file stops here
+    check_writable(options.out_dir)  # creates the folder: only once every input has been read
     stem, digest = safe_stem(document.name), signature_digest(sig)
     with folder_lock(options.out_dir, options.quiet):
         journal = Journal(options.out_dir)
