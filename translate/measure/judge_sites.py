@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..repair.judge import INTERCEPT, THRESHOLD, TRUSTED_FIRST_PASS, TRUSTED_FLOOR, WEIGHTS, features, judge_sites
+from ..repair.judge import INTERCEPT, THRESHOLD, TRUSTED_FLOOR, WEIGHTS, choose, features, judge_sites, logit
 from ..repair.restore import default_table, gate_evidence, nearby_counter, restore_text
 from .spinner import spin
 
@@ -96,8 +96,7 @@ def pool(rows: list[SiteRow], weights: Iterable[float] = WEIGHTS, intercept: flo
 
 
 def _logit(row: SiteRow, weights: tuple[float, ...], intercept: float, pooled: bool = False) -> float:
-    values = row.features + ((row.pooled,) if pooled else ())
-    return sum(w * x for w, x in zip(weights, values)) + intercept
+    return logit(row.features + ((row.pooled,) if pooled else ()), weights, intercept)
 
 
 def replay(rows: list[SiteRow], weights: Iterable[float] = WEIGHTS, intercept: float = INTERCEPT,
@@ -112,12 +111,9 @@ def replay(rows: list[SiteRow], weights: Iterable[float] = WEIGHTS, intercept: f
     for (family_name, _, _), readings in by_site.items():
         probability = {row.original: 1.0 / (1.0 + math.exp(-_logit(row, weights, intercept, pooled)))
                        for row in readings}
-        earlier = next((row for row in readings if row.first is not None), None)
-        if earlier is not None and earlier.first >= TRUSTED_FIRST_PASS and probability[earlier.original] >= floor:
-            restored = earlier.original
-        else:
-            best = max(probability, key=probability.get)
-            restored = best if probability[best] >= threshold else None
+        earlier = next(((row.original, row.first) for row in readings if row.first is not None), None)
+        choice = choose(probability, earlier, threshold, floor)
+        restored = choice[0] if choice else None
         truth, count = readings[0].truth, counts[family_name]
         if restored is None:
             count[2] += truth is not None

@@ -111,15 +111,27 @@ def judge_sites(text: str, repairs: list[Repair], table: SpinTable, evidence: Do
 
 
 def _decide(site: Site, earlier: Repair | None, readings: dict[str, Reading], threshold: float) -> Repair | None:
-    trusted = readings.get(earlier.restored) if earlier is not None else None
-    if earlier is not None and earlier.confidence >= TRUSTED_FIRST_PASS and (
-            trusted is None or trusted.probability >= TRUSTED_FLOOR):
-        return earlier
-    best = max(readings.values(), key=lambda reading: reading.probability)
-    if best.probability < threshold:
+    probabilities = {original: reading.probability for original, reading in readings.items()}
+    choice = choose(probabilities, (earlier.restored, earlier.confidence) if earlier is not None else None, threshold)
+    if choice is None:
         return None
-    return Repair(offset=site.start, spun=site.spun, restored=best.rule.original, rule=best.rule.rule,
-                  confidence=round(min(CEILING, best.probability), 3))
+    original, trusted = choice
+    if trusted:
+        return earlier
+    return Repair(offset=site.start, spun=site.spun, restored=original, rule=readings[original].rule.rule,
+                  confidence=round(min(CEILING, probabilities[original]), 3))
+
+
+def choose(probabilities: dict[str, float], earlier: tuple[str, float] | None, threshold: float = THRESHOLD,
+           floor: float = TRUSTED_FLOOR) -> tuple[str, bool] | None:
+    """The original to restore at a site and whether it is the trusted first pass's repair, or None to keep the
+    form. `earlier`: the first pass's (original, confidence) there."""
+    if earlier is not None:
+        original, confidence = earlier
+        if confidence >= TRUSTED_FIRST_PASS and probabilities.get(original, 1.0) >= floor:
+            return original, True
+    best = max(probabilities, key=probabilities.get)
+    return (best, False) if probabilities[best] >= threshold else None
 
 
 def sentences(text: str, repairs: list[Repair], table: SpinTable, evidence: DocumentEvidence,
@@ -175,9 +187,12 @@ def features(model_odds: float, table_odds: float, site: Site, table: SpinTable)
 WEIGHTS = (MODEL_WEIGHT, SINGLE_CHARACTER_WEIGHT, TABLE_WEIGHT, CUE_WEIGHT)
 
 
+def logit(values: tuple[float, ...], weights: tuple[float, ...] = WEIGHTS, intercept: float = INTERCEPT) -> float:
+    return sum(w * x for w, x in zip(weights, values)) + intercept
+
+
 def _probability(model_odds: float, table_odds: float, site: Site, table: SpinTable) -> float:
-    logit = sum(w * x for w, x in zip(WEIGHTS, features(model_odds, table_odds, site, table))) + INTERCEPT
-    return 1.0 / (1.0 + math.exp(-logit))
+    return 1.0 / (1.0 + math.exp(-logit(features(model_odds, table_odds, site, table))))
 
 
 def _cap(value: float, cap: float) -> float:
