@@ -249,3 +249,41 @@ def test_units_a_cat_tool_sorted_are_published_in_the_articles_order(tmp_path, r
     expected = [b["translation"].strip() if b["source"] != ZENG_SOURCE else "Zeng said: 2025." for b in blocks]
     places = [published(tmp_path / "pub").index(t) for t in expected]
     assert places == sorted(places) and any("units sorted on export" in w for w in report["warnings"])
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.1"])
+def test_a_translators_note_is_reported_with_its_unit(tmp_path, rule_engine, version):
+    out = make_run(tmp_path, rule_engine, version)
+    text = (out / "art.zh.xlf").read_text(encoding="utf-8")
+    unit = unit_with(text, ZENG_SOURCE)
+    note = ("<note>check this date</note></trans-unit>" if version == "1.2"
+            else "<notes><note>check this date</note></notes><segment")
+    noted = unit.replace("</trans-unit>" if version == "1.2" else "<segment", note, 1)
+    (tmp_path / "noted.xlf").write_text(text.replace(unit, noted), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "import", str(tmp_path / "noted.xlf"), "-o", str(tmp_path / "pub")])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^unit \w+: comment: check this date$", result.output, re.M)
+
+
+def test_an_entity_in_an_edited_target_is_refused_not_dropped(tmp_path, rule_engine):
+    out = make_run(tmp_path, rule_engine)
+    text = (out / "art.zh.xlf").read_text(encoding="utf-8")
+    text = re.sub(r"(<\?xml[^>]*\?>)", r'\1<!DOCTYPE xliff [<!ENTITY co "Contemporary Amperex">]>', text, count=1)
+    text = set_target(text, ZENG_SOURCE, '<target state="translated">&co; chairman Zeng said so.</target>')
+    (tmp_path / "ent.xlf").write_text(text, encoding="utf-8")
+    result, _ = review_import(tmp_path / "ent.xlf", tmp_path / "pub")
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1
+    assert "entity &co;" in result.output and not (tmp_path / "pub" / "tm.sqlite").exists()
+
+
+def test_thousands_of_unknown_units_give_one_warning(tmp_path, rule_engine):
+    out = make_run(tmp_path, rule_engine)
+    text = (out / "art.zh.xlf").read_text(encoding="utf-8")
+    stray = ('<trans-unit id="zz"><source>别的文章里的一句话。</source><target state="translated">Elsewhere.</target>'
+             '</trans-unit>')
+    text = text.replace("</body>", stray * 3000 + "</body>", 1)
+    (tmp_path / "many.xlf").write_text(text, encoding="utf-8")
+    result, report = review_import(tmp_path / "many.xlf", tmp_path / "pub")
+    assert result.exit_code == 0
+    unmatched = [w for w in report["warnings"] if "matches no block" in w]
+    assert len(unmatched) == 1 and unmatched[0].startswith("3000 row(s)")

@@ -144,3 +144,20 @@ def test_other_tools_language_codes_and_versions_are_read(tmp_path):
     report = import_tmx_report(tm, tmx.encode("utf-16"), "old.tmx")
     assert {s: t for s, t, _ in tm.entries()} == {"公司A": "Company A", "公司B": "Company B"}
     assert report.stored == 2 and not report.problems
+
+
+def test_a_memory_restored_from_its_own_export_keeps_its_reviewed_pairs(tmp_path):
+    tm = TranslationMemory(tmp_path / "a.sqlite")
+    tm.add("人工智能会改变世界。", "AI will change the world.", origin="review")
+    tm.add("过去一年", "In the past year", origin="approved")
+    tm.add("公司", "company", origin="tmx")
+    backup = export_tmx(tm).encode("utf-8")
+    tm.close()
+    restored = TranslationMemory(tmp_path / "b.sqlite")
+    import_tmx_report(restored, backup, "backup.tmx")
+    assert [restored.entry(s)[1] for s in ("人工智能会改变世界。", "过去一年", "公司")] == ["review", "approved", "tmx"]
+    vendor = ('<tmx version="1.4"><header srclang="zh-CN"/><body><tu><tuv xml:lang="zh-CN"><seg>人工智能会改变世界。'
+              '</seg></tuv><tuv xml:lang="en"><seg>Vendor text.</seg></tuv></tu></body></tmx>').encode()
+    report = import_tmx_report(restored, vendor, "vendor.tmx")
+    assert report.stored == 0 and len(report.conflicts) == 1
+    assert restored.entry("人工智能会改变世界。")[0] == "AI will change the world."

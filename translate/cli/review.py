@@ -64,8 +64,11 @@ def import_(edited, out, tm_path, run_path, as_json, force, quiet, debug):
             click.echo(f"{row['id']}{where}: changed, {measured}"
                        f"{', tracked changes' if row['tracked_changes'] else ''}")
     for comment in report["comments"]:
-        where = f"{comment['where']} ({comment['block']}): " if comment.get("block") else ""
-        click.echo(f"{where}comment by {comment['author']}: {comment['text']}")
+        # a DOCX comment names its row, an XLIFF note its unit; a comment anchored nowhere names neither
+        place, block = comment.get("where") or "", comment.get("block") or ""
+        where = (f"{place}: " if block in place else f"{place} ({block}): ") if block else ""
+        by = f" by {comment['author']}" if comment.get("author") else ""
+        click.echo(f"{where}comment{by}: {comment['text']}")
     for change in report["rejected_repairs"] + report["source_edits"]:
         click.echo(f"{change['where']} ({change['id']}): {change['kind']}; source kept as: {change['kept'][:80]}")
     for warning in report["warnings"]:

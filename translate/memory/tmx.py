@@ -89,6 +89,15 @@ def _pick(variants: dict[str, object], choices: tuple[str, ...]):
     return next((v for code, v in variants.items() if code.startswith(script + "-")), None)
 
 
+def _origin(unit) -> str:
+    """'review' or 'approved' where the unit says so (our own export: a backup restored keeps an editor's
+    pairs protected), else 'tmx'."""
+    for prop in unit.iter("{*}prop", "prop"):
+        if prop.get("type") == "x-origin" and (prop.text or "").strip() in REVIEWED:
+            return prop.text.strip()
+    return "tmx"
+
+
 def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False, overwrite: bool = False) -> TmxImport:
     """Store the zh/en pairs of a TMX file in `tm`; report what was left out. A pair an editor reviewed
     (origin review/approved) is kept over a different one the file offers, unless `overwrite`."""
@@ -142,7 +151,7 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
         if existing is not None and existing[1] in REVIEWED and not overwrite:
             report.conflicts.append((source, existing[0], target))
             continue
-        tm.add(source, target, origin="tmx", **markup)
+        tm.add(source, target, origin=_origin(unit), **markup)
         report.stored += normalise(source) not in stored  # a newer unit replacing this file's own pair is one pair
         stored.add(normalise(source))
     return report

@@ -33,6 +33,7 @@ class EditedBlock:
     orphan: bool = False  # a translation whose source paragraph the editor deleted: published, never stored
     added: list[str] = field(default_factory=list)  # rows the editor added after this one: published, never stored
     paragraphs: int = 1  # paragraphs of the translation (an editor may split one)
+    moved_from: str = ""  # another row's block whose translation (by its mark) this row shows: moved or swapped
 
 
 @dataclass

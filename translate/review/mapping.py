@@ -22,6 +22,7 @@ class Mapping:
     conflicts: set[str] = field(default_factory=set)  # ids carried by rows that show another block's source
     order: list[str] = field(default_factory=list)  # block ids as the file has them, each once
     deleted: list[str] = field(default_factory=list)  # run blocks the file no longer has
+    unmatched: list[str] = field(default_factory=list)  # rows with no known id whose source matches no block
     warnings: list[str] = field(default_factory=list)
 
 
@@ -60,6 +61,11 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
             continue
         where[block.id] = edit.where
         result.order.append(block.id)
+        if edit.moved_from and not edit.orphan:
+            result.warnings.append(f"{edit.where}: shows the translation of block {edit.moved_from} (by its mark) "
+                                   f"beside the source of block {block.id} (translations moved between rows?); "
+                                   "not stored, its machine translation published")
+            result.conflicts.add(block.id)
         if block.id in result.conflicts:
             continue
         if edit.orphan:
@@ -76,6 +82,9 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
         result.rows[block.id] = edit
     for block_id in result.conflicts & result.rows.keys():  # the other half of a swap
         del result.rows[block_id]
+    if result.unmatched:
+        result.warnings.append(f"{len(result.unmatched)} row(s) with no known block id and a source that matches no "
+                               "block; skipped: " + listed(result.unmatched))
     _structure_warnings(found, blocks, result, where)
     return result
 
@@ -85,7 +94,7 @@ def _block_of(edit: EditedBlock, by_id: dict, by_source, result: Mapping) -> Blo
     if block is None:
         block = by_source(edit)
         if block is None:
-            result.warnings.append(f"{edit.where}: no known block id and its source matches no block; skipped")
+            result.unmatched.append(edit.where)  # one warning for all of them (a hostile file has thousands)
             return None
         lost = "block id missing" if not edit.block_id else f"block id {edit.block_id} unknown to the run"
         result.warnings.append(f"{edit.where}: {lost}, matched by its source text to {block.id}")

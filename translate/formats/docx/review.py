@@ -207,7 +207,7 @@ def _edited_block(row: Row, comments: dict, qa_seen: bool) -> EditedBlock:
                        source_fp=mark.source if mark else "", position=position,
                        orphan=source is None or not accepted.strip(),
                        added=[t.strip() for t in _paragraph_texts(extra + row.added) if t.strip()],
-                       paragraphs=sum(1 for t in _paragraph_texts(own) if t.strip()))
+                       paragraphs=sum(1 for t in _paragraph_texts(own) if t.strip()), moved_from=row.foreign)
 
 
 def _own_paragraphs(targets: list, block_id: str) -> tuple[list, list]:
@@ -246,8 +246,11 @@ def _run_from_rows(rows: list[Row], edits: list[EditedBlock], warnings: list[str
     kinds = {name: kind for kind, name in STYLE_BY_KIND.items()}
     derived = block_ids([normalise(e.source_original or e.source) for e in edits])
     own_ids = {i.split("-")[0] for i in derived}
-    blocks = []
+    blocks, seen = [], set()
     for row, edit, own_id in zip(rows, edits, derived):
+        if edit.block_id and edit.block_id in seen:
+            continue  # a row copied with its mark: the run had the block once (the import warns of the copy)
+        seen.add(edit.block_id)
         base = edit.block_id.split("-")[0]
         agrees = not edit.block_id or base in (own_id.split("-")[0], block_ids([edit.source])[0])
         swapped = not agrees and base in own_ids

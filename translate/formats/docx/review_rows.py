@@ -17,6 +17,7 @@ from . import oxml as docx_xml
 
 _W = docx_xml.W
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN_FIRST = re.compile(r"[^\u3400-\u9fff]*[A-Za-z]")
 MAX_ROWS = 100_000  # a review table of more rows is not one of ours
 MAX_SPAN = 64  # columns one cell may span
 
@@ -30,6 +31,7 @@ class Row:
     where: str  # "row 3", "block 5": named in warnings
     orphan_id: str = ""  # the block whose translation this is, its source paragraph deleted
     added: list = field(default_factory=list)  # rows the editor added after this one (published, never stored)
+    foreign: str = ""  # the block another row has whose translation mark this row's translation carries
 
     @property
     def block_id(self) -> str:
@@ -44,26 +46,53 @@ def document_rows(document, path: str, known: set[str], machine: dict[str, str],
     """Rows of our table, or else of the interleaved layout. `known`: the run's sources (normalised);
     `machine`: normalised machine translation -> block id (both empty without run data)."""
     body = document.element.body
-    for table in body.iter(f"{_W}tbl"):
-        rows = _table_rows(table, path, known, warnings)
-        if rows:
-            return rows
-    _refuse_joined_rows(body, path)
+    rows: list[Row] = []
+    ours: list = []
+    numbered = 0
+    for table in body.iter(f"{_W}tbl"):  # Word's Split Table leaves two tables: rows of every one of ours
+        if any(outer in ours for outer in table.iterancestors(f"{_W}tbl")):
+            continue  # a table inside one of our cells is that cell's content
+        found, count = _table_rows(table, path, known, warnings, numbered)
+        if found:
+            ours.append(table)
+            rows += found
+            numbered += count
+    if rows:
+        if len(ours) > 1:
+            warnings.append(f"the review table is split into {len(ours)} tables; their rows are read in order")
+        rows = _refill_merged_cells(_unmerge(rows, path, warnings))
+        _mark_foreign(rows)
+        return rows
+    _refuse_joined_rows(body, path, known)
     return _interleaved_rows(body, known, machine, warnings)
 
 
-def _refuse_joined_rows(body, path: str) -> None:
+def _refuse_joined_rows(body, path: str, known: set[str]) -> None:
     """Word's Table > Convert to Text (and LibreOffice's) puts each row in one paragraph, its cells split by
-    tabs; deleting the paragraph mark after a source joins it to its translation. Either reads as one edited
-    source with no translation: refused, as nothing can be stored safely."""
+    tabs; deleting the paragraph mark after a source joins it to its translation, and after a translation
+    joins it to the next block's source. Each reads as one edited source with no translation (or a
+    translation keyed on text that is not the source): refused, as nothing can be stored safely."""
     for number, p in enumerate(body.iter(f"{_W}p"), start=1):
-        sources = {m.block_id for m in docx_xml.block_marks(p)}
-        if sources & {m.block_id for m in docx_xml.block_marks(p, "target")} \
-                and _HAN.search(docx_xml.accepted_text(p)):
-            raise ReviewError(f"paragraph {number} holds a source and its translation together (the table "
-                              "converted to text, or the two paragraphs joined); nothing imported: split them again "
-                              "(Convert Text to Table at tabs, or Enter after the Chinese) or give the "
-                              "STEM.bilingual.docx as written", path)
+        marks = docx_xml.block_marks(p)
+        sources = {m.block_id for m in marks}
+        targets = {m.block_id for m in docx_xml.block_marks(p, "target")}
+        text = docx_xml.accepted_text(p)
+        if (sources & targets or (sources and targets and _translation_first(text, marks[0], known))) \
+                and _HAN.search(text):
+            joined = ("a source and its translation" if sources & targets
+                      else "a translation and the next block's source")
+            raise ReviewError(f"paragraph {number} holds {joined} together (the table converted to text, or two "
+                              "paragraphs joined); nothing imported: split them again (Convert Text to Table at "
+                              "tabs, or Enter between the English and the Chinese) or give the STEM.bilingual.docx "
+                              "as written", path)
+
+
+def _translation_first(text: str, mark, known: set[str]) -> bool:
+    """A paragraph with a block's source mark that has Latin text before its first Chinese and is not that
+    source: the translation above ran into it (a translation deleted whole leaves only its mark, and the source)."""
+    if not _LATIN_FIRST.match(text) or normalise(text) in known:
+        return False
+    return not mark.source or docx_xml.fingerprint(text, len(mark.source)) != mark.source
 
 
 def is_source(element, known: set[str]) -> bool:
@@ -99,18 +128,22 @@ def _cells(tr, number: int, path: str) -> list:
     return cells
 
 
-def _table_rows(table, path: str, known: set[str], warnings: list[str]) -> list[Row]:
+def _table_rows(table, path: str, known: set[str], warnings: list[str], before: int = 0) -> tuple[list[Row], int]:
     """Rows of our table: those with an id or a known source; with no run data, any row with a source
-    once the table is known to be ours (its id is then derived from the source text)."""
+    once the table is known to be ours (its id is then derived from the source text). `before`: rows of
+    our tables above this one (a split table is numbered on). Also the number of rows the table has."""
     raw = []
-    for number, tr in enumerate(wrapped_children(table, f"{_W}tr"), start=1):
+    trs = wrapped_children(table, f"{_W}tr")
+    for number, tr in enumerate(trs, start=before + 1):
         if number > MAX_ROWS:
             raise ReviewError(f"has a table of over {MAX_ROWS} rows; it is not a review file: give the "
                               "STEM.bilingual.docx as written", path)
+        if tr.find(f"{_W}trPr/{_W}del") is not None:
+            continue  # a row deleted with Track Changes on: deleted, as if the change were accepted
         cells = _cells(tr, number, path)
         raw.append((cells[0], cells[-1], number) if len(cells) >= 2 else (None, None, number))
     if not any(s is not None and is_source(s, known) for s, _, _ in raw):
-        return []
+        return [], len(trs)
     rows: list[Row] = []
     for source, target, number in raw:
         where = f"row {number}"
@@ -124,7 +157,106 @@ def _table_rows(table, path: str, known: set[str], warnings: list[str]) -> list[
             rows.append(Row(None, [target], where, orphan_id=_orphan_mark(target, rows)))
         elif rows and docx_xml.accepted_text(target).strip():
             rows[-1].added.append(target)
+    return rows, len(trs)
+
+
+def _paragraphs(elements) -> list:
+    return [p for e in elements for p in ([e] if e.tag == f"{_W}p" else e.iter(f"{_W}p"))]
+
+
+def _closed_by_marks(paragraphs: list) -> list[tuple[str, list]]:
+    """Translation paragraphs cut after each of our target marks (written at a translation's end):
+    (block id, its paragraphs); paragraphs after the last mark come as ("", [...])."""
+    parts, current = [], []
+    for p in paragraphs:
+        current.append(p)
+        marks = docx_xml.block_marks(p, "target")
+        if marks:
+            parts.append((marks[-1].block_id, current))
+            current = []
+    if current:
+        parts.append(("", current))
+    return parts
+
+
+def _unmerge(rows: list[Row], path: str, warnings: list[str]) -> list[Row]:
+    """Rows merged into one (Merge Cells over two rows, or one row's paragraphs pasted into another): the
+    source cell then carries several blocks' marks. Each block is read as its own row again when its
+    translation can be told by its mark; otherwise nothing is imported, rather than one block's text
+    stored under another."""
+    result: list[Row] = []
+    for row in rows:
+        ids = list(dict.fromkeys(docx_xml.hidden_ids(row.source))) if row.source is not None else []
+        if len(ids) < 2:
+            result.append(row)
+            continue
+        sources: list[tuple[str, list]] = []
+        for p in _paragraphs([row.source]):
+            marks = docx_xml.block_marks(p)
+            if marks and (not sources or marks[0].block_id != sources[-1][0]):
+                sources.append((marks[0].block_id, [p]))
+            elif sources:
+                sources[-1][1].append(p)
+            elif docx_xml.accepted_text(p).strip():
+                sources.append(("", [p]))
+        targets = dict(_closed_by_marks(_paragraphs(row.targets)))
+        if any(block_id not in targets for block_id, _ in sources):
+            raise ReviewError(f"{row.where} holds {len(ids)} blocks merged into one row, and their translations "
+                              "cannot be told apart; nothing imported: split the row again (one block per row) "
+                              "or give the STEM.bilingual.docx as written", path)
+        for n, (block_id, paragraphs) in enumerate(sources, start=1):
+            result.append(Row(_holder(paragraphs), targets[block_id], f"{row.where}, block {n} of {len(sources)} "
+                              "merged there"))
+        result[-1].added += targets.get("", []) + row.added
+        warnings.append(f"{row.where}: {len(sources)} blocks merged into one row; each read as its own row")
+    return result
+
+
+def _holder(paragraphs: list):
+    """A cell holding copies of `paragraphs`: one block's part of a merged source cell."""
+    import copy
+
+    cell = docx_xml.OxmlElement("w:tc")
+    for p in paragraphs:
+        cell.append(copy.deepcopy(p))
+    return cell
+
+
+def _refill_merged_cells(rows: list[Row]) -> list[Row]:
+    """Merge Cells down the translation column moves every row's translation into the first cell and
+    leaves the others empty: a translation closed by the mark of a later row whose own cell is empty goes
+    back to that row."""
+    by_id = {r.block_id: r for r in rows if r.source is not None and r.block_id}
+    for row in rows:
+        if row.source is None:
+            continue
+        parts = _closed_by_marks(_paragraphs(row.targets))
+        moved = [(block_id, ps) for block_id, ps in parts if block_id != row.block_id and block_id in by_id
+                 and by_id[block_id] is not row and not _has_text(by_id[block_id].targets)]
+        if not moved:
+            continue
+        for block_id, paragraphs in moved:
+            by_id[block_id].targets = paragraphs
+        kept = {id(p) for _, ps in moved for p in ps}
+        row.targets = [p for p in _paragraphs(row.targets) if id(p) not in kept]
     return rows
+
+
+def _has_text(elements) -> bool:
+    return any(docx_xml.accepted_text(e).strip() for e in elements)
+
+
+def _mark_foreign(rows: list[Row]) -> None:
+    """A row whose translation carries only the mark of another row's block: translations moved or swapped
+    between rows. Named so that the import reports it instead of storing one block's text under another."""
+    with_rows = {r.block_id for r in rows if r.source is not None and r.block_id}
+    for row in rows:
+        if row.source is None or not row.block_id:
+            continue
+        marked = {m.block_id for t in row.targets for m in docx_xml.block_marks(t, "target")}
+        others = sorted((marked & with_rows) - {row.block_id})
+        if others and row.block_id not in marked:
+            row.foreign = others[0]
 
 
 def _orphan_mark(target, rows: list[Row]) -> str:

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from ...errors import InputError, ReviewError
+from ...readers.limits import MAX_BYTES, read_capped
 from ...review.edits import EditedBlock, EditedFile
 from ..record import RunRecord, load_record, read_record_file
 from . import inline as xliff_inline
@@ -23,15 +24,19 @@ def _parse(path: str):
     """The XLIFF root, parsed without entities, network or lxml's huge-tree allowance (the input is hostile)."""
     from lxml import etree
 
-    p = Path(path)
-    if not p.is_file():
+    if not Path(path).is_file():
         raise InputError("no such file; check the path", path)
+    data = read_capped(path, "XLIFF file", MAX_BYTES, "export the article alone from the CAT tool")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        root = etree.fromstring(p.read_bytes(), parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise ReviewError(f"line {exc.lineno}: not valid XLIFF XML ({exc.msg}); give the STEM.xlf the CAT tool "
                           "exported", path) from exc
+    entity = next((node for node in root.iter() if isinstance(node, etree._Entity)), None)
+    if entity is not None:  # never expanded (no XXE): the text it stands for would silently vanish from a target
+        raise ReviewError(f"line {entity.sourceline}: uses the entity {entity.text}, declared in a DOCTYPE, which is "
+                          "not read; nothing imported: write the character itself and import again", path)
     if etree.QName(root).localname != "xliff":
         raise ReviewError("is not an XLIFF file (no <xliff> root); give the STEM.xlf the CAT tool exported", path)
     if not (root.get("version") or "1.2").startswith(("1.", "2.")):
@@ -106,7 +111,8 @@ def read_xliff_edits(path: str) -> EditedFile:
                                  where=f"unit {unit_id}"))
         for note in unit.iter("{*}note"):
             if note.get("from") not in _OUR_NOTES and (note.text or "").strip():
-                comments.append({"author": note.get("from") or "", "text": note.text.strip(), "block": unit_id})
+                comments.append({"author": note.get("from") or "", "text": note.text.strip(), "block": unit_id,
+                                 "where": f"unit {unit_id}"})
     return EditedFile(path=path, run=run, edits=edits, stem=stem, warnings=warnings, comments=comments,
                           approve_hint="set its state to signed-off or final",
                       run_from=run_from)
@@ -200,7 +206,8 @@ def _edits_v2(root, warnings: list[str]) -> tuple[list[EditedBlock], list[dict]]
                                  state=min(states, key=_state_rank) if states else "", where=f"unit {unit_id}"))
         for note in unit.iter("{*}note"):
             if note.get("category") not in _OUR_NOTES and (note.text or "").strip():
-                comments.append({"author": note.get("category") or "", "text": note.text.strip(), "block": unit_id})
+                comments.append({"author": note.get("category") or "", "text": note.text.strip(), "block": unit_id,
+                                 "where": f"unit {unit_id}"})
     return edits, comments
 
 
