@@ -12,6 +12,17 @@ _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # A link to a script or data scheme, inline `[x](javascript:…)` or as a reference definition
 # `[1]: data:…` (which a `[x][1]` anywhere uses): the `(` or `:` after the `]` is escaped, so no link forms.
 _UNSAFE_LINK = re.compile(r"\]([(:])(\s*)(?=(?:javascript|vbscript|data|file):)", re.I)
+# CommonMark autolinks (<https://…>): kept for web and mail schemes, shown as text for any other
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}):([^\s<>]*)>")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+_TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
+_COMPLETE_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+_TAG_OR_COMMENT = re.compile(r"<!--(?:(?!-->|--!>).)*(?:-->|--!>)|</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>", re.S)
+# script and style with their content (to the end, when never closed)
+_ACTIVE_CONTENT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
+_ORDERED = re.compile(r"\d{1,9}[.)](?=[ \t]|$)")
+_RULE_OR_UNDERLINE = re.compile(r"(?:[-*_=][ \t]*){3,}|=+[ \t]*|-+[ \t]*")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def bilingual_markdown(document: Document, signature: dict) -> str:
@@ -28,8 +39,9 @@ def bilingual_markdown(document: Document, signature: dict) -> str:
         lines += [prefix + _escape(block.source), ""]
         marker = ""
         for flag in block.flags:
-            notes.append(f"[^{len(notes) + 1}]: **{flag.code}** ({block.id}): {_escape(flag.message)}")
-            marker += f" ⚠[^{len(notes)}]"
+            # labels of our own ('qa-'), so that an article's footnotes [^1] keep theirs
+            notes.append(f"[^qa-{len(notes) + 1}]: **{flag.code}** ({block.id}): {_escape(flag.message)}")
+            marker += f" ⚠[^qa-{len(notes)}]"
         origin = " <!-- from translation memory -->" if block.origin == "tm" else ""
         lines += [prefix + _escape(block.translation) + marker + origin, ""]
     if any(b.repairs for b in document.blocks):
@@ -53,18 +65,22 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
             out.append("\n\n")
         previous = block
         if block.kind is BlockKind.CODE:
-            out.append(block.source)
+            out.append(_carried(block))
             continue
-        text = (translations or {}).get(block.id, block.translation)
+        text = _publishable((translations or {}).get(block.id, block.translation))
         parts = re.split(r"\n[ \t]*\n", text) if not block.markup.startswith("<") else [text]
         parts = [p.strip("\n") for p in parts if p.strip()] or [text]
         if block.kind is BlockKind.BYLINE or block.kind is BlockKind.CAPTION:
             # italic, unless the text has emphasis of its own ('**编辑：** 小李'): '***' around it would break it
             parts = [p if _EMPHASIS.search(p) else f"*{p}*" for p in parts]
         # a paragraph the editor added is a paragraph of its own, in the block's form
-        if _is_table_cell(block):
+        if not block.markup.startswith("<") and not _is_table_cell(block):
+            parts = [_as_text_lines(p, _prefix(block)) for p in parts]
+        elif _is_table_cell(block):
             parts = [" ".join(p.split()).replace("|", "\\|") for p in parts]  # one line, its pipes escaped
-        out.append("\n\n".join(_prefix(block) + p for p in parts) + block.markup_end)
+        written = "\n\n".join(_prefix(block) + p for p in parts) + block.markup_end
+        # the article's own HTML around the text (<p class=…>…</p>) is sanitised like its HTML blocks
+        out.append(_sanitised_block(written) if block.markup.startswith("<") else written)
     return "".join(out) + "\n"
 
 
@@ -91,7 +107,105 @@ def _escape(text: str) -> str:
     forge our block comments), links to script schemes are broken, and every line of a
     multi-line text is kept from turning into Markdown structure."""
     text = _UNSAFE_LINK.sub(r"]\\\1\2", text.translate(_HTML_SPECIAL))
-    return "\n".join("\\" + line if line[:1] in ("#", ">") else line for line in text.split("\n"))
+    return "\n".join(_as_text_line(line) for line in text.split("\n"))
+
+
+def _as_text_line(line: str) -> str:
+    """A line of text that cannot open Markdown structure: a heading, quote, list, fence, table, rule,
+    setext underline or indented code (a translation '1. …' or '~~~' must not swallow what follows)."""
+    line = line.lstrip(" \t")
+    ordered = _ORDERED.match(line)
+    if ordered:
+        return line[: ordered.end() - 1] + "\\" + line[ordered.end() - 1:]
+    if line[:1] in ("#", ">", "|", "=") or line.startswith(("```", "~~~")) or _RULE_OR_UNDERLINE.fullmatch(line) \
+            or re.match(r"[-+*](?:[ \t]|$)", line):
+        return "\\" + line
+    return line
+
+
+def _publishable(text: str) -> str:
+    """A translation for STEM.en.md: Markdown inline syntax kept (the article's emphasis and links), HTML
+    only as Ammonia's safelist allows (no script, no event handlers, no script URLs), links to script
+    schemes broken (lines that would open block structure: `_as_text_lines`). The text comes from a
+    model, which an article can steer: it is treated as hostile."""
+    pieces, last = [], 0
+    for link in _AUTOLINK.finditer(text):
+        pieces.append(_sanitised(text[last:link.start()]))
+        safe = link.group(1).lower() in _SAFE_SCHEMES
+        pieces.append(link.group(0) if safe else "&lt;" + link.group(0)[1:])
+        last = link.end()
+    pieces.append(_sanitised(text[last:]))
+    return _UNSAFE_LINK.sub(r"]\\\1\2", "".join(pieces))
+
+
+def _as_text_lines(part: str, prefix: str) -> str:
+    """`_as_text_line` on each line; the first follows the block's marker, after which only a heading's
+    text cannot open structure."""
+    lines = part.split("\n")
+    first_free = prefix.startswith("#")
+    return "\n".join(line if n == 0 and first_free else _as_text_line(line) for n, line in enumerate(lines))
+
+
+def _sanitised(text: str) -> str:
+    """Inline HTML of a translation: complete tags on Ammonia's safelist kept (attributes cleaned by it);
+    any other '<' shown as text, so that nothing the model wrote is silently dropped either."""
+    if not _TAG_LIKE.search(text):
+        return text  # no markup: left exactly as written (no entities for '&' or '<')
+    import nh3
+
+    def keep_or_show(match: re.Match) -> str:
+        return match.group(0) if match.group(1).lower() in nh3.ALLOWED_TAGS else "&lt;" + match.group(0)[1:]
+
+    marked = _COMPLETE_TAG.sub(keep_or_show, text)
+    shown = re.sub(r"<(?!/?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)", "&lt;", marked)  # '<' opening no tag
+    return nh3.clean(shown)
+
+
+def _sanitised_block(html: str) -> str:
+    """The article's own HTML, as a CMS writes it, possibly one tag per block (<div class=…> … </div>):
+    each complete tag on Ammonia's safelist is kept with the attributes it allows, plus the ones a CMS
+    styles with (class, id, title, lang, dir); any other tag is dropped, script and style with their
+    content; closed comments stay (inert); any other '<' is shown as text, so that nothing opens a tag
+    or a comment that would swallow the rest of the article."""
+    import nh3
+
+    attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+    attributes["*"] = {"class", "id", "title", "lang", "dir"}
+
+    def kept(tag: re.Match) -> str:
+        name = tag.group(1).lower()
+        if name not in nh3.ALLOWED_TAGS:
+            return ""
+        if tag.group(0).startswith("</"):
+            return f"</{name}>"
+        cleaned = nh3.clean(tag.group(0), attributes=attributes)  # the tag alone: Ammonia closes it
+        return cleaned[: -len(f"</{name}>")] if cleaned.endswith(f"</{name}>") else cleaned
+
+    html = _ACTIVE_CONTENT.sub("", html)
+    pieces, last = [], 0
+    for token in _TAG_OR_COMMENT.finditer(html):
+        pieces.append(html[last:token.start()].replace("<", "&lt;"))
+        pieces.append(token.group(0) if token.group(0).startswith("<!--") else kept(token))
+        last = token.end()
+    pieces.append(html[last:].replace("<", "&lt;"))
+    return "".join(pieces)
+
+
+def _carried(block) -> str:
+    """Source carried through untranslated into STEM.en.md: an HTML block sanitised (an empty result leaves
+    a comment naming the block, so that every block is still there), a fence closed if the article left
+    it open (the rest of the article would otherwise be code), front matter as it is."""
+    source = block.source
+    if source.lstrip().startswith("<"):
+        cleaned = _sanitised_block(source).strip()
+        return cleaned or f"<!-- {block.id}: HTML left out (script or other active content) -->"
+    fence = _FENCE.match(source)
+    if fence:
+        lines = source.rstrip("\n").split("\n")
+        closed = len(lines) > 1 and lines[-1].strip().startswith(fence.group(1)) \
+            and set(lines[-1].strip()) == {fence.group(1)[0]}
+        return source if closed else source.rstrip("\n") + "\n" + fence.group(1)
+    return source
 
 
 def _as_code(text: str) -> str:

@@ -1,0 +1,98 @@
+"""STEM.en.md is published: rendered as a web page it must run nothing, and each block must stay a block
+whatever its text (a line '<!--', '~~~' or '1. ' in a plain-text article, a model's reply full of markup)."""
+
+import re
+
+from engines import RuleEngine
+from markdown_it import MarkdownIt
+
+from translate.pipeline.options import RunOptions
+from translate.pipeline.run import run_file
+
+HOSTILE_REPLY = ("<script>alert(1)</script> Shares rose [here](javascript:alert(2)) <img src=x onerror=alert(3)> "
+                 "<https://example.com> <javascript:alert(4)>\n~~~\n<!-- and the rest")
+
+
+class MarkupEngine(RuleEngine):
+    """Answers every paragraph with markup an article could steer a model into writing."""
+
+    def translate_one(self, text):
+        return HOSTILE_REPLY if "股价" in text else super().translate_one(text)
+
+
+class AddsANumber(RuleEngine):
+    """Adds a figure the source does not have: a QA flag (number-added) on every paragraph."""
+
+    def translate_one(self, text):
+        return super().translate_one(text) + " It cost 42 yuan."
+
+
+def _run(tmp_path, name, text, engine=RuleEngine):
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_file(str(source), RunOptions(out_dir=str(out), quiet=True, use_cache=False,
+                                                formats=("md", "json")), load_engine=lambda: engine())
+    return result.document, out / f"{source.stem}.en.md", out / f"{source.stem}.bilingual.md"
+
+
+def _html(markdown_path):
+    return MarkdownIt("commonmark").render(markdown_path.read_text(encoding="utf-8"))
+
+
+def _runs_nothing(html):
+    """No element that runs: no script or frame, no event handler, no link or source with a script scheme."""
+    import lxml.html
+
+    root = lxml.html.fromstring(f"<div>{html}</div>")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment
+        assert element.tag not in ("script", "iframe", "object", "embed"), html
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), html
+            assert not re.match(r"\s*(?:javascript|vbscript|data):", value, re.I), html
+
+
+def test_an_articles_html_and_a_models_markup_run_nothing_in_the_published_file(tmp_path):
+    article = ("# 股价标题\n\n公司股价上涨。\n\n<script>alert(5)</script>\n\n<img src=x onerror=alert(6)>\n\n"
+               "<div class=\"note\">\n<p onclick=\"alert(7)\">编者按。</p>\n</div>\n\n见[链接](javascript:alert(8))。\n")
+    document, target, bilingual = _run(tmp_path, "a.md", article, MarkupEngine)
+    html = _html(target)
+    _runs_nothing(html)
+    _runs_nothing(_html(bilingual))
+    assert '<div class="note">' in html and "</div>" in html  # the CMS's own harmless markup is kept
+    assert '<a href="https://example.com">' in html  # a web autolink stays a link
+    assert "&lt;script&gt;alert(1)" in html  # the model's script is shown as text, not dropped
+    assert html.count("&lt;!-- and the rest") == 2  # an open comment in a reply hides nothing after it
+    # every block is still in the file, each once
+    assert html.count("Shares rose") == sum(1 for b in document.blocks if "股价" in b.source)
+
+
+def test_lines_of_a_plain_text_article_never_become_markdown_structure(tmp_path):
+    lines = ["标题", "第一段。", "<!--", "第二段。", "~~~", "第三段。", "```", "1. 第四段。", "- 第五段。", "---",
+             "| 第六段 |", "    第七段。", "# 第八段"]
+    document, target, bilingual = _run(tmp_path, "a.txt", "\n".join(lines) + "\n")
+    tokens = MarkdownIt("commonmark").parse(target.read_text(encoding="utf-8"))
+    kinds = [t.type for t in tokens if t.type.endswith("_open") or t.type in ("fence", "code_block", "html_block",
+                                                                              "hr")]
+    assert kinds == ["heading_open" if b.kind.value in ("title", "heading") else "paragraph_open"
+                     for b in document.blocks]
+    bilingual_tokens = MarkdownIt("commonmark").parse(bilingual.read_text(encoding="utf-8"))
+    assert not [t for t in bilingual_tokens if t.type in ("fence", "code_block", "bullet_list_open",
+                                                          "ordered_list_open", "hr")]
+
+
+def test_an_open_fence_in_the_article_is_closed_in_the_published_file(tmp_path):
+    _, target, _ = _run(tmp_path, "a.md", "# 标题\n\n第一段。\n\n```python\nprint(1)\n")
+    text = target.read_text(encoding="utf-8")
+    assert text.rstrip().endswith("```")
+
+
+def test_qa_footnotes_never_take_the_articles_own_labels(tmp_path):
+    article = "# 标题\n\n正文引用了脚注[^1]，公司的日活达到100万。\n\n[^1]: 脚注的内容。\n"
+    document, _, bilingual = _run(tmp_path, "a.md", article, AddsANumber)
+    text = bilingual.read_text(encoding="utf-8")
+    flags = sum(len(b.flags) for b in document.blocks)
+    assert flags and len(re.findall(r"^\[\^qa-\d+\]:", text, re.M)) == flags
+    assert len(re.findall(r"^\[\^1\]:", text, re.M)) == 2  # the article's note: its source and its translation
