@@ -251,3 +251,30 @@ def test_eval_keeps_the_finished_settings_and_marks_the_failed_one(small_article
     assert table.splitlines()[1].startswith("served") and "dead: FAILED" in table
     with pytest.raises(ModelError):
         evaluate(str(small_article), str(reference), [dead])
+
+
+def test_credentials_in_the_api_base_are_sent_but_never_shown_or_written(small_article, tmp_path, server):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    live, dead = server(), dead_base()
+    with_key = live.base.replace("http://", f"http://desk:{KEY}@") + f"?api-key={KEY}-q"
+    dead_with_key = dead.replace("http://", f"http://desk:{KEY}@")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(small_article), "-o", str(out), "--engine", "openai",
+                                      "--api-base", with_key, "--api-base", dead_with_key, "--api-model",
+                                      "test-model", "--format", "json,md"])
+    assert result.exit_code == 0, result.output
+    sent = [r for r in live.requests if r["path"].startswith("/v1/chat/completions")]
+    assert sent and all(r["path"].endswith(f"?api-key={KEY}-q") for r in sent)  # the query travels
+    assert all(r["headers"].get("Authorization", "").startswith("Basic ") for r in sent)  # and the user:password
+    assert "skipped" in result.output and "[redacted]@127.0.0.1" in result.output  # the dead base, named safely
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and path != small_article:
+            assert KEY.encode() not in path.read_bytes(), path
+    assert KEY not in result.output
+    info = CliRunner().invoke(cli, ["model", "info", "--engine", "openai", "--api-base", dead_with_key])
+    assert info.exit_code != 0 and KEY not in info.output and "[redacted]@" in info.output
+    bare = CliRunner().invoke(cli, ["model", "info", "--engine", "openai", "--api-base", "127.0.0.1:9/v1"])
+    assert bare.exit_code == 2 and "http://127.0.0.1:9/v1" in bare.output

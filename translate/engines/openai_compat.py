@@ -17,6 +17,7 @@ from ..errors import ModelError
 from .base import EngineSettings, TranslationRequest
 from .openai_http import ChatClient, RequestFailed
 from .prompt import Prompt, load_prompt
+from .redact import shown_url
 from .reply import ReplyProblem, clean_reply
 
 
@@ -39,7 +40,7 @@ class OpenAIEngine:
             self.check_server()
 
     def __repr__(self) -> str:
-        return f"OpenAIEngine(model={self.model!r}, bases={list(self.settings.api_bases)!r})"
+        return f"OpenAIEngine(model={self.model!r}, bases={[shown_url(b) for b in self.settings.api_bases]!r})"
 
     def describe(self) -> dict:
         return {"engine": self.name, "model": self.model, "prompt": self.prompt.version}

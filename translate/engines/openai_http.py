@@ -14,7 +14,7 @@ import random
 import time
 
 from ..errors import ModelError
-from .redact import redact
+from .redact import redact, shown_url, url_secrets
 
 RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
 # Asked of servers that think before answering, strongest first: vLLM and SGLang read
@@ -72,7 +72,14 @@ class ChatClient:
             # an HTTP header cannot carry it: every request would fail and read as "the server does not answer"
             raise ModelError("the API key holds a line break, a space or a non-ASCII character; set the variable "
                              "--api-key-env names (default OPENAI_API_KEY) again without them")
-        self.bases = [b.rstrip("/") for b in bases]
+        for base in bases:
+            if "://" not in base:
+                raise ModelError(f"--api-base {shown_url('//' + base)[2:]} has no scheme: write it as "
+                                 f"http://{shown_url('//' + base)[2:]} (or https://)")
+        # Bases are named by their shown form everywhere (messages, state, the run's warnings); the
+        # credentials a URL may carry (user:password@, ?api-key=) stay in `_requested`, used only to send.
+        self._requested = {shown_url(b.rstrip("/")): b.rstrip("/") for b in bases}
+        self.bases = list(self._requested)
         self.state = {b: BaseState(b) for b in self.bases}
         now = time.monotonic()
         for base in down:  # found dead before the run: skipped until their cool-down ends
@@ -80,7 +87,7 @@ class ChatClient:
                 self.state[base.rstrip("/")].mark_down(now)
         self._turn = itertools.cycle(range(len(self.bases)))
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._secrets = (api_key,) if api_key else ()
+        self._secrets = tuple(s for s in (api_key, *(x for b in bases for x in url_secrets(b))) if s)
         self.timeout, self.concurrency, self.rps = timeout, concurrency, rps
         self.retries, self.backoff = retries, backoff
         self.no_thinking_level: dict[str, int] = {}  # base -> index into NO_THINKING that it accepts
@@ -97,13 +104,18 @@ class ChatClient:
         import httpx
 
         limits = httpx.Limits(max_connections=self.concurrency * 2, max_keepalive_connections=self.concurrency)
-        self._http = httpx.AsyncClient(headers=self._headers, limits=limits, verify=_tls(self.bases),
+        self._http = httpx.AsyncClient(headers=self._headers, limits=limits, verify=_tls(list(self._requested.values())),
                                        timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)))
         self._slot_lock = asyncio.Lock()
         return self
 
     async def __aexit__(self, *exc) -> None:
         await self._http.aclose()
+
+    def _endpoint(self, base: str, path: str) -> str:
+        """The URL to send to: the base as given (its credentials too), `path` before any query."""
+        url, _, query = self._requested[base].partition("?")
+        return url.rstrip("/") + path + (f"?{query}" if query else "")
 
     def redact(self, text: str) -> str:
         """Server text without the key or any echoed Authorization/api-key/Bearer value."""
@@ -121,12 +133,13 @@ class ChatClient:
             level = self.no_thinking_level.get(base, 0)
             try:
                 await self._wait_for_slot()
-                response = await self._http.post(f"{base}/chat/completions", json={**body, **NO_THINKING[level]})
+                url = self._endpoint(base, "/chat/completions")
+                response = await self._http.post(url, json={**body, **NO_THINKING[level]})
                 while response.status_code == 400 and level < len(NO_THINKING) - 1:
                     # Some servers reject fields they do not know: ask again with fewer.
                     level += 1
                     await self._wait_for_slot()
-                    response = await self._http.post(f"{base}/chat/completions", json={**body, **NO_THINKING[level]})
+                    response = await self._http.post(url, json={**body, **NO_THINKING[level]})
                     if response.status_code < 400:
                         self.no_thinking_level[base] = level
             except httpx.TimeoutException:
@@ -168,7 +181,7 @@ class ChatClient:
         import httpx
 
         try:
-            response = await self._http.get(f"{base}/models")
+            response = await self._http.get(self._endpoint(base, "/models"))
         except httpx.HTTPError as exc:
             raise RequestFailed(f"{base}: cannot connect ({type(exc).__name__})") from None
         if response.status_code >= 400:
@@ -184,7 +197,7 @@ class ChatClient:
         body = {"model": model, "messages": [{"role": "user", "content": "Reply OK."}], "max_tokens": 1,
                 "temperature": 0, "stream": False}
         try:
-            response = await self._http.post(f"{base}/chat/completions", json=body)
+            response = await self._http.post(self._endpoint(base, "/chat/completions"), json=body)
         except httpx.HTTPError as exc:
             raise RequestFailed(f"{base}: cannot connect ({type(exc).__name__})") from None
         if response.status_code >= 400:

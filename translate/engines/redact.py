@@ -31,3 +31,34 @@ def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     text = _HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
     return _KEY_SHAPES.sub(MASK, text)
+
+
+def shown_url(url: str) -> str:
+    """A server URL as messages show it: credentials in it (user:password@, ?api-key=…) replaced by [redacted]."""
+    from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return MASK
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = MASK + "@" + netloc.rsplit("@", 1)[1]
+    query = "&".join(f"{name}={MASK}" for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The credentials a server URL carries (user, password, query values), for `redact`."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return (url,)
+    found = []
+    if "@" in parts.netloc:
+        userinfo = parts.netloc.rsplit("@", 1)[0]
+        found += [userinfo, *(unquote(p) for p in userinfo.split(":"))]
+    found += [value for _, value in parse_qsl(parts.query, keep_blank_values=True)]
+    return tuple(sorted({f for f in found if len(f) >= 4}, key=len, reverse=True))

@@ -80,6 +80,7 @@ class LoopbackServer:
     def answer(self, path: str, body: dict, headers: dict | None = None) -> tuple[int, dict, dict]:
         """(status, headers, JSON) for one request."""
         b = self.behaviour
+        path = path.split("?", 1)[0]  # a query (Azure's ?api-version=, ?api-key=) does not change the route
         with self.lock:
             scripted = b.statuses.pop(0) if b.statuses and path.endswith("/chat/completions") else None
         if path.endswith("/models") and not b.no_models_route:
