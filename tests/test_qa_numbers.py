@@ -38,6 +38,15 @@ FAITHFUL = [
     ("他第1个发言。", "He spoke first."),
     ("营收增长2倍。", "Revenue doubled."),
     ("股价在12月末回落。", "The shares fell back at the end of December."),
+    # counts in Chinese numerals, and numerals that are words or names (统一, 万一, 几十年, 三一重工, 八十年代)
+    ("公司拥有一万张显卡。", "The company owns 10,000 graphics cards."),
+    ("两千三百名员工参加。", "Two thousand three hundred employees took part."),
+    ("物价同比上涨百分之零点四。", "Prices rose 0.4 percent year on year."),
+    ("十二万人次到访，比二〇二三年多。", "There were 120,000 visits, more than in 2023."),
+    ("他们统一了标准，万一出事也不怕。", "They unified the standard and are not afraid if anything happens."),
+    ("这要跟上几十年，三一重工也一样。", "It takes decades to catch up, and so it is for Sany Heavy Industry."),
+    ("这栋楼建于上世纪八十年代。", "The building went up in the 1980s."),
+    ("一两年内会有结果。", "There will be results within a year or two."),
 ]
 
 # (source, wrong translation, the codes it must raise)
@@ -49,6 +58,9 @@ WRONG = [
     ("公司将在2025年至2026年推出新品。", "The company will launch new products in 2025-27.", {"number", "number-added"}),
     ("这是2023年以来第3次降准。", "It is the fourth cut since 2023.", {"number"}),
     ("他表示，这一点很重要。", "He said on March 3 that 40% of it was important.", {"number-added"}),
+    ("公司拥有一万张显卡。", "The company owns 1,000 graphics cards.", {"number"}),
+    ("工厂有两千名工人。", "The factory has 200 workers.", {"number"}),
+    ("物价同比上涨百分之五点二。", "Prices rose 2.5 percent year on year.", {"number"}),
 ]
 
 

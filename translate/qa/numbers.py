@@ -83,6 +83,38 @@ def source_numbers(text: str) -> list[SourceNumber]:
     return numbers
 
 
+# Counters after which a Chinese numeral is a count the translation must state (一万张, 两千名, 三十多家).
+_COUNTERS = ("个|人|名|位|家|台|张|元|块|年|岁|次|项|件|座|辆|只|条|所|篇|种|倍|公里|千米|米|吨|斤|公斤|千克|户|套|部|枚|颗|"
+             "架|艘|层|栋|亩|公顷|平方米|小时|分钟|秒钟|周|届|批|场|轮|支|份|株|头|匹|度|美元|港元|欧元|元|万|亿|款|辆|起|例")
+_HAN_COUNT = re.compile(r"(百分之)?([" + "".join(_HAN_DIGITS) + "".join(_HAN_UNITS) + r"]+)"
+                        r"(?:点([〇零一二三四五六七八九两]+))?([多余])?")
+
+
+def chinese_numeral_numbers(text: str) -> list[SourceNumber]:
+    """Counts written in Chinese numerals that a translation must state: a run with a digit and a unit
+    (一万, 两千三百, 三十) or a run of digits (二〇二四) before a counter (张, 名, 家, 年 …), or any after 百分之.
+    Numerals in words (统一, 万一, 千万, 十分, 一些) and names (三一重工, 十三五) have no counter after them."""
+    numbers = []
+    for m in _HAN_COUNT.finditer(text):
+        run, percent = m.group(2), bool(m.group(1))
+        digits = [ch for ch in run if ch in _HAN_DIGITS and ch != "首"] or (["一"] if run[0] == "十" else [])
+        after = text[m.end():]
+        counted = re.match(_COUNTERS, after) is not None and not after.startswith("年代")  # 八十年代: the 1980s
+        if not digits or not (percent or counted) or text[m.start() - 1:m.start()] in ("几", "数", "好", "成"):
+            continue  # 几十年, 数十个: dozens, not ten
+        if not any(ch in _HAN_UNITS for ch in run) and len(digits) < 3 and "〇" not in run and not percent:
+            continue  # 一个, 三家, 一两年: a digit or two reads as a word (a, three, a year or two) as often as a figure
+        if re.search("[" + "".join(_HAN_DIGITS) + "]{2}[" + "".join(_HAN_UNITS) + "]", run):
+            continue  # 一两千, 三四百, 七八十: a range, which English gives in many ways
+        value = Decimal(_han_value(run)) if any(ch in _HAN_UNITS for ch in run) else \
+            Decimal("".join(str(_HAN_DIGITS[ch]) for ch in run))
+        if m.group(3):  # 百分之零点四: 0.4
+            value += Decimal("0." + "".join(str(_HAN_DIGITS[ch]) for ch in m.group(3)))
+        role = "percent" if percent else _date_role(text, m.end(), value)
+        numbers.append(SourceNumber(m.group(), value, m.start(), m.end(), role))
+    return numbers
+
+
 def source_values(text: str) -> list[tuple[str, Decimal]]:
     """Every number of a Chinese text written in figures, with its value, large-number notation scaled."""
     return [(n.text, n.value) for n in source_numbers(text)]
@@ -112,7 +144,7 @@ def missing_numbers(source: str, translation: str) -> list[tuple[str, Decimal]]:
     """Numbers of the source (text, value) that the translation does not state. A day and month given as
     a weekday ("on Monday" for 1月15日) are stated: that is how English news dates the recent past."""
     english = read_english_numbers(translation)
-    return [(n.text, n.value) for n in source_numbers(source)
+    return [(n.text, n.value) for n in source_numbers(source) + chinese_numeral_numbers(source)
             if n.value not in english.values and not (english.weekday and n.role in ("day", "month"))
             and not (n.role == "percent" and n.value in english.shares)]
 
@@ -153,6 +185,9 @@ def _permitted_values(source: str) -> set[Decimal]:
             values.update((value + 1900, value + 2000))
         if value == value.to_integral_value() and 13 <= value <= 24:
             values.add(value - 12)
+    for decade in re.finditer(r"([一二三四五六七八九]十)年代", source):  # 八十年代: the 1980s
+        value = _han_value(decade.group(1))
+        values.update((Decimal(value + 1900), Decimal(value + 2000)))
     return values | chinese_numeral_values(source)
 
 
