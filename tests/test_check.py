@@ -204,3 +204,15 @@ def test_a_damaged_cluster_attributes_each_error_to_its_own_block(tmp_path):
     assert blocks[31]["translation"] == ""
     errors = {k for k, b in enumerate(blocks) for f in b["flags"] if f["severity"] == "error"}
     assert errors == {32, 33, 34}
+
+
+@pytest.mark.parametrize("command", ["check", "align"])
+def test_the_translation_may_come_on_stdin(tmp_path, command):
+    source = tmp_path / "k.zh.txt"
+    source.write_text("公司发布新模型。\n用户达到一百万。\n", encoding="utf-8")
+    english = "The company released a new model.\nUsers reached one million.\n"
+    result = CliRunner().invoke(cli, [command, str(source), "-", "-o", str(tmp_path / "out"), "--format", "json"],
+                                input=english)
+    assert result.exit_code in (0, 1) and "is empty" not in result.output, result.output
+    record = json.loads((tmp_path / "out" / "k.zh.json").read_text(encoding="utf-8"))
+    assert [b["translation"] for b in record["blocks"]] == english.splitlines()

@@ -217,3 +217,14 @@ def test_docx_target_keeps_tables_headers_lists_pictures_and_links(tmp_path, rul
     assert "https://example.com/" in [r.target_ref for r in out.part.rels.values() if r.is_external]
     assert "company" in out.tables[0].cell(0, 0).text
     assert not re.search(r"[\u4e00-\u9fff]", "".join(p.text for p in out.paragraphs))
+
+
+def test_a_text_line_is_one_block_whatever_separators_it_holds(tmp_path):
+    # U+2028, a form feed, U+0085 and a record separator inside lines: str.splitlines would cut each in two
+    path = tmp_path / "separators.txt"
+    path.write_text("标题\n这一句话\u2028在中间有行分隔符。\n这一句话\x0c在中间有换页符。\r\n第三\x85句\x1e话。\rLast\u2028line.\n",
+                    encoding="utf-8")
+    blocks = read_document(str(path)).blocks
+    assert [b.source for b in blocks] == ["标题", "这一句话在中间有行分隔符。", "这一句话在中间有换页符。", "第三句话。",
+                                          "Last line."]
+    assert blocks[2].raw_source == "这一句话\x0c在中间有换页符。"

@@ -15,6 +15,23 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _BLANK = " \t\r\n\u3000\u00a0" + ZERO_WIDTH
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# U+2028 LINE SEPARATOR is a soft break inside a paragraph (web editors, Word's Shift+Enter copied out):
+# nothing between Chinese characters, a space elsewhere.
+_HAN_OR_FULL_WIDTH = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_SOFT_BREAK_HAN = re.compile(f"(?<=[{_HAN_OR_FULL_WIDTH}])\u2028|\u2028(?=[{_HAN_OR_FULL_WIDTH}])")
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of an article as its author broke them: at LF, CRLF and CR only. `str.splitlines` also
+    breaks at form feeds, U+0085, U+2028 and FS/GS/RS, which would cut a sentence in two blocks; here a
+    U+2028 inside a line joins its halves, and the control characters are removed on reading (the JSON
+    keeps them in `raw_source`)."""
+    text = _SOFT_BREAK_HAN.sub("", text).replace("\u2028", " ")
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def strip_controls(text: str) -> str:
     """`text` without control characters (tab and newlines kept)."""
     return _CONTROL.sub("", text)

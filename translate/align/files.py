@@ -125,14 +125,14 @@ def translation_paragraphs(path: str) -> list[str]:
     """The translation's paragraphs; in a text file, "" for each blank paragraph that stands for a missing
     translation: a blank line where paragraphs follow each other line by line, or a blank paragraph (an
     extra gap) where they are separated by blank lines."""
-    from ..controls import is_blank
-    from ..readers import decode, read_bytes, read_document
+    from ..controls import is_blank, text_lines
+    from ..readers import decode, read_bytes, read_document_data
 
-    paragraphs = [b.source for b in read_document(path).blocks]
-    data, _, suffix = read_bytes(path)
+    data, name, suffix = read_bytes(path)  # read once: stdin ("-") cannot be read twice
+    paragraphs = [b.source for b in read_document_data(data, name, suffix, path).blocks]
     if suffix != ".txt":
         return paragraphs
-    lines = decode(data, path)[0].splitlines()
+    lines = text_lines(decode(data, path)[0])
     filled = [k for k, line in enumerate(lines) if not is_blank(line.strip())]
     if len(filled) != len(paragraphs):
         return paragraphs

@@ -18,6 +18,7 @@ _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
 _COMPLETE_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
 _TAG_OR_COMMENT = re.compile(r"<!--(?:(?!-->|--!>).)*(?:-->|--!>)|</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>", re.S)
+_ATTRIBUTE_NAME = re.compile(r"""\s([^\s"'<>/=]+)(?=\s*=|\s|/?>)""")
 # script and style with their content (to the end, when never closed)
 _ACTIVE_CONTENT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
 _ORDERED = re.compile(r"\d{1,9}[.)](?=[ \t]|$)")
@@ -179,7 +180,9 @@ def _sanitised_block(html: str) -> str:
         if tag.group(0).startswith("</"):
             return f"</{name}>"
         cleaned = nh3.clean(tag.group(0), attributes=attributes)  # the tag alone: Ammonia closes it
-        return cleaned[: -len(f"</{name}>")] if cleaned.endswith(f"</{name}>") else cleaned
+        cleaned = cleaned[: -len(f"</{name}>")] if cleaned.endswith(f"</{name}>") else cleaned
+        # nothing removed or added: the article's own spelling of the tag (<img … /> stays so)
+        return tag.group(0) if _attribute_names(cleaned) == _attribute_names(tag.group(0)) else cleaned
 
     html = _ACTIVE_CONTENT.sub("", html)
     pieces, last = [], 0
@@ -189,6 +192,10 @@ def _sanitised_block(html: str) -> str:
         last = token.end()
     pieces.append(html[last:].replace("<", "&lt;"))
     return "".join(pieces)
+
+
+def _attribute_names(tag: str) -> list[str]:
+    return sorted(name.lower() for name in _ATTRIBUTE_NAME.findall(tag))
 
 
 def _carried(block) -> str:

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..controls import is_blank, strip_controls
+from ..controls import is_blank, strip_controls, text_lines
 from ..document import BlockKind, Document, make_blocks
 from ..errors import InputError
 from .encodings import MAGIC, decode, traditional_to_simplified
@@ -22,12 +22,18 @@ from .structure import classify_lines
 # zero-width space, word joiner, BOM, soft hyphen (ZWJ/ZWNJ stay: emoji sequences and scripts need them)
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u00ad]")
 
-__all__ = ["MAGIC", "MAX_BYTES", "decode", "input_stem", "read_bytes", "read_document", "traditional_to_simplified"]
+__all__ = ["MAGIC", "MAX_BYTES", "decode", "input_stem", "read_bytes", "read_document", "read_document_data",
+           "traditional_to_simplified"]
 
 
 def read_document(path: str, *, to_simplified: bool = False) -> Document:
     """Read an article. `path` may be "-" for stdin. Raises InputError with a one-line reason."""
     data, name, suffix = read_bytes(path)
+    return read_document_data(data, name, suffix, path, to_simplified=to_simplified)
+
+
+def read_document_data(data: bytes, name: str, suffix: str, path: str, *, to_simplified: bool = False) -> Document:
+    """An article from bytes already read (`read_bytes`): `path` names it in messages."""
     warnings: list[str] = []
     if suffix == ".docx":
         from .docx_reader import docx_items
@@ -45,7 +51,7 @@ def read_document(path: str, *, to_simplified: bool = False) -> Document:
 
             items = markdown_items(text, warnings)
         else:
-            items = classify_lines(text.splitlines())
+            items = classify_lines(text_lines(text))
     cleaned = [(item[0], _visible(item[1]), *item[2:]) for item in items]
     if all(is_blank(item[1]) for item in cleaned if item[0] is not BlockKind.CODE):
         raise InputError("has no text to translate; give an article with at least one paragraph", path)

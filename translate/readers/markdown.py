@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..controls import is_blank
+from ..controls import is_blank, text_lines
 from ..document import BlockKind
 from .structure import classify
 
@@ -36,7 +36,7 @@ MAX_NESTING = 20  # deeper quotes/lists are read as text: markdown-it's own guar
 
 def markdown_items(text: str, warnings: list[str] | None = None) -> list[tuple]:
     """Markdown blocks as (kind, text, markup[, markup_end]) tuples, in order."""
-    lines = text.splitlines()
+    lines = text_lines(text)
     items: list[tuple] = []
     first = 0
     if lines and lines[0].strip() in _FRONT_MATTER:
