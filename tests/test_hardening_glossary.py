@@ -100,3 +100,48 @@ def test_markup_patterns_still_find_links_and_titles():
     assert [s.source for s in markup_spans(text)] == ["](http://x.com/a_(b)", "<https://y.org>"]
     assert [m.group() for m in _CODE.finditer('[a](http://x.com "title")') if m.lastgroup == "link_close"] == \
         ['](http://x.com "title")']
+
+
+def test_an_import_or_add_without_a_kind_keeps_the_rows_kind(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("source,target,kind,note\n幻方,Magic Square,name,hedge fund\n", encoding="utf-8")
+    (tmp_path / "k.csv").write_text("source,target\n幻方,High-Flyer\n", encoding="utf-8")
+    (tmp_path / "k.tbx").write_text('<tbx><text><body><conceptEntry id="c1"><langSec xml:lang="zh"><termSec><term>幻方'
+                                    '</term></termSec></langSec><langSec xml:lang="en"><termSec><term>HF</term>'
+                                    '</termSec></langSec></conceptEntry></body></text></tbx>', encoding="utf-8")
+    for command in (["glossary", "import", str(tmp_path / "k.csv")], ["glossary", "import", str(tmp_path / "k.tbx")],
+                    ["glossary", "add", "幻方", "High-Flyer"], ["glossary", "add", "新词", "new word"]):
+        assert CliRunner().invoke(cli, command + ["-g", str(path)]).exit_code == 0
+    entries = {e.key: e for e in load_glossaries([str(path)], use_default=False).entries}
+    assert (entries["幻方"].target, entries["幻方"].kind, entries["幻方"].note) == ("High-Flyer", "name", "hedge fund")
+    assert entries["新词"].kind == "term"
+
+
+def test_glossary_add_stores_no_bidi_override_and_no_line_break(tmp_path):
+    path = glossary_file(tmp_path)
+    result = CliRunner().invoke(cli, ["glossary", "add", "开\u202e源\u200b", "open source", "-g", str(path)])
+    assert result.exit_code == 0 and "\u202e" not in result.output
+    assert "开源,open source" in path.read_text(encoding="utf-8") and "\u202e" not in path.read_text(encoding="utf-8")
+    broken = CliRunner().invoke(cli, ["glossary", "add", "多\n行", "multi", "-g", str(path)])
+    assert broken.exit_code == 2 and len(broken.output.splitlines()) == 1 and "line break" in broken.output
+
+
+def test_rows_of_one_import_file_that_clash_are_named_and_counted_once(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("source,target,kind,note\n日活,DAU,term,\n", encoding="utf-8")
+    before = path.read_bytes()
+    (tmp_path / "imp.csv").write_text("source,target,kind,note\n日活,Daily Active Users,term,\n日活,DAU,term,\n",
+                                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["glossary", "import", str(tmp_path / "imp.csv"), "-g", str(path)])
+    assert result.exit_code == 0 and "(0 added, 0 updated, 1 unchanged)" in result.stdout
+    assert "imp.csv:3: 日活 is also on line 2" in result.stderr and path.read_bytes() == before
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("x.tbx", b"<root><a>b</a></root>", "is not a TBX file"),
+    ("terms.xlsx", b"PK\x03\x04" + b"\0" * 64, "save it as CSV"),
+])
+def test_a_file_that_is_not_a_glossary_is_refused_in_one_line(tmp_path, name, data, words):
+    (tmp_path / name).write_bytes(data)
+    result = CliRunner().invoke(cli, ["glossary", "import", str(tmp_path / name), "-g", str(tmp_path / "g.csv")])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and words in result.output

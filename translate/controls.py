@@ -32,6 +32,17 @@ def text_lines(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
+# U+202A-202E and U+2066-2069: bidi embeddings, overrides and isolates (a review file would show text in
+# another order than the engine reads it); U+200B, U+2060, U+FEFF, U+00AD: zero-width space, word joiner,
+# BOM, soft hyphen (they split terms). ZWJ/ZWNJ stay: emoji sequences and scripts need them.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u00ad]")
+
+
+def visible_text(text: str) -> str:
+    """`text` without control characters and invisible ones: what readers keep, and what a glossary or TM stores."""
+    return _INVISIBLE.sub("", strip_controls(text))
+
+
 def strip_controls(text: str) -> str:
     """`text` without control characters (tab and newlines kept)."""
     return _CONTROL.sub("", text)

@@ -64,7 +64,8 @@ def list_(pattern, paths, quiet, debug):
 @glossary.command("add")
 @click.argument("source")
 @click.argument("target", default="")
-@click.option("--kind", type=click.Choice(["term", "name", "keep"]), default="term", show_default=True)
+@click.option("--kind", type=click.Choice(["term", "name", "keep"]), default=None,
+              help="term, name or keep (a new entry: term; an updated one keeps its kind when not given).")
 @click.option("--note", default=None, help="Note (an updated row keeps its note when not given).")
 @click.option("--avoid", default=None, help="Forbidden renderings, |-separated (QA flags them as term-forbidden).")
 @click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to edit (default: $TRANSLATE_GLOSSARY).")
@@ -80,7 +81,11 @@ def add(source, target, kind, note, avoid, path, quiet, debug):
 
     path = _editable(path)
     avoided = split_variants(avoid) if avoid is not None else None
-    click.echo(f"{add_entry(path, source, target, kind, note, avoided)}: {source} -> {target or source} in {path}")
+    from ..controls import visible_text
+
+    status = add_entry(path, source, target, kind, note, avoided)
+    source, target = visible_text(source), visible_text(target)  # as stored: no bidi override reaches the terminal
+    click.echo(f"{status}: {source} -> {target or source} in {path}")
 
 
 @glossary.command("remove")
@@ -143,7 +148,10 @@ def import_(file, path, quiet, debug):
     from ..glossary.tbx import import_file
 
     path = _editable(path)
-    counts = import_file(file, path)
+    warnings: list[str] = []
+    counts = import_file(file, path, warnings)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"imported {sum(counts.values())} entries into {path} "
                f"({counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged)")
 

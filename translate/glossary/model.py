@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ..controls import is_blank, strip_controls
+from ..controls import is_blank, strip_controls, visible_text
 from ..errors import GlossaryError, InputError
 from . import csv_file
 from .senses import parse_context
@@ -20,6 +20,8 @@ COLUMNS = ("source", "target", "kind", "note")
 OPTIONAL_COLUMNS = ("kind", "note", "avoid")
 KINDS = ("term", "name", "keep")
 DEFAULT_GLOSSARY = "tech-zh-en.csv"
+INVISIBLE_SOURCE = ("a source is only invisible characters (zero-width spaces, byte-order marks); it would never "
+                    "match: give the term's characters")
 
 
 @dataclass
@@ -93,9 +95,13 @@ def read_glossary_file(path: str) -> bytes:
     from ..readers.limits import read_capped
 
     try:
-        return read_capped(path, "glossary file")
+        data = read_capped(path, "glossary file")
     except InputError as exc:
         raise GlossaryError(exc.args[0], path) from exc
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise GlossaryError("is a spreadsheet (.xlsx/.xls), not CSV; save it as CSV UTF-8 (source,target,kind,note) "
+                            "and give that", path)
+    return data
 
 
 def glossary_rows(data: bytes, path: str, notices: list[str] | None = None):
@@ -127,12 +133,13 @@ def parse_csv(data: bytes, path: str, notices: list[str] | None = None, *, expor
         if exported:
             row = {column: csv_file.unneutralise(cell) for column, cell in row.items()}
         source, target = (row.get("source") or "").strip(), (row.get("target") or "").strip()
-        kind = (row.get("kind") or "term").strip() or "term"
+        # an import (`exported`) that gives no kind leaves the row's own kind alone: "" until it is merged
+        kind = (row.get("kind") or "").strip() or ("" if exported else "term")
         if too_long:
             raise GlossaryError(f"line {number}: more cells than header columns (quote cells that contain commas)", path)
         if not source or (not target and kind != "keep"):
             raise GlossaryError(f"line {number}: empty source or target", path)
-        if kind not in KINDS:
+        if kind and kind not in KINDS:
             raise GlossaryError(f"line {number}: kind '{kind}' is not one of {', '.join(KINDS)}", path)
         variants = [v.strip() for v in source.split("|") if v.strip()]
         context = (row.get("context") or "").strip()
@@ -168,16 +175,24 @@ def _edited_file(path: str) -> Path:
     return p
 
 
-def add_entry(path: str, source: str, target: str, kind: str = "term", note: str | None = None,
+def add_entry(path: str, source: str, target: str, kind: str | None = None, note: str | None = None,
               avoid: list[str] | None = None) -> str:
     """Add the row for `source`, or update the row sharing a variant with it: 'added', 'updated' or 'unchanged'.
 
-    None for `note`/`avoid` keeps what an updated row has. Every other row keeps its bytes.
+    None for `kind`/`note`/`avoid` keeps what an updated row has (a new row is a term). Every other row
+    keeps its bytes. Control and invisible characters (bidi overrides, zero-width spaces) are never stored.
     """
-    source, target = strip_controls(source), strip_controls(target)  # never stored: they break XML outputs
-    note = strip_controls(note) if note is not None else None
-    return upsert_entries(path, [Entry(split_variants(source), target.strip(), kind, note or "", avoid=avoid or [])],
-                          keep_empty={"note": note is None, "avoid": avoid is None})[0]
+    for value in (source, target):  # a note may run over lines; a term never does, and would never match
+        if re.search(r"[\r\n\t\u2028\u2029]", value):
+            raise GlossaryError("a source or target holds a line break or a tab; give the term on one line", path)
+    if source and not visible_text(source).strip():
+        raise GlossaryError(INVISIBLE_SOURCE, path)
+    source, target = visible_text(source), visible_text(target)
+    note = visible_text(note) if note is not None else None
+    avoid = [visible_text(a) for a in avoid] if avoid is not None else None
+    return upsert_entries(path, [Entry(split_variants(source), target.strip(), kind or "", note or "",
+                                       avoid=avoid or [])],
+                          keep_empty={"kind": kind is None, "note": note is None, "avoid": avoid is None})[0]
 
 
 def upsert_entries(path: str, entries: list[Entry], keep_empty: dict[str, bool] | None = None) -> list[str]:
@@ -187,7 +202,7 @@ def upsert_entries(path: str, entries: list[Entry], keep_empty: dict[str, bool] 
     importing a file twice, or our own export, never duplicates rows. Empty note/avoid values keep
     the row's own when `keep_empty` says so (the default for imports).
     """
-    keep_empty = keep_empty if keep_empty is not None else {"note": True, "avoid": True}
+    keep_empty = keep_empty if keep_empty is not None else {"kind": True, "note": True, "avoid": True}
     for entry in entries:
         _validate(entry, path)
     p = _edited_file(path)
@@ -200,13 +215,12 @@ def upsert_entries(path: str, entries: list[Entry], keep_empty: dict[str, bool] 
 
 
 def _validate(entry: Entry, path: str) -> None:
-    if entry.kind not in KINDS:
+    if entry.kind and entry.kind not in KINDS:  # "": not given (the row keeps its kind; a new one is a term)
         raise GlossaryError(f"kind '{entry.kind}' is not one of {', '.join(KINDS)}", path)
     if not entry.sources or (not entry.target.strip() and entry.kind != "keep"):
         raise GlossaryError("source and target must not be empty", path)
     if any(is_blank(v) for v in entry.sources):
-        raise GlossaryError("a source is only invisible characters (zero-width spaces, byte-order marks); it "
-                            "would never match: give the term's characters", path)
+        raise GlossaryError(INVISIBLE_SOURCE, path)
 
 
 def _open_table(p: Path, path: str, with_avoid: bool) -> csv_file.CsvTable:
@@ -230,9 +244,10 @@ def _upsert(table: csv_file.CsvTable, entry: Entry, keep_empty: dict[str, bool],
     index = min((rows[v] for v in entry.sources if v in rows), default=None)
     old = table.records[index].cells if index is not None else []
     old_row = dict(zip(table.header, old))
-    for column in ("note", "avoid"):
+    for column in ("kind", "note", "avoid"):
         if keep_empty.get(column) and not values[column]:
             values[column] = (old_row.get(column) or "").strip()
+    values["kind"] = values["kind"] or "term"
     variants = split_variants(old_row.get("source") or "")
     values["source"] = "|".join(variants + [v for v in entry.sources if v not in variants])
     for column in OPTIONAL_COLUMNS:

@@ -61,6 +61,9 @@ def from_tbx(data: bytes, path: str) -> list[Entry]:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise GlossaryError(f"line {exc.lineno}: not valid TBX XML ({exc.msg})", path) from exc
+    if etree.QName(root).localname not in ("tbx", "martif"):
+        raise GlossaryError(f"is not a TBX file (its root is <{etree.QName(root).localname}>); export the "
+                            "termbase as TBX v3 or TBX-Basic, or give a CSV", path)
     if any(isinstance(node, etree._Entity) for node in root.iter()):
         # entities are never expanded (no XXE, no billion laughs): a term written as one would be lost
         raise GlossaryError("uses entities declared in a DOCTYPE, which are not read; write the terms as plain "
@@ -96,7 +99,9 @@ def from_tbx(data: bytes, path: str) -> list[Entry]:
 
 def _entry(concept, terms: dict, avoid: list[str], pos: list[str], path: str) -> Entry:
     subset = next(((a.text or "").strip() for a in concept.iter("{*}admin") if a.get("type") == "projectSubset"), "")
-    kind = subset if subset in ("term", "name", "keep") else "name" if "properNoun" in pos else "term"
+    # no projectSubset and no part of speech: "" (an import leaves the row's own kind; a new row is a term)
+    kind = subset if subset in ("term", "name", "keep") else "name" if "properNoun" in pos else \
+        "term" if any(pos) else ""
     sources = _unique(t for _, t in sorted(terms["zh"], key=lambda x: x[0]))
     targets = _unique(t for _, t in sorted(terms["en"], key=lambda x: x[0]))
     if kind == "keep":
@@ -136,7 +141,33 @@ def read_entries(path: str) -> list[Entry]:
     return from_tbx(data, path) if path.lower().endswith(".tbx") else parse_csv(data, path, exported=True)
 
 
-def import_file(path: str, into: str) -> dict[str, int]:
-    """Merge the entries of a .tbx or .csv file into the glossary `into`: counts of added, updated, unchanged."""
-    statuses = upsert_entries(into, read_entries(path))
+def import_file(path: str, into: str, warnings: list[str] | None = None) -> dict[str, int]:
+    """Merge the entries of a .tbx or .csv file into the glossary `into`: counts of added, updated, unchanged.
+    Entries of the file that share a source variant are one entry (the last one's fields win, each clash
+    named in `warnings`), so that the counts say what happened to the glossary."""
+    entries = _merged(read_entries(path), warnings if warnings is not None else [])
+    statuses = upsert_entries(into, entries)
     return {status: statuses.count(status) for status in ("added", "updated", "unchanged")}
+
+
+def _merged(entries: list[Entry], warnings: list[str]) -> list[Entry]:
+    kept: list[Entry] = []
+    by_variant: dict[str, Entry] = {}
+    for entry in entries:
+        earlier = next((by_variant[v] for v in entry.sources if v in by_variant), None)
+        if earlier is None:
+            kept.append(entry)
+            for variant in entry.sources:
+                by_variant[variant] = entry
+            continue
+        if (earlier.target, earlier.kind) != (entry.target, entry.kind or earlier.kind):
+            warnings.append(f"{entry.origin}: {entry.sources[0]} is also on line {earlier.origin.rsplit(':', 1)[-1]}, with "
+                            f"'{earlier.target}' ({earlier.kind or 'no kind'}); the later row is kept: "
+                            f"'{entry.target}' ({entry.kind or earlier.kind or 'no kind'})")
+        earlier.sources += [v for v in entry.sources if v not in earlier.sources]
+        earlier.target, earlier.kind = entry.target, entry.kind or earlier.kind
+        earlier.note, earlier.avoid = entry.note or earlier.note, entry.avoid or earlier.avoid
+        earlier.origin = entry.origin
+        for variant in earlier.sources:
+            by_variant[variant] = earlier
+    return kept

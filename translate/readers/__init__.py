@@ -7,20 +7,15 @@ Control characters are stripped here, at reading time; a block keeps its exact t
 from __future__ import annotations
 
 import hashlib
-import re
 import sys
 from pathlib import Path
 
-from ..controls import is_blank, strip_controls, text_lines
+from ..controls import is_blank, text_lines, visible_text
 from ..document import BlockKind, Document, make_blocks
 from ..errors import InputError
 from .encodings import MAGIC, decode, traditional_to_simplified
 from .limits import MAX_BYTES, read_capped
 from .structure import classify_lines
-
-# U+202A-202E and U+2066-2069: bidi embeddings, overrides and isolates; U+200B, U+2060, U+FEFF, U+00AD:
-# zero-width space, word joiner, BOM, soft hyphen (ZWJ/ZWNJ stay: emoji sequences and scripts need them)
-_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u00ad]")
 
 __all__ = ["MAGIC", "MAX_BYTES", "decode", "input_stem", "read_bytes", "read_document", "read_document_data",
            "traditional_to_simplified"]
@@ -52,7 +47,7 @@ def read_document_data(data: bytes, name: str, suffix: str, path: str, *, to_sim
             items = markdown_items(text, warnings)
         else:
             items = classify_lines(text_lines(text))
-    cleaned = [(item[0], _visible(item[1]), *item[2:]) for item in items]
+    cleaned = [(item[0], visible_text(item[1]), *item[2:]) for item in items]
     if all(is_blank(item[1]) for item in cleaned if item[0] is not BlockKind.CODE):
         raise InputError("has no text to translate; give an article with at least one paragraph", path)
     keep = [i for i, item in enumerate(cleaned) if not is_blank(item[1])]
@@ -69,12 +64,6 @@ def read_document_data(data: bytes, name: str, suffix: str, path: str, *, to_sim
     document.warnings = warnings
     document.input_sha256 = hashlib.sha256(data).hexdigest()
     return document
-
-
-def _visible(text: str) -> str:
-    """`text` without control characters, bidirectional overrides (they make a review file show text in
-    another order than the engine reads it) and zero-width spaces inside words (they split terms)."""
-    return _INVISIBLE.sub("", strip_controls(text))
 
 
 def read_bytes(path: str) -> tuple[bytes, str, str]:
