@@ -3,6 +3,7 @@
 import io
 import json
 import re
+import zipfile
 
 import docx
 import pytest
@@ -228,3 +229,28 @@ def test_a_text_line_is_one_block_whatever_separators_it_holds(tmp_path):
     assert [b.source for b in blocks] == ["标题", "这一句话在中间有行分隔符。", "这一句话在中间有换页符。", "第三句话。",
                                           "Last line."]
     assert blocks[2].raw_source == "这一句话\x0c在中间有换页符。"
+
+
+def test_first_and_even_page_headers_and_footers_are_read_and_translated(tmp_path, rule_engine):
+    document = docx.Document()
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    document.settings.odd_and_even_pages_header_footer = True
+    section.header.paragraphs[0].text = "普通页眉公司"
+    section.first_page_header.paragraphs[0].text = "首页页眉公司"
+    section.even_page_header.paragraphs[0].text = "偶数页页眉公司"
+    section.first_page_footer.paragraphs[0].text = "首页页脚公司"
+    document.add_paragraph("公司新闻", style="Title")
+    document.add_paragraph("公司用户达到一百万。")
+    document.add_paragraph("用户增长", style="List Bullet")  # short: a heading by its shape, a list item by its style
+    document.add_paragraph("公司上市", style="List Number")
+    path = tmp_path / "pages.docx"
+    document.save(str(path))
+    read = read_document(str(path))
+    assert {"首页页眉公司", "偶数页页眉公司", "首页页脚公司", "普通页眉公司"} <= {b.source for b in read.blocks}
+    assert [b.kind for b in read.blocks if b.source in ("用户增长", "公司上市")] == [BlockKind.PARAGRAPH] * 2
+    run_file(str(path), RunOptions(out_dir=str(tmp_path / "out"), formats=("docx",), quiet=True, use_cache=False),
+             load_engine=lambda: rule_engine())
+    with zipfile.ZipFile(tmp_path / "out" / "pages.en.docx") as package:
+        parts = [n for n in package.namelist() if re.match(r"word/(header|footer)\d*\.xml", n)]
+        assert parts and not any("公司" in package.read(n).decode("utf-8") for n in parts)

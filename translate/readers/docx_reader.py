@@ -13,7 +13,9 @@ from .limits import check_zip_package, xml_error
 from .structure import classify
 
 _FRAME_STYLES = ("Header", "Footer", "Footnote Text", "Endnote Text", "header", "footer")
-_TABLE_CELL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tc"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TABLE_CELL = f"{_W}tc"
+_NUMBERING = f"{_W}pPr/{_W}numPr"
 
 
 def open_docx(data: bytes, path: str):
@@ -32,6 +34,12 @@ def open_docx(data: bytes, path: str):
         raise InputError("is not a valid .docx (corrupt or truncated); re-save it from Word", path) from exc
     except etree.XMLSyntaxError as exc:
         raise xml_error(exc, path) from exc
+
+
+def _is_list_item(p, style: str) -> bool:
+    """A bulleted or numbered paragraph (a List style, or numbering of its own): never a title or heading,
+    however short. A Heading style with outline numbering is still a heading (its style says so)."""
+    return style.startswith("List") or p.find(_NUMBERING) is not None
 
 
 def docx_items(data: bytes, path: str, warnings: list[str] | None = None) -> list[tuple[BlockKind, str, str]]:
@@ -54,7 +62,8 @@ def docx_items(data: bytes, path: str, warnings: list[str] | None = None) -> lis
         if is_blank(text):
             continue
         # page headers, footers, notes and table cells are never the title or a heading by their shape
-        framed = style.startswith(_FRAME_STYLES) or next(p.iterancestors(_TABLE_CELL), None) is not None
+        framed = style.startswith(_FRAME_STYLES) or next(p.iterancestors(_TABLE_CELL), None) is not None \
+            or _is_list_item(p, style)
         kind = classify(text, first=not title_seen and not framed)
         if framed and kind in (BlockKind.TITLE, BlockKind.HEADING):
             kind = BlockKind.PARAGRAPH

@@ -215,15 +215,23 @@ def paragraph_elements(document, notes=None):
                 seen.add(paragraph._p)
                 yield names.get(paragraph.style.style_id if paragraph.style is not None else "", ""), paragraph._p
 
+    def defined(parts):
+        """The section's headers (or footers) that have a definition: the default one as before, the
+        first-page and even-page ones only where the file defines them (python-docx would add one)."""
+        default, first, even = parts
+        return [default] + [part for part in (first, even) if not part.is_linked_to_previous]
+
     for section in document.sections:
-        yield from once(section.header.paragraphs)
+        for header in defined((section.header, section.first_page_header, section.even_page_header)):
+            yield from once(header.paragraphs)
     for p in document.element.body.iter(qn("w:p")):
         if in_fallback(p):
             continue
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         yield (names.get(style.get(qn("w:val")), "") if style is not None else "Normal"), p
     for section in document.sections:
-        yield from once(section.footer.paragraphs)
+        for footer in defined((section.footer, section.first_page_footer, section.even_page_footer)):
+            yield from once(footer.paragraphs)
     for _, root in (notes if notes is not None else note_parts(document)):
         for note in root:
             # ids -1 and 0 are Word's separator notes, not content
