@@ -46,6 +46,9 @@ def one_line_error(result, *words):
     ("garbage.txt", b"\xff\xfe\xfa" * 3 + b"\xff\xff", ["UTF-8"]),
     ("old.docx", OLE, [".doc", "password"]),
     ("broken.docx", b"PK\x03\x04broken zip", ["corrupt"]),
+    ("letter.rtf", b"{\\rtf1\\ansi {\\fonttbl {\\f0 SimSun;}} \\f0 \xe4\xb8\xad\xe6\x96\x87}", ["RTF", ".docx"]),
+    ("page.html", "<!DOCTYPE html><html><body><p>新闻</p></body></html>".encode(), ["HTML page", ".md"]),
+    ("page.txt", "\ufeff<html><body>新闻</body></html>".encode(), ["HTML page"]),
 ])
 def test_bad_files_give_one_line_and_exit_2(tmp_path, name, data, words):
     path = tmp_path / name
@@ -254,3 +257,19 @@ def test_first_and_even_page_headers_and_footers_are_read_and_translated(tmp_pat
     with zipfile.ZipFile(tmp_path / "out" / "pages.en.docx") as package:
         parts = [n for n in package.namelist() if re.match(r"word/(header|footer)\d*\.xml", n)]
         assert parts and not any("公司" in package.read(n).decode("utf-8") for n in parts)
+
+
+def test_an_empty_file_name_is_named_in_its_error(tmp_path):
+    one_line_error(invoke("", "-o", tmp_path / "out"), "''", "empty file name")
+
+
+def test_a_word_file_piped_to_stdin_is_read_as_one(monkeypatch):
+    import sys
+
+    document = docx.Document()
+    document.add_paragraph("公司新闻", style="Title")
+    document.add_paragraph("公司用户达到一百万。")
+    data = io.BytesIO()
+    document.save(data)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.getvalue())))
+    assert [b.source for b in read_document("-").blocks] == ["公司新闻", "公司用户达到一百万。"]

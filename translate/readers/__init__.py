@@ -17,6 +17,8 @@ from .encodings import MAGIC, decode, traditional_to_simplified
 from .limits import MAX_BYTES, read_capped
 from .structure import classify_lines
 
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
 __all__ = ["MAGIC", "MAX_BYTES", "decode", "input_stem", "read_bytes", "read_document", "read_document_data",
            "traditional_to_simplified"]
 
@@ -39,6 +41,10 @@ def read_document_data(data: bytes, name: str, suffix: str, path: str, *, to_sim
             items = [(item[0], traditional_to_simplified(item[1]), *item[2:]) for item in items]
     else:
         text, encoding = decode(data, path)
+        if suffix in _HTML_SUFFIXES or text.lstrip("\ufeff \t\r\n")[:15].lower().startswith(("<!doctype html",
+                                                                                            "<html")):
+            raise InputError("is an HTML page; save the article's text as .txt or .md (a CMS export's Markdown)",
+                             path)
         if to_simplified:  # Traditional text comes as UTF-8 as often as Big5
             text = traditional_to_simplified(text)
         if suffix in (".md", ".markdown"):
@@ -72,7 +78,11 @@ def read_bytes(path: str) -> tuple[bytes, str, str]:
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise InputError(f"is larger than {MAX_BYTES // 2**20} MB; split it into smaller articles", "stdin")
-        return data, "stdin", ".txt"
+        # a Word file piped in is read as one (its central directory names word/document.xml)
+        docx = data.startswith(b"PK\x03\x04") and b"word/document.xml" in data
+        return data, "stdin", ".docx" if docx else ".txt"
+    if not path:
+        raise InputError("is an empty file name; give an article file (.txt, .md, .docx)", "''")
     p = Path(path)
     try:
         if p.is_dir():

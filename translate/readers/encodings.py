@@ -11,6 +11,7 @@ MAGIC = [
     (b"\xff\xd8\xff", "is a JPEG image, not an article"),
     (b"GIF8", "is a GIF image, not an article"),
     (b"\xd0\xcf\x11\xe0", "is an old binary Word .doc or a password-protected file; save it as .docx without a password"),
+    (b"{\\rtf", "is an RTF document; save it as Word (.docx) or plain text (.txt)"),
     # An OpenDocument text is a zip whose first member is its stored mimetype (ODF 1.2, section 3.3).
     (b"PK\x03\x04", "is an OpenDocument text (.odt); save it as Word (.docx) in LibreOffice or WPS, or as .txt",
      b"mimetypeapplication/vnd.oasis.opendocument.text"),
