@@ -47,6 +47,8 @@ FAITHFUL = [
     ("这要跟上几十年，三一重工也一样。", "It takes decades to catch up, and so it is for Sany Heavy Industry."),
     ("这栋楼建于上世纪八十年代。", "The building went up in the 1980s."),
     ("一两年内会有结果。", "There will be results within a year or two."),
+    ("英伟达的Ａ１００芯片供不应求，Ｑｗｅｎ３也是。", "Nvidia's A100 chips are in short supply, and so is Qwen3."),
+    ("销量达到２０００台。", "Sales reached 2,000 units."),
 ]
 
 # (source, wrong translation, the codes it must raise)

@@ -29,6 +29,11 @@ def test_latin_terms_need_word_boundaries():
     assert [s.source for s in TermMatcher(GLOSSARY).find("A100和A1000,XA100")] == ["A100"]
 
 
+def test_full_width_letters_and_digits_match_a_half_width_term():
+    spans = TermMatcher(GLOSSARY).find("英伟达的Ａ１００芯片，不是Ａ１０００")
+    assert [(s.source, s.key, s.start) for s in spans] == [("Ａ１００", "A100", 4)]
+
+
 def test_adjective_form_before_a_noun():
     spans = TermMatcher(GLOSSARY).find("开源模型登顶开源第一,支持开源")
     assert [s.targets[0] for s in spans] == ["open-source", "open source", "open source"]

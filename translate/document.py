@@ -117,6 +117,16 @@ class Document:
         raise KeyError(block_id)
 
 
+# Full-width Latin letters and digits (Ａ１００, Ｑｗｅｎ３): the half-width ones, one for one, so offsets stay.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+
+
+def fold_width(text: str) -> str:
+    """`text` with full-width Latin letters and digits as half-width ones; same length, same offsets. What
+    glossary matching and number QA compare (a Chinese source may write Ａ１００ for A100)."""
+    return text.translate(_HALF_WIDTH)
+
+
 def normalise(text: str) -> str:
     """Key form of a text: NFKC, whitespace collapsed. Used for ids, TM and cache keys."""
     return " ".join(unicodedata.normalize("NFKC", text).split())

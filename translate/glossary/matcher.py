@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..document import Block, TermHit
+from ..document import Block, TermHit, fold_width
 from ..qa.numbers import large_numbers
 from .model import Entry, Glossary
 from .senses import AMBIGUOUS, ENFORCE, OTHER_SENSE, Context, case_sensitive, joined_as_list, nearby, parse_context
@@ -62,6 +62,7 @@ class TermMatcher:
         self.entries: dict[str, Entry] = {}
         alternatives = []
         for variant, entry in sorted(glossary.by_source().items(), key=lambda item: -len(item[0])):
+            variant = fold_width(variant)  # matched against width-folded text (Ａ１００ is A100)
             if case_sensitive(variant, parse_context(entry.context)):
                 self.entries[variant] = entry
                 alternatives.append(re.escape(variant))
@@ -92,12 +93,13 @@ class TermMatcher:
         if self.pattern is None:
             return []
         found = []
-        for m in self.pattern.finditer(text):
+        folded = fold_width(text)  # one for one: offsets in `folded` are offsets in `text`
+        for m in self.pattern.finditer(folded):
             start, end = m.span()
-            if _cuts_latin_word(text, start, end):
+            if _cuts_latin_word(folded, start, end):
                 continue
             entry = self.entries.get(m.group()) or self.entries[m.group().lower()]
-            span = Span(start, end, m.group(), _targets_in_context(entry, text, end), entry.kind, entry.key)
+            span = Span(start, end, text[start:end], _targets_in_context(entry, text, end), entry.kind, entry.key)
             found.append(_Candidate(span, entry, parse_context(entry.context)))
         if any(has_han(c.span.source) for c in found):
             bounds = self.bounds.of(text)

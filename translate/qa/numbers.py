@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..document import fold_width
 from .english_numbers import Figure, read_english_numbers
 
 _UNITS = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10, "亿": Decimal(10) ** 8,
@@ -70,7 +71,9 @@ def large_numbers(text: str) -> list[NumberSpan]:
 
 
 def source_numbers(text: str) -> list[SourceNumber]:
-    """Every number of a Chinese text written in figures, large-number notation scaled, with its role in a date."""
+    """Every number of a Chinese text written in figures, large-number notation scaled, with its role in a date.
+    Full-width figures count as figures, and a full-width name (Ａ１００) as a name."""
+    text = fold_width(text)
     numbers = []
     covered = set()
     for span in large_numbers(text):
@@ -164,7 +167,7 @@ def added_numbers(source: str, translation: str, glossary_targets: list[str] = (
     for target in glossary_targets:
         allowed |= read_english_numbers(target).values
     digits = {_significant_digits(v) for v in allowed}
-    lowered = source.lower()
+    lowered = fold_width(source).lower()
     added = []
     for figure in english.figures:
         value = figure.value
