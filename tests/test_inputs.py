@@ -49,6 +49,8 @@ def one_line_error(result, *words):
     ("letter.rtf", b"{\\rtf1\\ansi {\\fonttbl {\\f0 SimSun;}} \\f0 \xe4\xb8\xad\xe6\x96\x87}", ["RTF", ".docx"]),
     ("page.html", "<!DOCTYPE html><html><body><p>新闻</p></body></html>".encode(), ["HTML page", ".md"]),
     ("page.txt", "\ufeff<html><body>新闻</body></html>".encode(), ["HTML page"]),
+    ("article.json", b'{"blocks": []}', ["data file", "JSON"]),
+    ("article.xlf", b"<xliff version='1.2'/>", ["data file", "XLIFF"]),
 ])
 def test_bad_files_give_one_line_and_exit_2(tmp_path, name, data, words):
     path = tmp_path / name

@@ -96,6 +96,7 @@ def check(source, translation, out, formats, layout, force, glossaries, tm_path,
     summary = result.summary
     if not quiet:
         for number, block_id, severity, code, message in result.problems:
+            message = " ⏎ ".join(part.strip() for part in message.splitlines() if part.strip())  # one problem a line
             click.echo(f"{translation}: paragraph {number} ({block_id}): {severity} [{code}] {message}", err=True)
         codes = ", ".join(f"{code} {count}" for code, count in summary["codes"].items())
         click.echo(f"{translation}: {summary['blocks']} blocks, {summary['errors']} error(s), "

@@ -18,6 +18,9 @@ from .limits import MAX_BYTES, read_capped
 from .structure import classify_lines
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# what the tool itself writes or reads beside articles: given as an article (or a translation to check) by mistake
+_DATA_SUFFIXES = {".json": "JSON, such as a run's STEM.json", ".xlf": "XLIFF", ".xliff": "XLIFF", ".tmx": "TMX",
+                  ".tbx": "TBX", ".csv": "CSV", ".tsv": "TSV", ".sqlite": "SQLite"}
 
 __all__ = ["MAGIC", "MAX_BYTES", "decode", "input_stem", "read_bytes", "read_document", "read_document_data",
            "traditional_to_simplified"]
@@ -39,6 +42,9 @@ def read_document_data(data: bytes, name: str, suffix: str, path: str, *, to_sim
         encoding = "docx"
         if to_simplified:
             items = [(item[0], traditional_to_simplified(item[1]), *item[2:]) for item in items]
+    elif suffix in _DATA_SUFFIXES:
+        raise InputError(f"is a data file ({_DATA_SUFFIXES[suffix]}), not an article; give the text as .txt, .md or "
+                         ".docx", path)
     else:
         text, encoding = decode(data, path)
         if suffix in _HTML_SUFFIXES or text.lstrip("\ufeff \t\r\n")[:15].lower().startswith(("<!doctype html",
