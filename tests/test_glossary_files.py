@@ -109,14 +109,14 @@ def test_configured_user_glossary_is_edited_without_g(tmp_path, monkeypatch):
 
 def test_csv_export_neutralises_formulas_and_import_restores_them(tmp_path):
     path = write_bytes(tmp_path, 'source,target,kind,note\n日活,DAU,term,"=HYPERLINK(""http://x"")"\n'
-                                 "负号,-1 notch,term,@once\n".encode("utf-8"))
+                                 "负号,-1 notch,term,@once\n引号,'=literal,term,\n".encode("utf-8"))
     exported = to_csv(load_glossaries([path], use_default=False).entries)
     assert "'=HYPERLINK" in exported and "'-1 notch" in exported and "'@once" in exported
     assert not any(cell.startswith(("=", "+", "-", "@")) for line in exported.splitlines() for cell in line.split(","))
     back = tmp_path / "back.csv"
     back.write_text(exported, encoding="utf-8")
     assert [(e.target, e.note) for e in read_entries(str(back))] == [("DAU", '=HYPERLINK("http://x")'),
-                                                                      ("-1 notch", "@once")]
+                                                                      ("-1 notch", "@once"), ("'=literal", "")]
 
 
 def test_a_stray_quote_inside_an_unquoted_cell_does_not_swallow_the_next_rows(tmp_path):

@@ -151,13 +151,14 @@ def format_row(cells: list[str], layout: CsvLayout) -> str:
 
 
 def neutralise(cell: str) -> str:
-    """Prefix a formula-leading cell with ' so spreadsheets show it as text (OWASP)."""
-    return "'" + cell if cell.startswith(FORMULA_LEADS) else cell
+    """Prefix a formula-leading cell with ' so spreadsheets show it as text (OWASP). A cell that already reads
+    '= (quote marks, then a formula lead) gets one more, so that `unneutralise` gives it back as it was."""
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_LEADS) else cell
 
 
 def unneutralise(cell: str) -> str:
     """Undo `neutralise` for a cell read back from one of our exports."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_LEADS) else cell
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_LEADS) else cell
 
 
 def encode(text: str, layout: CsvLayout) -> bytes:
