@@ -132,3 +132,16 @@ def test_lint_reports_a_rendering_that_is_both_target_and_forbidden(tmp_path):
 
     path = write_bytes(tmp_path, "source,target,kind,note,avoid\n日活,DAU,term,,daily actives|dau\n".encode("utf-8"))
     assert lint(path) == [f"{path}:2: 'dau' is both a target and a forbidden rendering (avoid)"]
+
+
+def test_exports_keep_or_name_the_context_and_prompt_note_columns(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    path = write_bytes(tmp_path, "source,target,kind,note,context,prompt_note\n阿里,Alibaba,name,,电商|淘宝,the company\n"
+                       .encode("utf-8"))
+    csv_export = CliRunner().invoke(cli, ["glossary", "export", "--format", "csv", "-g", path])
+    assert csv_export.exit_code == 0 and "电商|淘宝" in csv_export.output and "the company" in csv_export.output
+    tbx_export = CliRunner().invoke(cli, ["glossary", "export", "--format", "tbx", "-g", path])
+    assert tbx_export.exit_code == 0 and "1 entries have a context or prompt_note" in tbx_export.output

@@ -177,6 +177,10 @@ def export(fmt, paths, output, force, quiet, debug):
     loaded = load_glossaries(list(paths), use_default=not paths)
     _notices(loaded.notices, quiet)
     entries = loaded.entries
+    dropped = [e for e in entries if e.context or e.prompt_note] if fmt == "tbx" else []
+    if dropped and not quiet:  # TBX has no data category for them: said, never silently lost
+        click.echo(f"warning: {len(dropped)} entries have a context or prompt_note, which TBX does not carry "
+                   "(export --format csv to keep them)", err=True)
     emit(to_tbx(entries) if fmt == "tbx" else to_csv(entries), output, force)
 
 

@@ -301,10 +301,10 @@ def _source_index(table: csv_file.CsvTable) -> dict[str, int]:
 def to_csv(entries: list[Entry]) -> str:
     """Entries as CSV for spreadsheets: formula-leading cells are neutralised with a leading '."""
     layout = csv_file.CsvLayout()
-    columns = list(COLUMNS) + [c for c in ("context", "avoid") if any(getattr(e, c) for e in entries)]
+    columns = list(COLUMNS) + [c for c in ("context", "avoid", "prompt_note") if any(getattr(e, c) for e in entries)]
     lines = [csv_file.format_row(columns, layout)]
     for e in entries:
-        optional = {"context": e.context, "avoid": "|".join(e.avoid)}
+        optional = {"context": e.context, "avoid": "|".join(e.avoid), "prompt_note": e.prompt_note}
         cells = ["|".join(e.sources), e.target, e.kind, e.note] + [optional[c] for c in columns[len(COLUMNS):]]
         lines.append(csv_file.format_row([csv_file.neutralise(c) for c in cells], layout))
     return "".join(lines)
