@@ -56,6 +56,13 @@ def check_zip_package(data: bytes, path: str) -> None:
         if len(members) > MAX_ZIP_ENTRIES:
             raise InputError(f"has {len(members)} zip entries (the limit is {MAX_ZIP_ENTRIES}); it is not a normal "
                              "Word file: re-save it from Word", path)
+        # What the zip declares is refused at once (a bomb that says what it is costs nothing); what it
+        # does not declare honestly is caught while streaming, member by member.
+        declared = sum(info.file_size for info in members)
+        if declared > MAX_PACKAGE_BYTES:
+            raise InputError(f"declares {declared // 2**20} MB when unzipped (the limit is "
+                             f"{MAX_PACKAGE_BYTES // 2**20} MB in all); it may be a zip bomb: re-save it from Word "
+                             "or split the article", path)
         total = 0
         for info in members:
             if info.is_dir():
@@ -65,7 +72,13 @@ def check_zip_package(data: bytes, path: str) -> None:
 
 def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, room: int) -> int:
     is_xml = info.filename.lower().endswith(_XML_SUFFIXES)
-    cap = min(MAX_XML_MEMBER_BYTES if is_xml else MAX_MEMBER_BYTES, room)
+    own = MAX_XML_MEMBER_BYTES if is_xml else MAX_MEMBER_BYTES
+    cap = min(own, room)
+    own_limit = f"{own // 2**20} MB for one {'XML part' if is_xml else 'member'}"
+    limit = own_limit if cap == own else f"{MAX_PACKAGE_BYTES // 2**20} MB in all"
+    if info.file_size > own:
+        raise InputError(f"member {info.filename} declares {info.file_size // 2**20} MB when unzipped (the limit is "
+                         f"{own_limit}); it may be a zip bomb: re-save it from Word or split the article", path)
     checker = XmlLimits(f"{path} ({info.filename})") if is_xml else None
     size = 0
     try:
@@ -73,7 +86,7 @@ def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, ro
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 if size > cap:
-                    raise InputError(f"expands past {cap // 2**20} MB when unzipped (member {info.filename}); "
+                    raise InputError(f"expands past the limit of {limit} when unzipped (member {info.filename}); "
                                      "it may be a zip bomb: re-save it from Word or split the article", path)
                 if checker is not None:
                     checker.feed(chunk)
