@@ -190,6 +190,9 @@ def test_text_box_and_tracked_move_are_read_once(tmp_path, rule_engine):
     blocks = json.loads((tmp_path / "out" / "boxes.json").read_text(encoding="utf-8"))["blocks"]
     assert [b["source"] for b in blocks] == sources
     assert len(read_document(str(tmp_path / "out" / "boxes.en.docx")).blocks) == len(sources)
+    with zipfile.ZipFile(tmp_path / "out" / "boxes.en.docx") as package:  # the VML copy older readers show, too
+        fallback = re.search(r"<mc:Fallback>.*?</mc:Fallback>", package.read("word/document.xml").decode(), re.S)
+    assert fallback and "文本框" not in fallback.group(0) and "<w:t" in fallback.group(0)
 
 
 def test_alt_chunk_content_is_reported(tmp_path, rule_engine):

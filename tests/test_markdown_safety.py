@@ -96,3 +96,11 @@ def test_qa_footnotes_never_take_the_articles_own_labels(tmp_path):
     flags = sum(len(b.flags) for b in document.blocks)
     assert flags and len(re.findall(r"^\[\^qa-\d+\]:", text, re.M)) == flags
     assert len(re.findall(r"^\[\^1\]:", text, re.M)) == 2  # the article's note: its source and its translation
+
+
+def test_table_cells_in_the_bilingual_file_are_paragraphs_and_the_table_stays_in_the_published_one(tmp_path):
+    document, target, bilingual = _run(tmp_path, "t.md", "| 公司 | 估值 |\n| --- | --- |\n| 阿里巴巴 | 一万亿 |\n")
+    text = bilingual.read_text(encoding="utf-8")
+    assert "---" not in text and not re.search(r"^\s*\|", text, re.M)
+    assert [t.type for t in MarkdownIt("commonmark").enable("table").parse(target.read_text(encoding="utf-8"))
+            if t.type.startswith("t") and t.type.endswith("_open")][:1] == ["table_open"]

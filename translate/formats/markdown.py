@@ -37,6 +37,8 @@ def bilingual_markdown(document: Document, signature: dict) -> str:
             continue
         # HTML markup (<p class=...>) is the source's, not ours: the kind's marker stands in for it
         prefix = _prefix(block) if not block.markup.startswith("<") else _KIND_PREFIX.get(block.kind, "")
+        if _is_table_cell(block):  # a cell beside its translation is no table: each shown as a paragraph
+            prefix = ""
         lines += [prefix + _escape(block.source), ""]
         marker = ""
         for flag in block.flags:

@@ -169,6 +169,26 @@ def _symbol(node) -> str:
         return ""
 
 
+def mirror_text_box_fallbacks(root) -> None:
+    """Give each mc:Fallback text box (the VML copy older readers show) the paragraphs of its mc:Choice
+    text box (the copy Word shows, which was translated), so that no reader shows the source."""
+    import copy
+
+    for alternate in root.iter(f"{_MC}AlternateContent"):
+        choice = next(alternate.iter(f"{_MC}Choice"), None)
+        fallback = next(alternate.iter(f"{_MC}Fallback"), None)
+        if choice is None or fallback is None:
+            continue
+        shown, old = list(choice.iter(f"{_W}txbxContent")), list(fallback.iter(f"{_W}txbxContent"))
+        if len(shown) != len(old):
+            continue  # not the same boxes: left as the article has them
+        for source_box, box in zip(shown, old):
+            for child in list(box):
+                box.remove(child)
+            for child in source_box:
+                box.append(copy.deepcopy(child))
+
+
 def in_fallback(p) -> bool:
     """Inside the mc:Fallback copy of an mc:AlternateContent (the Choice is read instead)."""
     return _inside(p, f"{_MC}Fallback")

@@ -108,6 +108,7 @@ def _translate_in_place(document: Document, signature: dict, translations: dict[
             copy = deepcopy(p)
             docx_xml.replace_paragraph_text(copy, part)
             p.addnext(copy)
+    docx_xml.mirror_text_box_fallbacks(source.element.body)
     docx_xml.save_note_parts(notes)
     _record_signature(source, document, signature)
     buffer = io.BytesIO()
