@@ -216,3 +216,16 @@ def test_the_translation_may_come_on_stdin(tmp_path, command):
     assert result.exit_code in (0, 1) and "is empty" not in result.output, result.output
     record = json.loads((tmp_path / "out" / "k.zh.json").read_text(encoding="utf-8"))
     assert [b["translation"] for b in record["blocks"]] == english.splitlines()
+
+
+def test_each_added_paragraph_has_its_own_flag(tmp_path):
+    source = tmp_path / "s.zh.txt"
+    source.write_text("幻方发布新模型。\n", encoding="utf-8")
+    translation = tmp_path / "s.en.txt"
+    translation.write_text("High-Flyer released a new model.\nShare this\nLike\nFollow us\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(source), str(translation), "-o", str(tmp_path / "out"),
+                                      "--format", "json"])
+    record = json.loads((tmp_path / "out" / "s.zh.json").read_text(encoding="utf-8"))
+    added = [f for b in record["blocks"] for f in b["flags"] if f["code"] == "align-added"]
+    assert len(added) == record["summary"]["added"] == 2, result.output
+    assert all(len(line.split(": paragraph")) <= 2 for line in result.output.splitlines())

@@ -192,7 +192,8 @@ def _fill_blocks(blocks, paragraphs: list[str], links: list[Link]) -> None:
         if not link.source:  # a paragraph the translator added: kept with the block before it
             if last is not None and text:
                 last.translation = (last.translation + "\n" + text).strip()
-                last.flag("align-added", "warning", f"the translation has an extra paragraph here: {text[:60]}")
+                last.flag("align-added", "warning", f"the translation has an extra paragraph here: {text[:60]}",
+                          span=text[:60])  # one flag per added paragraph (flags are kept once per code and span)
             continue
         first = blocks[link.source[0]]
         first.translation, first.origin = text, "align"
