@@ -81,6 +81,14 @@ def _save(document, folder, name, run_data=True):
     return path
 
 
+def _refused_in_one_line(edited, tmp_path, words, *options):
+    """The import stops in one line (exit 2) saying `words`, and stores nothing."""
+    result = CliRunner().invoke(cli, ["review", "import", str(edited), "-o", str(tmp_path / "published"), *options])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
+    assert all(word in result.output for word in words), result.output
+    assert not (tmp_path / "published" / "tm.sqlite").exists()
+
+
 @pytest.mark.parametrize("run_data", [True, False])
 def test_a_split_table_is_read_whole(runs, tmp_path, run_data):
     out = _fresh(runs, "table", tmp_path)
@@ -153,11 +161,7 @@ def test_merged_rows_whose_translations_cannot_be_told_apart_are_refused(runs, t
         node.getparent().remove(node)
     _retype(upper[1], "One translation typed for both.")
     rows[3].getparent().remove(rows[3])
-    edited = _save(document, tmp_path / "mail", "e.docx")
-    result = CliRunner().invoke(cli, ["review", "import", str(edited), "-o", str(tmp_path / "published")])
-    assert result.exit_code == 2 and len(result.output.splitlines()) == 1
-    assert "merged into one row" in result.output and "row 3" in result.output
-    assert not (tmp_path / "published" / "tm.sqlite").exists()
+    _refused_in_one_line(_save(document, tmp_path / "mail", "e.docx"), tmp_path, ["merged into one row", "row 3"])
 
 
 def test_translations_swapped_between_rows_are_conflicts_not_stored(runs, tmp_path):
@@ -219,12 +223,8 @@ def test_a_translation_run_into_the_next_source_is_refused(runs, tmp_path):
         if child.tag != qn("w:pPr"):
             translation.append(child)
     following.getparent().remove(following)
-    edited = _save(document, tmp_path / "mail", "e.docx")
-    result = CliRunner().invoke(cli, ["review", "import", str(edited), "-o", str(tmp_path / "published"),
-                                      "--run", str(out / f"{STEM}.json")])
-    assert result.exit_code == 2 and len(result.output.splitlines()) == 1
-    assert "a translation and the next block's source together" in result.output
-    assert not (tmp_path / "published" / "tm.sqlite").exists()
+    _refused_in_one_line(_save(document, tmp_path / "mail", "e.docx"), tmp_path,
+                         ["a translation and the next block's source together"], "--run", str(out / f"{STEM}.json"))
 
 
 def test_a_copied_row_without_run_data_counts_each_stored_pair_once(runs, tmp_path):
