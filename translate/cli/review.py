@@ -78,7 +78,7 @@ def import_(edited, out, tm_path, run_path, as_json, force, quiet, debug):
     not_stored = [f"{len(report['unreviewed_failures'])} unreviewed failure(s)",
                   f"{len(report['conflicts'])} id conflict(s)", f"{len(report['orphans'])} orphan translation(s)",
                   f"{len(report['emptied'])} translation(s) deleted",
-                  f"{len(report['broken_codes'])} with broken codes",
+                  f"{len(report['broken_codes'])} with broken codes", f"{len(report['chinese'])} still in Chinese",
                   f"{len(report['unconfirmed'])} unconfirmed"]
     effort = "not measured" if report["effort"] is None else f"{report['effort']:.1%}"
     if not quiet:  # the summary; the rows that changed and the paths written are the command's output

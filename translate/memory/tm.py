@@ -12,6 +12,9 @@ from ..document import normalise
 from .sqlite import StoreError, connect, store_error
 
 
+REVIEWED = ("review", "approved")  # origins of pairs an editor signed off: never replaced unasked by less
+
+
 class TranslationMemory:
     """Approved block translations, keyed on the normalised (repaired) source."""
 

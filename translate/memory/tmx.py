@@ -12,13 +12,13 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from .tm import REVIEWED  # origins of pairs an editor signed off: never replaced by an import unasked
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CODES = {"bpt", "ept", "ph", "it", "ut"}  # their content is native markup, not text
 # In order of preference; a code "zh-hans-..." / "zh-hant-..." counts as its script.
 _SIMPLIFIED = ("zh-cn", "zh-hans", "zh", "zh-sg", "zh-my")
 _TRADITIONAL = ("zh-tw", "zh-hant", "zh-hk", "zh-mo")
-REVIEWED = ("review", "approved")  # origins of pairs an editor signed off: never replaced by an import unasked
 
 
 @dataclass

@@ -13,7 +13,7 @@ from ..document import Block, block_ids, normalise
 from ..errors import ReviewError
 from ..formats.record import BlockRecord
 from ..formats.xliff.inline import broken_pairs
-from ..memory.tm import TranslationMemory
+from ..memory.tm import REVIEWED, TranslationMemory
 from ..pipeline.outputs import check_outputs_free, check_writable, safe_stem
 from .edits import EditedBlock, EditedFile, listed
 from .mapping import map_rows, publication_order
@@ -70,7 +70,8 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         if verdict == "unreviewed":
             row["unreviewed_failure"] = block.errors
     approved, unreviewed = verdicts.get("approved", []), verdicts.get("unreviewed", [])
-    emptied, broken, unconfirmed = (verdicts.get(v, []) for v in ("emptied", "broken", "unconfirmed"))
+    emptied, broken, unconfirmed, chinese = (verdicts.get(v, []) for v in ("emptied", "broken", "unconfirmed",
+                                                                          "chinese"))
     if unconfirmed:
         warnings.append(f"{len(unconfirmed)} unit(s) left unconfirmed in the CAT tool (untouched, state "
                         "needs-review or initial): kept as machine translation, not stored: "
@@ -81,7 +82,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
                         f"edit it, or {found.approve_hint} to approve it): " + listed(unreviewed))
     tm_file = tm_path or str(out / "tm.sqlite")
     changed = {r["id"] for r in report_rows if r["changed"]}
-    stored = _learn(blocks, {i: mapping.rows[i] for i in approved}, changed, tm_file)
+    stored, kept = _learn(blocks, {i: mapping.rows[i] for i in approved}, changed, tm_file, warnings)
     texts = {i: e.translation for i, e in {**mapping.rows, **mapping.orphans}.items()}
     added = {i: e.added for i, e in mapping.rows.items() if e.added}
     outputs, publish_notes = publish(stem, run, publication_order(found, blocks, mapping), texts, added, out)
@@ -98,6 +99,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         "comments": found.comments,
         "warnings": warnings,
         "stored": len(stored),
+        "kept_reviewed": kept,
         "stored_edited": sum(1 for i in stored if i in changed),
         "stored_unedited": sum(1 for i in stored if i not in changed),
         "unreviewed_failures": unreviewed,
@@ -106,6 +108,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         "orphans": list(mapping.orphans),
         "emptied": emptied,
         "broken_codes": broken,
+        "chinese": chinese,
         "unconfirmed": unconfirmed,
         "deleted": (mapping.deleted if found.deletions_are_edits else []) + found.deleted_places,
         "rejected_repairs": [c for c in (_source_change(by_id[i], e) for i, e in mapping.rows.items())
@@ -175,13 +178,17 @@ UNCONFIRMED_STATES = frozenset({"new", "needs-translation", "needs-adaptation", 
 
 def _verdict(block: BlockRecord, edit: EditedBlock, row: dict) -> tuple[str, str]:
     """What becomes of a row: approved (stored), unreviewed (an error left untouched), unconfirmed (a CAT tool's
-    untouched unit still awaiting review), emptied or broken (published as the editor left it, not stored);
-    and the warning that says so."""
+    untouched unit still awaiting review), emptied, chinese or broken (published as the editor left it, not
+    stored); and the warning that says so."""
     if not edit.translation.strip() and (block.translation.strip() or edit.machine_unknown):
         # the whole translation deleted, its source kept: never publish the machine text the editor removed
         return "emptied", (f"the translation of block {block.id} was deleted (its source kept); left out of the "
                            "published text and not stored; delete the whole row to drop the paragraph, or type "
                            "its translation")
+    if _mostly_chinese(edit.translation):
+        # the source pasted over the translation, or never translated: never a pair for the memory
+        return "chinese", (f"the translation of block {block.id} is in Chinese (the source pasted in?); published "
+                           "as written, not stored")
     if row["changed"] and broken_pairs(block.source, edit.translation):
         # a CAT tool's tag moved or half deleted: the published Markdown/HTML would be broken
         return "broken", (f"the translation of block {block.id} breaks the source's paired codes ("
@@ -192,6 +199,12 @@ def _verdict(block: BlockRecord, edit: EditedBlock, row: dict) -> tuple[str, str
     if not row["changed"] and edit.state in UNCONFIRMED_STATES:
         return "unconfirmed", ""
     return "approved", ""
+
+
+def _mostly_chinese(text: str) -> bool:
+    """More Chinese characters than Latin letters: not an English translation (names in brackets are fine)."""
+    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    return han > 0 and han >= sum(1 for ch in text if ch.isascii() and ch.isalpha())
 
 
 def _approved_as_is(edit: EditedBlock) -> bool:
@@ -212,10 +225,14 @@ def _row_report(block: BlockRecord, edit: EditedBlock) -> dict:
             "edit_distance": distance, "tracked_changes": edit.tracked_changes}
 
 
-def _learn(blocks: list[BlockRecord], approved: dict[str, EditedBlock], changed: set[str], tm_path: str) -> list[str]:
-    """Store approved pairs, keyed on the source as the editor left it; the ids stored, in run order."""
+def _learn(blocks: list[BlockRecord], approved: dict[str, EditedBlock], changed: set[str], tm_path: str,
+           warnings: list[str]) -> tuple[list[str], list[str]]:
+    """Store approved pairs, keyed on the source as the editor left it: (the ids stored, the ids whose
+    reviewed pair in the memory was kept), in run order. A row approved unedited never replaces another
+    translation an editor reviewed (a second editor's copy of the same file); an edit replaces it, and
+    the warning says so."""
     tm = TranslationMemory(tm_path)
-    stored = []
+    stored, kept = [], []
     try:
         for block in blocks:
             edit = approved.get(block.id)
@@ -223,10 +240,19 @@ def _learn(blocks: list[BlockRecord], approved: dict[str, EditedBlock], changed:
                 continue
             edited = block.id in changed
             source = edit.source if edit.source.strip() else block.repaired
+            existing = tm.entry(source)
+            if existing is not None and existing[1] in REVIEWED and normalise(existing[0]) != normalise(edit.translation):
+                if not edited:
+                    kept.append(block.id)
+                    warnings.append(f"{edit.where}: left as the machine translated it, but the memory holds a "
+                                    f"reviewed translation of block {block.id}; that one is kept")
+                    continue
+                warnings.append(f"{edit.where}: this edit replaces another reviewed translation of block {block.id} "
+                                "in the memory (two editors' copies?)")
             # the machine's text beside the editor's: `glossary suggest --tm` learns the renderings editors replace
             tm.add(source, edit.translation, origin="review" if edited else "approved",
                    machine=block.translation if edited and block.translation else None)
             stored.append(block.id)
     finally:
         tm.close()
-    return stored
+    return stored, kept

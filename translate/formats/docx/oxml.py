@@ -144,7 +144,7 @@ def accepted_text(element) -> str:
             parts.append("-")
         elif tag == f"{_W}sym":
             parts.append(_symbol(node))
-        elif tag == f"{_W}tab":
+        elif tag == f"{_W}tab" and node.getparent().tag != f"{_W}tabs":  # a tab stop on the ruler is no text
             parts.append("\t")
         elif tag in (f"{_W}br", f"{_W}cr"):
             parts.append("\n")

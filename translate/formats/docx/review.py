@@ -23,7 +23,7 @@ from ...review.edits import EditedBlock, EditedFile
 from ..record import BlockRecord, FlagRecord, RunRecord, load_record, read_record_file
 from . import oxml as docx_xml
 from .odt import is_opendocument, odt_to_docx
-from .review_rows import Row, document_rows
+from .review_rows import Row, document_rows, paragraphs_of
 from .writer import QA_AUTHOR, STYLE_BY_KIND
 
 OUR_AUTHORS = {QA_AUTHOR, docx_xml.REPAIR_AUTHOR}
@@ -85,8 +85,16 @@ def missing_positions(rows: list[Row], edits: list[EditedBlock]) -> list[tuple[i
     seen = {e.position for e in edits if e.position}
     if not seen:
         return []
-    missing, after = [], "the start"
     by_position = {e.position: row.where for row, e in zip(rows, edits) if e.position}
+    last = 0
+    for row, edit in zip(rows, edits):  # a row whose place is unknown fills the free place after the row above
+        if edit.position:
+            last = edit.position
+        elif not edit.orphan and last + 1 not in seen:
+            last += 1
+            seen.add(last)
+            by_position[last] = row.where
+    missing, after = [], "the start"
     for position in range(1, max(seen) + 1):
         if position in seen:
             after = by_position[position]
@@ -168,15 +176,14 @@ def _known_sources(run: RunRecord | None) -> set[str]:
 def _paragraph_texts(elements) -> list[str]:
     """Accepted text of each paragraph; a paragraph whose mark is deleted runs into the next one."""
     texts, pending = [], ""
-    for element in elements:
-        for p in ([element] if element.tag == f"{_W}p" else element.iter(f"{_W}p")):
-            text = pending + docx_xml.accepted_text(p)
-            mark = p.find(f"{_W}pPr/{_W}rPr")
-            if mark is not None and (mark.find(f"{_W}del") is not None or mark.find(f"{_W}moveFrom") is not None):
-                pending = text
-                continue
-            pending = ""
-            texts.append(text)
+    for p in paragraphs_of(elements):
+        text = pending + docx_xml.accepted_text(p)
+        mark = p.find(f"{_W}pPr/{_W}rPr")
+        if mark is not None and (mark.find(f"{_W}del") is not None or mark.find(f"{_W}moveFrom") is not None):
+            pending = text
+            continue
+        pending = ""
+        texts.append(text)
     if pending:
         texts.append(pending)
     return texts
@@ -213,7 +220,7 @@ def _edited_block(row: Row, comments: dict, qa_seen: bool) -> EditedBlock:
 def _own_paragraphs(targets: list, block_id: str) -> tuple[list, list]:
     """The translation's paragraphs, and those the editor added after it: the translation ends with the
     paragraph that carries its mark (written at its end, so a split keeps it in the last part)."""
-    paragraphs = [p for t in targets for p in ([t] if t.tag == f"{_W}p" else t.iter(f"{_W}p"))]
+    paragraphs = paragraphs_of(targets)
     marked = [n for n, p in enumerate(paragraphs)
               if any(m.block_id == block_id for m in docx_xml.block_marks(p, "target"))]
     if not marked or not block_id:
@@ -246,13 +253,14 @@ def _run_from_rows(rows: list[Row], edits: list[EditedBlock], warnings: list[str
     kinds = {name: kind for kind, name in STYLE_BY_KIND.items()}
     derived = block_ids([normalise(e.source_original or e.source) for e in edits])
     own_ids = {i.split("-")[0] for i in derived}
+    _claim_repeated_ids(edits, derived, warnings)
     blocks, seen = [], set()
     for row, edit, own_id in zip(rows, edits, derived):
         if edit.block_id and edit.block_id in seen:
             continue  # a row copied with its mark: the run had the block once (the import warns of the copy)
         seen.add(edit.block_id)
         base = edit.block_id.split("-")[0]
-        agrees = not edit.block_id or base in (own_id.split("-")[0], block_ids([edit.source])[0])
+        agrees = _agrees(edit, own_id)
         swapped = not agrees and base in own_ids
         if not agrees and not swapped and not edit.orphan:
             warnings.append(f"{edit.where}: its source differs from the text its id {edit.block_id} was made from "
@@ -269,9 +277,35 @@ def _run_from_rows(rows: list[Row], edits: list[EditedBlock], warnings: list[str
     return RunRecord({}, blocks)
 
 
+def _agrees(edit: EditedBlock, own_id: str) -> bool:
+    """The row shows the source its id was made from: the id is its text's hash, or (its repairs accepted,
+    so the spun text is gone) the mark's fingerprint of the repaired source matches what it shows."""
+    if not edit.block_id or edit.block_id.split("-")[0] in (own_id.split("-")[0], block_ids([edit.source])[0]):
+        return True
+    return bool(edit.source_fp) and docx_xml.fingerprint(edit.source, len(edit.source_fp)) == edit.source_fp
+
+
+def _claim_repeated_ids(edits: list[EditedBlock], derived: list[str], warnings: list[str]) -> None:
+    """Rows that carry the same id (a mark forged or pasted into other rows): the row whose source agrees
+    with the id keeps it; the others are read by their own source text, each named."""
+    rows_of: dict[str, list[int]] = {}
+    for n, edit in enumerate(edits):
+        if edit.block_id and not edit.orphan:
+            rows_of.setdefault(edit.block_id, []).append(n)
+    for block_id, numbers in rows_of.items():
+        if len(numbers) < 2:
+            continue
+        owner = next((n for n in numbers if _agrees(edits[n], derived[n])), numbers[0])
+        for n in numbers:
+            if n != owner and not _agrees(edits[n], derived[n]):
+                warnings.append(f"{edits[n].where}: carries the id of block {block_id}, which {edits[owner].where} "
+                                "shows; read by its own source text")
+                edits[n].block_id, edits[n].position = "", 0  # its place, too, was the other block's
+
+
 def _original_joined(elements) -> str:
     """The translation as written before the editor's tracked changes, joined as `_joined_text` does."""
-    paragraphs = [p for e in elements for p in ([e] if e.tag == f"{_W}p" else e.iter(f"{_W}p"))]
+    paragraphs = paragraphs_of(elements)
     return "\n\n".join(t for t in (docx_xml.original_text(p).strip() for p in paragraphs) if t)
 
 

@@ -160,7 +160,8 @@ def _table_rows(table, path: str, known: set[str], warnings: list[str], before: 
     return rows, len(trs)
 
 
-def _paragraphs(elements) -> list:
+def paragraphs_of(elements) -> list:
+    """The w:p elements of `elements` (paragraphs, or cells holding them), in order."""
     return [p for e in elements for p in ([e] if e.tag == f"{_W}p" else e.iter(f"{_W}p"))]
 
 
@@ -191,7 +192,7 @@ def _unmerge(rows: list[Row], path: str, warnings: list[str]) -> list[Row]:
             result.append(row)
             continue
         sources: list[tuple[str, list]] = []
-        for p in _paragraphs([row.source]):
+        for p in paragraphs_of([row.source]):
             marks = docx_xml.block_marks(p)
             if marks and (not sources or marks[0].block_id != sources[-1][0]):
                 sources.append((marks[0].block_id, [p]))
@@ -199,7 +200,7 @@ def _unmerge(rows: list[Row], path: str, warnings: list[str]) -> list[Row]:
                 sources[-1][1].append(p)
             elif docx_xml.accepted_text(p).strip():
                 sources.append(("", [p]))
-        targets = dict(_closed_by_marks(_paragraphs(row.targets)))
+        targets = dict(_closed_by_marks(paragraphs_of(row.targets)))
         if any(block_id not in targets for block_id, _ in sources):
             raise ReviewError(f"{row.where} holds {len(ids)} blocks merged into one row, and their translations "
                               "cannot be told apart; nothing imported: split the row again (one block per row) "
@@ -230,7 +231,7 @@ def _refill_merged_cells(rows: list[Row]) -> list[Row]:
     for row in rows:
         if row.source is None:
             continue
-        parts = _closed_by_marks(_paragraphs(row.targets))
+        parts = _closed_by_marks(paragraphs_of(row.targets))
         moved = [(block_id, ps) for block_id, ps in parts if block_id != row.block_id and block_id in by_id
                  and by_id[block_id] is not row and not _has_text(by_id[block_id].targets)]
         if not moved:
@@ -238,7 +239,7 @@ def _refill_merged_cells(rows: list[Row]) -> list[Row]:
         for block_id, paragraphs in moved:
             by_id[block_id].targets = paragraphs
         kept = {id(p) for _, ps in moved for p in ps}
-        row.targets = [p for p in _paragraphs(row.targets) if id(p) not in kept]
+        row.targets = [p for p in paragraphs_of(row.targets) if id(p) not in kept]
     return rows
 
 
