@@ -84,6 +84,12 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
     changed = {r["id"] for r in report_rows if r["changed"]}
     stored, kept = _learn(blocks, {i: mapping.rows[i] for i in approved}, changed, tm_file, warnings)
     texts = {i: e.translation for i, e in {**mapping.rows, **mapping.orphans}.items()}
+    for block_id, edit in mapping.moved.items():  # a translation moved to another row goes with its own source
+        if block_id in mapping.conflicts or not texts.get(block_id, "").strip():
+            texts[block_id] = edit.translation
+    for block_id in sorted(mapping.conflicts - texts.keys()):
+        if not by_id[block_id].translation.strip():  # no run data, and its own row holds another's text
+            warnings.append(f"block {block_id}: no translation of its own is left in the file; published empty")
     added = {i: e.added for i, e in mapping.rows.items() if e.added}
     outputs, publish_notes = publish(stem, run, publication_order(found, blocks, mapping), texts, added, out)
     warnings += publish_notes

@@ -23,6 +23,7 @@ class Mapping:
     order: list[str] = field(default_factory=list)  # block ids as the file has them, each once
     deleted: list[str] = field(default_factory=list)  # run blocks the file no longer has
     unmatched: list[str] = field(default_factory=list)  # rows with no known id whose source matches no block
+    moved: dict[str, EditedBlock] = field(default_factory=dict)  # block id -> the row showing its translation
     warnings: list[str] = field(default_factory=list)
 
 
@@ -64,8 +65,9 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
         if edit.moved_from and not edit.orphan:
             result.warnings.append(f"{edit.where}: shows the translation of block {edit.moved_from} (by its mark) "
                                    f"beside the source of block {block.id} (translations moved between rows?); "
-                                   "not stored, its machine translation published")
+                                   "published under the block its mark names, not stored")
             result.conflicts.add(block.id)
+            result.moved[edit.moved_from] = edit
         if block.id in result.conflicts:
             continue
         if edit.orphan:
