@@ -125,9 +125,11 @@ def test_a_file_without_fingerprints_or_run_data_is_refused_with_one_line(editor
     assert not (tmp_path / "pub" / "tm.sqlite").exists()
 
 
-def test_an_editor_copy_saved_as_odt_is_imported_with_both_edits(editor_copies, tmp_path):
-    """The editor edits the review file and saves it as .odt (LibreOffice's and WPS's own format), renamed, with
-    no run data: the import converts it back through LibreOffice and stores both edits."""
+@pytest.mark.parametrize("saved_as", ["odt", "doc", "rtf"])
+def test_an_editor_copy_saved_in_another_format_is_imported_with_both_edits(editor_copies, tmp_path, saved_as):
+    """The editor edits the review file and saves it as .odt (LibreOffice's and WPS's own format), Word 97-2003
+    .doc or RTF, renamed, with no run data: the import converts it back through LibreOffice and stores both
+    edits."""
     blocks = json.loads((editor_copies / "table" / f"{STEM}.json").read_text(encoding="utf-8"))["blocks"]
     document = docx.Document(str(editor_copies / "back" / "table.docx"))
     translations = _translation_paragraphs(document, "table")
@@ -135,10 +137,10 @@ def test_an_editor_copy_saved_as_odt_is_imported_with_both_edits(editor_copies, 
     _retype(translations[5], "A second sentence the editor wrote.")
     document.save(str(tmp_path / "edited.docx"))
     subprocess.run([shutil.which("soffice") or shutil.which("libreoffice"),
-                    f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "odt",
+                    f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", saved_as,
                     "--outdir", str(tmp_path / "mail"), str(tmp_path / "edited.docx")],
                    check=True, capture_output=True, timeout=300)
-    returned = (tmp_path / "mail" / "edited.odt").rename(tmp_path / "mail" / "DeepSeek (desk edit).odt")
+    returned = (tmp_path / "mail" / f"edited.{saved_as}").rename(tmp_path / "mail" / f"DeepSeek (desk edit).{saved_as}")
 
     report = import_review(str(returned), str(tmp_path / "pub"))
 

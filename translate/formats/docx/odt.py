@@ -1,8 +1,10 @@
-"""An editor's review file saved as OpenDocument (.odt), turned back into DOCX by LibreOffice for the import.
+"""An editor's review file saved as OpenDocument (.odt), Word 97-2003 (.doc) or RTF, turned back into DOCX by
+LibreOffice for the import.
 
-LibreOffice keeps our bookmarks through DOCX -> ODT -> DOCX (tests/test_review_editors.py), so converting the
-editor's .odt with it loses nothing the import reads; reading ODT's own XML would be a second review reader to
-keep in step with the first. Without LibreOffice the editor is told, in one line, to save as .docx.
+LibreOffice keeps our bookmarks through DOCX -> ODT/DOC/RTF -> DOCX (tests/test_review_editors.py), so
+converting the editor's file with it loses nothing the import reads; reading those formats ourselves would be
+more review readers to keep in step with the first. Without LibreOffice the editor is told, in one line, to
+save as .docx.
 """
 
 from __future__ import annotations
@@ -26,17 +28,32 @@ def is_opendocument(path: Path, data: bytes) -> bool:
     return path.suffix.lower() in (".odt", ".ott", ".fodt") or data[30:73] == b"mimetypeapplication/vnd.oasis.opendocument"
 
 
-def odt_to_docx(data: bytes, path: str) -> bytes:
-    """The DOCX LibreOffice writes for the OpenDocument text `data`; one-line ReviewError where it cannot."""
+def other_word_format(path: Path, data: bytes) -> str:
+    """The suffix LibreOffice reads `data` by when it is not DOCX ('.odt', '.doc', '.rtf'), else ''."""
+    if is_opendocument(path, data):
+        return ".fodt" if path.suffix.lower() == ".fodt" else ".odt"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return ".doc"
+    return ".rtf" if data.startswith(b"{\\rtf") else ""
+
+
+_NAMES = {".odt": "an OpenDocument text", ".fodt": "a flat OpenDocument file (.fodt)",
+          ".doc": "a Word 97-2003 document (.doc)", ".rtf": "an RTF document"}
+
+
+def to_docx(data: bytes, path: str, kind: str) -> bytes:
+    """The DOCX LibreOffice writes for `data` of format `kind` (`other_word_format`); one-line ReviewError
+    where it cannot."""
     soffice = _find_soffice()
-    if Path(path).suffix.lower() == ".fodt" or soffice is None:
-        why = "a flat OpenDocument file (.fodt)" if soffice else "an OpenDocument text, and LibreOffice is not installed"
-        raise ReviewError(f"is {why}; {_SAVE_AS_DOCX}", path)
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ReviewError(f"is not a valid OpenDocument file (corrupt or truncated); {_SAVE_AS_DOCX}", path)
-    check_zip_package(data, path)  # zip bombs and entity tricks are refused before LibreOffice parses anything
-    with tempfile.TemporaryDirectory(prefix="translate-odt-") as folder:
-        source = Path(folder) / "review.odt"
+    name = _NAMES[kind]
+    if kind == ".fodt" or soffice is None:
+        raise ReviewError(f"is {name}{'' if soffice else ', and LibreOffice is not installed'}; {_SAVE_AS_DOCX}", path)
+    if kind == ".odt":
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise ReviewError(f"is not a valid OpenDocument file (corrupt or truncated); {_SAVE_AS_DOCX}", path)
+        check_zip_package(data, path)  # zip bombs and entity tricks are refused before LibreOffice parses anything
+    with tempfile.TemporaryDirectory(prefix="translate-convert-") as folder:
+        source = Path(folder) / f"review{kind}"
         source.write_bytes(data)
         # Its own profile and home: no clash with a LibreOffice the editor has open, nothing of ours in theirs,
         # and none of our environment (API keys) passed on.
@@ -46,10 +63,10 @@ def odt_to_docx(data: bytes, path: str) -> bytes:
         try:
             subprocess.run(command, check=False, capture_output=True, timeout=CONVERT_TIMEOUT, env=environment)
         except (subprocess.TimeoutExpired, OSError) as exc:
-            raise ReviewError(f"is an OpenDocument text that LibreOffice did not convert; {_SAVE_AS_DOCX}", path) from exc
+            raise ReviewError(f"is {name} that LibreOffice did not convert; {_SAVE_AS_DOCX}", path) from exc
         converted = Path(folder) / "review.docx"
         if not converted.is_file():  # soffice exits 0 even when it could not convert
-            raise ReviewError(f"is an OpenDocument text that LibreOffice could not convert; {_SAVE_AS_DOCX}", path)
+            raise ReviewError(f"is {name} that LibreOffice could not convert; {_SAVE_AS_DOCX}", path)
         return converted.read_bytes()
 
 

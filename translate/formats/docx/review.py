@@ -22,7 +22,7 @@ from ...errors import InputError, ReviewError
 from ...review.edits import EditedBlock, EditedFile
 from ..record import BlockRecord, FlagRecord, RunRecord, load_record, read_record_file
 from . import oxml as docx_xml
-from .odt import is_opendocument, odt_to_docx
+from .odt import other_word_format, to_docx
 from .review_rows import Row, document_rows, paragraphs_of
 from .writer import QA_AUTHOR, STYLE_BY_KIND
 
@@ -118,11 +118,12 @@ def _open(path: str):
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file; check the path", path)
-    data = p.read_bytes()
-    if is_opendocument(p, data):
-        data = odt_to_docx(data, path)  # LibreOffice converts it back; bookmarks survive (see odt.py)
-    from ...readers.limits import check_zip_package
+    from ...readers.limits import check_zip_package, read_capped
 
+    data = read_capped(path, "review file", split="give the STEM.bilingual.docx of one article")
+    kind = other_word_format(p, data)
+    if kind:
+        data = to_docx(data, path, kind)  # LibreOffice converts it back; bookmarks survive (see odt.py)
     check_zip_package(data, path)  # zip bombs and XML limits, before python-docx parses anything
     try:
         return docx.Document(io.BytesIO(data))
