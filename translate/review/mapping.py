@@ -15,6 +15,9 @@ from ..formats.record import BlockRecord
 from .edits import EditedBlock, EditedFile, listed
 
 
+MAX_EACH = 20  # warnings of one kind given one by one; more are summed up in one line
+
+
 @dataclass
 class Mapping:
     rows: dict[str, EditedBlock] = field(default_factory=dict)  # block id -> its row, in file order
@@ -44,6 +47,7 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
         return None
 
     with_rows = {e.block_id for e in found.edits if not e.orphan}
+    repeated: list[str] = []
     for edit in found.edits:
         if edit.orphan and edit.block_id in with_rows:  # its block has a row of its own: a paragraph added here
             if result.order and result.order[-1] in result.rows:
@@ -58,7 +62,7 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
                                        "run; skipped")
             continue
         if block.id in result.order:
-            result.warnings.append(f"{edit.where}: block {block.id} appears twice; the first is kept")
+            repeated.append(f"{edit.where}: block {block.id} appears twice; the first is kept")
             continue
         where[block.id] = edit.where
         result.order.append(block.id)
@@ -84,6 +88,11 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
         result.rows[block.id] = edit
     for block_id in result.conflicts & result.rows.keys():  # the other half of a swap
         del result.rows[block_id]
+    if len(repeated) > MAX_EACH:  # a crafted file repeats a row thousands of times: one line for all
+        result.warnings.append(f"{len(repeated)} rows repeat a block already read (the first of each is kept): "
+                               + listed([r.split(":")[0] for r in repeated]))
+    else:
+        result.warnings += repeated
     if result.unmatched:
         result.warnings.append(f"{len(result.unmatched)} row(s) with no known block id and a source that matches no "
                                "block; skipped: " + listed(result.unmatched))
