@@ -22,7 +22,7 @@ from ..glossary.model import load_glossaries
 from ..qa.checks import ForbiddenTerms
 from ..readers import read_document
 from .atomic import remove_stale_temps
-from .journal import Journal, folder_lock, is_completed, signature_digest
+from .journal import Journal, folder_lock, is_completed, replaceable, signature_digest
 from .options import RunOptions, signature
 from .outputs import check_outputs_free, check_writable, output_paths, safe_stem
 from .run import StageClock, check_document, engine_loader, open_memory, prepare_document, summarize
@@ -155,11 +155,10 @@ class CorpusRun:
         if folder not in journals:
             journals[folder] = Journal(folder).entries()
         entry = journals[folder].get(stem)
-        if not options.force and is_completed(entry, document.input_sha256, self.digest):
+        if not options.force and is_completed(entry, document.input_sha256, self.digest, folder):
             return _status(article, "skipped", outputs=list(paths.values()), blocks=len(document.blocks))
-        mine = entry and entry.get("input_sha256") == document.input_sha256 and entry.get("signature") == self.digest
-        own = set(entry.get("outputs", [])) if mine else set()  # an unfinished run of this same article
-        check_outputs_free([p for p in paths.values() if str(p) not in own], options.force)
+        own = replaceable(entry, article.path, document.input_sha256, self.digest, folder)
+        check_outputs_free([p for p in paths.values() if p.name not in own], options.force)
         todo = prepare_document(document, options, self.tm, self.cache, clock)
         return Prepared(article, document, paths, stem, todo, clock, {})
 
@@ -206,6 +205,26 @@ class CorpusRun:
             ready.stats = {"segments": len(article_jobs), "translated_segments": fresh,
                            "cached_segments": len(article_jobs) - fresh}
 
+    def _still_free(self, folder: str, checked: list, statuses: dict[int, dict]) -> list:
+        """`_prepare`'s check, made again under the folder's lock: another run into the same folder may have
+        written some of these articles meanwhile (done with these settings: skipped; other files now in the
+        way: an error, as without --force)."""
+        entries, free = Journal(folder).entries(), []
+        for position, ready in checked:
+            entry, document = entries.get(ready.stem), ready.document
+            if not self.options.force and is_completed(entry, document.input_sha256, self.digest, folder):
+                statuses[position] = _status(ready.article, "skipped", outputs=list(ready.paths.values()),
+                                             blocks=len(document.blocks))
+                continue
+            own = replaceable(entry, ready.article.path, document.input_sha256, self.digest, folder)
+            try:
+                check_outputs_free([p for p in ready.paths.values() if p.name not in own], self.options.force)
+            except TranslateError as bad:
+                statuses[position] = _status(ready.article, "error", error=_message(bad))
+                continue
+            free.append((position, ready))
+        return free
+
     def _write(self, folder: str, group: list[tuple[int, Prepared]]) -> dict[int, dict]:
         """Check and write each article of one output folder, the journal written once for the group."""
         statuses: dict[int, dict] = {}
@@ -220,6 +239,7 @@ class CorpusRun:
             except TranslateError as bad:
                 statuses[position] = _status(ready.article, "error", error=_message(bad))
         with folder_lock(folder, self.options.quiet):
+            checked = self._still_free(folder, checked, statuses)  # another run may have written meanwhile
             remove_stale_temps([path for _, ready in checked for path in ready.paths.values()])
             journal = Journal(folder)
             journal.start_many([(r.stem, r.article.path, r.document.input_sha256, self.digest, list(r.paths.values()))

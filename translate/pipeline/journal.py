@@ -41,14 +41,9 @@ class Journal:
 
         write_text(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
-    def unfinished(self, stem: str, input_hash: str, signature: str) -> list[str]:
-        """Outputs of an unfinished run of this same article and settings (safe to overwrite)."""
-        entry = self._load().get(stem)
-        if not entry or entry.get("state") != "writing" or not input_hash:
-            return []
-        if entry.get("input_sha256") != input_hash or entry.get("signature") != signature:
-            return []
-        return list(entry.get("outputs", []))
+    def replaceable(self, stem: str, input_path: str, input_hash: str, signature: str) -> set[str]:
+        """Names of this article's outputs a run may write over without --force (see `replaceable`)."""
+        return replaceable(self._load().get(stem), input_path, input_hash, signature, self.path.parent)
 
     def start(self, stem: str, input_path: str, input_hash: str, signature: str, outputs: list[Path]) -> None:
         self.start_many([(stem, input_path, input_hash, signature, outputs)])
@@ -59,22 +54,28 @@ class Journal:
     def completed(self, stem: str, input_hash: str, signature: str) -> bool:
         """This article was written with these settings and its outputs are all still there (a corpus
         re-run skips it)."""
-        return is_completed(self._load().get(stem), input_hash, signature)
+        return is_completed(self._load().get(stem), input_hash, signature, self.path.parent)
 
     def start_many(self, entries: list[tuple[str, str, str, str, list[Path]]]) -> None:
         """`start` for several articles in one write (a corpus run writes a window of articles at once)."""
         data = self._load()
         for stem, input_path, input_hash, signature, outputs in entries:
             # printable: a non-UTF-8 file name cannot go into JSON as it is
-            data[stem] = {"input": printable(input_path), "input_sha256": input_hash, "signature": signature,
-                          "outputs": [str(p) for p in outputs], "state": "writing"}
+            # outputs by name (they sit beside the journal) and the input's absolute path: a re-run from
+            # another working folder, or naming the folder another way, is still this run
+            data[stem] = {"input": printable(input_path), "input_path": _absolute(input_path),
+                          "input_sha256": input_hash, "signature": signature,
+                          "outputs": [Path(p).name for p in outputs], "state": "writing"}
         self._save(data)
 
     def finish_many(self, stems: list[str]) -> None:
+        """Mark the articles done, with each output's size and modification time: a later run replaces
+        an output only while it is as written (an editor working in the output folder loses nothing)."""
         data = self._load()
         changed = [stem for stem in stems if stem in data]
         for stem in changed:
             data[stem]["state"] = "done"
+            data[stem]["written"] = {name: _stamp(self.path.parent / name) for name in data[stem].get("outputs", [])}
         if changed:
             self._save(data)
 
@@ -82,12 +83,52 @@ class Journal:
         return self._load()
 
 
-def is_completed(entry: dict | None, input_hash: str, signature: str) -> bool:
+def is_completed(entry: dict | None, input_hash: str, signature: str, folder: str | Path) -> bool:
     if not entry or entry.get("state") != "done" or not input_hash:
         return False
     if entry.get("input_sha256") != input_hash or entry.get("signature") != signature:
         return False
-    return all(Path(p).exists() for p in entry.get("outputs", []))
+    return all((Path(folder) / Path(p).name).exists() for p in entry.get("outputs", []))
+
+
+def replaceable(entry: dict | None, input_path: str, input_hash: str, signature: str,
+                folder: str | Path) -> set[str]:
+    """Names of the outputs a run of this article may write over without --force: those of an unfinished
+    run of the same article and settings (it is finished), and those of a finished run of the same file
+    with the same settings that are still as that run wrote them (the article was edited: it runs again).
+    Other files, and outputs an editor changed since, are the user's."""
+    if not entry or entry.get("signature") != signature:
+        return set()
+    names = {Path(p).name for p in entry.get("outputs", [])}
+    if entry.get("state") == "writing" and input_hash and entry.get("input_sha256") == input_hash:
+        return names
+    if entry.get("state") == "done" and entry.get("input_sha256") != input_hash and entry.get("input_path") \
+            and entry.get("input_path") == _absolute(input_path):
+        return {name for name in names if _as_written(entry, folder, name)}
+    return set()
+
+
+def _stamp(path: Path) -> list[int]:
+    try:
+        found = path.stat()
+    except OSError:
+        return []
+    return [found.st_size, found.st_mtime_ns]
+
+
+def _as_written(entry: dict, folder: str | Path, name: str) -> bool:
+    """The output is as the run left it (or gone): no one edited it since."""
+    stamp = _stamp(Path(folder) / name)
+    return not stamp or stamp == (entry.get("written") or {}).get(name)
+
+
+def _absolute(input_path: str) -> str:
+    if input_path == "-":
+        return ""  # stdin: no file to know it by
+    try:
+        return printable(str(Path(input_path).resolve()))
+    except (OSError, RuntimeError):
+        return ""
 
 
 @contextmanager

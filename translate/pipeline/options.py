@@ -48,6 +48,7 @@ def signature(options: RunOptions, glossary) -> dict:
     """How a result was made; also the cache key, so it is built from settings, not a loaded model."""
     from ..engines import engine_kind
     from ..repair import default_table
+    from ..repair.language_model import repair_model_key
 
     return {
         "tool": f"translate {__version__}",
@@ -56,4 +57,5 @@ def signature(options: RunOptions, glossary) -> dict:
         "repair": options.repair,
         "repair_table": default_table().digest,
         "repair_threshold": options.repair_threshold,
+        "repair_model": repair_model_key(options.repair_model) if options.repair != "off" else "off",
     }

@@ -72,8 +72,8 @@ def run_file(path: str, options: RunOptions, load_engine: Callable | None = None
     stem, digest = safe_stem(document.name), signature_digest(sig)
     with folder_lock(options.out_dir, options.quiet):
         journal = Journal(options.out_dir)
-        own = set(journal.unfinished(stem, document.input_sha256, digest))
-        check_outputs_free([p for p in paths.values() if str(p) not in own], options.force)
+        own = journal.replaceable(stem, path, document.input_sha256, digest)
+        check_outputs_free([p for p in paths.values() if p.name not in own], options.force)
         translate_document(document, options, glossary, sig, load_engine, clock)
         journal.start(stem, path, document.input_sha256, digest, list(paths.values()))
         with clock.stage("write"):

@@ -191,5 +191,21 @@ def load_scorer(choice: str = "auto") -> SentenceScorer | None:
     return CausalScorer(path)
 
 
+def repair_model_key(choice: str = "auto") -> str:
+    """Which judge `--repair-model choice` means, for the run signature, without loading it: 'off', the
+    packaged model's name, or a local model's resolved path and file digest."""
+    choice = os.environ.get("TRANSLATE_REPAIR_MODEL", choice) if choice == "auto" else choice
+    if choice == "off":
+        return "off"
+    if choice == "auto":
+        import importlib.util
+
+        return GEMMA_NAME if importlib.util.find_spec(GEMMA_PACKAGE) is not None else "off"
+    from ..engines import model_files_digest
+
+    path = Path(choice)
+    return f"{path.name}:{model_files_digest(str(path)) or model_files_digest(str(path.parent))}"
+
+
 def scorer_key(scorer: SentenceScorer | None) -> str:
     return "none" if scorer is None else scorer.name
