@@ -96,3 +96,15 @@ def test_a_model_replaced_in_place_or_another_repair_judge_is_another_signature(
 @pytest.fixture(autouse=True)
 def _no_environment_judge(monkeypatch):
     monkeypatch.setenv("TRANSLATE_REPAIR_MODEL", os.environ.get("TRANSLATE_REPAIR_MODEL", "off"))
+
+
+def test_an_input_named_twice_runs_once_and_no_article_takes_the_summarys_name(tmp_path, rule_engine):
+    source, out = tmp_path / "in", tmp_path / "out"
+    _articles(source)
+    (source / "corpus-summary.txt").write_text("一篇叫这个名字的文章。\n", encoding="utf-8")
+    engine = rule_engine()
+    result = translate_corpus([source, source, source / "a.txt"], out, load_engine=lambda: engine, formats=FORMATS)
+    statuses = {Path(a["input"]).name: a["status"] for a in result.articles}
+    assert len(result.articles) == 3 and statuses["a.txt"] == statuses["b.txt"] == "translated"
+    assert statuses["corpus-summary.txt"] == "error"
+    assert "articles" in json.loads((out / "corpus-summary.json").read_text(encoding="utf-8"))

@@ -66,7 +66,22 @@ def find_articles(inputs: list[str], out_dir: str) -> list[Article]:
             raise InputError(f"is a folder with no articles ({', '.join(ARTICLE_SUFFIXES)}); give a folder of articles "
                              "or an article file", given)
         articles += found
-    return articles
+    return _once(articles)
+
+
+def _once(articles: list[Article]) -> list[Article]:
+    """Each file once (an input named twice, or a folder and a file in it): the first mention runs."""
+    seen: set[str] = set()
+    kept = []
+    for article in articles:
+        try:
+            key = "-" if article.path == "-" else str(Path(article.path).resolve())
+        except (OSError, RuntimeError):
+            key = article.path
+        if key not in seen:
+            seen.add(key)
+            kept.append(article)
+    return kept
 
 
 def run_corpus(inputs: list[str], options: RunOptions, *, load_engine: Callable | None = None,
@@ -107,7 +122,8 @@ def _clashes(articles: list[Article]) -> dict[str, dict]:
     error records, by path. The earlier article runs."""
     from ..readers import input_stem
 
-    seen: dict[tuple[str, str], str] = {}
+    # the run's own summary, OUT/corpus-summary.json, is taken: an article of that name at the top would lose its JSON
+    seen: dict[tuple[str, str], str] = {("", Path(SUMMARY_NAME).stem): "the corpus summary (corpus-summary.json)"}
     clashes = {}
     for article in articles:
         key = (article.folder.casefold(), safe_stem(input_stem(article.path)).casefold())
