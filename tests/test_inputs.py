@@ -275,3 +275,16 @@ def test_a_word_file_piped_to_stdin_is_read_as_one(monkeypatch):
     document.save(data)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.getvalue())))
     assert [b.source for b in read_document("-").blocks] == ["公司新闻", "公司用户达到一百万。"]
+
+
+@pytest.mark.parametrize("encoding, bom", [("gbk", b""), ("utf-16-le", b""), ("utf-8", b"\xef\xbb\xbf")])
+def test_clean_gives_the_inputs_encoding_back_on_stdout_and_in_a_file(tmp_path, encoding, bom):
+    text = "我个东谈主觉得很好。\r\n第二行没有问题。\r\n"
+    path = tmp_path / "spun.txt"
+    path.write_bytes(bom + text.encode(encoding))
+    piped = CliRunner().invoke(cli, ["clean", str(path), "--repair-model", "off", "-q"])
+    assert piped.exit_code == 0, piped.output
+    expected = bom + text.replace("东谈主", "人").encode(encoding)
+    assert piped.stdout_bytes == expected
+    written = CliRunner().invoke(cli, ["clean", str(path), "--repair-model", "off", "-q", "-o", str(tmp_path / "o.txt")])
+    assert written.exit_code == 0 and (tmp_path / "o.txt").read_bytes() == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .options import check_free, common, force_option, repair_model_option
@@ -52,8 +54,13 @@ def clean(input_path, output, diff, threshold, force_repair, repair_model, force
 
         check_free(output, force)
         write_bytes(output, encode_like(repaired, data, encoding))  # the input's encoding and BOM
-    else:
-        click.echo(repaired, nl=False)
+    elif sys.stdout.isatty():
+        click.echo(repaired, nl=False)  # a terminal shows text: in its own encoding
+    else:  # a pipe or a file gets the input's bytes, encoding and BOM, as -o writes them
+        from ..readers.encodings import encode_like
+
+        sys.stdout.buffer.write(encode_like(repaired, data, encoding))
+        sys.stdout.buffer.flush()
 
 
 COMMANDS = [clean]

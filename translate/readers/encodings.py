@@ -124,8 +124,10 @@ def traditional_to_simplified(text: str) -> str:
 def encode_like(text: str, original: bytes, encoding: str) -> bytes:
     """`text` in the encoding (and with the BOM) the original bytes had; mixed files become UTF-8."""
     if encoding == "utf-16":
-        big_endian = original.startswith(b"\xfe\xff")
-        bom = b"\xfe\xff" if big_endian else b"\xff\xfe"
+        had_bom = original.startswith((b"\xff\xfe", b"\xfe\xff"))
+        # without a BOM, the zero byte first says big-endian (ASCII and most Chinese are 00 xx / xx 00)
+        big_endian = original.startswith(b"\xfe\xff") or (not had_bom and original[:1] == b"\x00")
+        bom = (b"\xfe\xff" if big_endian else b"\xff\xfe") if had_bom else b""
         return bom + text.encode("utf-16-be" if big_endian else "utf-16-le")
     if encoding in ("gb18030", "big5"):
         try:
