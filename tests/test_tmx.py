@@ -161,3 +161,22 @@ def test_a_memory_restored_from_its_own_export_keeps_its_reviewed_pairs(tmp_path
     report = import_tmx_report(restored, vendor, "vendor.tmx")
     assert report.stored == 0 and len(report.conflicts) == 1
     assert restored.entry("人工智能会改变世界。")[0] == "AI will change the world."
+
+
+def test_a_source_re_saved_with_other_spaces_or_full_stops_finds_its_pair(tmp_path):
+    import sqlite3
+
+    from translate.document import normalise
+
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    tm.add("专家表示，这项政策有助于缓解拥堵。", "Experts said the policy would ease congestion.")
+    for re_saved in ("专家表示, 这项政策有助于缓解拥堵.", "专家表示， 这项政策 有助于缓解拥堵。"):
+        assert tm.lookup(re_saved) == "Experts said the policy would ease congestion."
+    tm.close()
+    with sqlite3.connect(tmp_path / "tm.sqlite") as db:  # a memory an earlier version wrote: its key form
+        db.execute("INSERT INTO tm (key, source, target, origin, updated) VALUES (?,?,?,?,0)",
+                   (normalise("北京市 今天"), "北京市 今天", "Beijing today", "review"))
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    assert tm.lookup("北京市 今天") == "Beijing today"
+    tm.add("北京市 今天", "Beijing, today")  # stored again under the new key, not twice
+    assert [t for s, t, _ in tm.entries() if s.startswith("北京市")] == ["Beijing, today"]

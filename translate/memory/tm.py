@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from contextlib import closing
@@ -13,6 +14,22 @@ from .sqlite import StoreError, connect, store_error
 
 
 REVIEWED = ("review", "approved")  # origins of pairs an editor signed off: never replaced unasked by less
+
+
+_SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff\u3000-\u303f])\s+|\s+(?=[\u3400-\u9fff\u3000-\u303f])")
+
+
+def tm_key(source: str) -> str:
+    """The key a source is stored and found by: NFKC with whitespace collapsed (`normalise`, so full-width
+    commas are commas), no space beside Chinese (a source re-saved as 北京市 今天 is the same source) and 。
+    as '.' (a re-typed full stop)."""
+    return _SPACE_BY_HAN.sub("", normalise(source)).replace("\u3002", ".")
+
+
+def _keys(source: str) -> list[str]:
+    """The key, then the key form earlier versions stored (memories written before keep working)."""
+    key, earlier = tm_key(source), normalise(source)
+    return [key] if key == earlier else [key, earlier]
 
 
 class TranslationMemory:
@@ -54,12 +71,15 @@ class TranslationMemory:
 
     def entry(self, source: str) -> tuple[str, str, float] | None:
         """(target, origin, when stored as a Unix time) of a source's pair, or None."""
-        row = self.db.execute("SELECT target, origin, updated FROM tm WHERE key=?", (normalise(source),)).fetchone()
-        return tuple(row) if row else None
+        for key in _keys(source):
+            row = self.db.execute("SELECT target, origin, updated FROM tm WHERE key=?", (key,)).fetchone()
+            if row:
+                return tuple(row)
+        return None
 
     def lookup(self, source: str) -> str | None:
-        row = self.db.execute("SELECT target FROM tm WHERE key=?", (normalise(source),)).fetchone()
-        return row[0] if row else None
+        found = self.entry(source)
+        return found[0] if found else None
 
     def add(self, source: str, target: str, origin: str = "review", *, source_seg: str | None = None,
             target_seg: str | None = None, machine: str | None = None) -> None:
@@ -67,10 +87,13 @@ class TranslationMemory:
         `machine` is the machine translation the editor replaced, if they changed it."""
         source, target = strip_controls(source), strip_controls(target)  # never stored: they break XML outputs
         machine = strip_controls(machine) if machine and machine != target else None
+        key, *older = _keys(source)
         with self.db:
+            for old in older:  # the pair stored under an earlier key form: replaced, never kept twice
+                self.db.execute("DELETE FROM tm WHERE key=?", (old,))
             self.db.execute("INSERT OR REPLACE INTO tm (key, source, target, origin, updated, source_seg, target_seg, "
                             "machine) VALUES (?,?,?,?,?,?,?,?)",
-                            (normalise(source), source, target, origin, time.time(), source_seg, target_seg, machine))
+                            (key, source, target, origin, time.time(), source_seg, target_seg, machine))
 
     def entries(self) -> list[tuple[str, str, str]]:
         return [tuple(r) for r in self.db.execute("SELECT source, target, origin FROM tm ORDER BY updated")]
