@@ -13,7 +13,6 @@ from ..document import normalise
 from .sqlite import StoreError, connect, store_error
 
 
-REVIEWED = ("review", "approved")  # origins of pairs an editor signed off: never replaced unasked by less
 
 
 _SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff\u3000-\u303f])\s+|\s+(?=[\u3400-\u9fff\u3000-\u303f])")

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from .tm import REVIEWED  # origins of pairs an editor signed off: never replaced by an import unasked
+from . import REVIEWED  # origins of pairs an editor signed off: never replaced by an import unasked
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CODES = {"bpt", "ept", "ph", "it", "ut"}  # their content is native markup, not text

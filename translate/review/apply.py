@@ -13,7 +13,8 @@ from ..document import Block, block_ids, normalise
 from ..errors import ReviewError
 from ..formats.record import BlockRecord
 from ..formats.xliff.inline import broken_pairs
-from ..memory.tm import REVIEWED, TranslationMemory
+from ..memory import REVIEWED
+from ..memory.tm import TranslationMemory
 from ..pipeline.outputs import check_outputs_free, check_writable, safe_stem
 from .edits import EditedBlock, EditedFile, listed
 from .mapping import map_rows, publication_order
