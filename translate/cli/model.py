@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import api_options, common, settings_from
+from .options import api_options, common, force_option, settings_from
 
 
 @click.group()
@@ -20,8 +20,9 @@ def model():
 @model.command("pull")
 @click.argument("model_id")
 @click.option("--to", "to", help="Folder to save the model in (for offline use with --model DIR).")
+@force_option
 @common
-def model_pull(model_id, to, quiet, debug):
+def model_pull(model_id, to, force, quiet, debug):
     """Download a model from the Hugging Face hub for offline use.
 
     \b
@@ -30,7 +31,7 @@ def model_pull(model_id, to, quiet, debug):
     """
     from ..engines.models import pull
 
-    click.echo(str(pull(model_id, to)))
+    click.echo(str(pull(model_id, to, force)))
 
 
 @model.command("info")
@@ -76,8 +77,9 @@ def model_info(model_name, quiet, debug, **engine):
 @click.option("--to", "to", help="Output folder (default: the cache the run command uses).")
 @click.option("--quantization", type=click.Choice(["int8", "int8_float32", "int16", "float32"]), default="int8",
               show_default=True)
+@force_option
 @common
-def model_convert(model_name, to, quantization, quiet, debug):
+def model_convert(model_name, to, quantization, force, quiet, debug):
     """Convert a transformers model to CTranslate2 (offline), keeping its tokenizer files.
 
     \b
@@ -86,7 +88,7 @@ def model_convert(model_name, to, quantization, quiet, debug):
     """
     from ..engines.models import convert
 
-    click.echo(str(convert(model_name, to, quantization, force=bool(to))))
+    click.echo(str(convert(model_name, to, quantization, force=force)))
 
 
 @model.command("random")
@@ -95,8 +97,9 @@ def model_convert(model_name, to, quantization, quiet, debug):
               help="tiny: seconds to build; opus-mt: the exact opus-mt-zh-en architecture (~300 MB).")
 @click.option("--family", type=click.Choice(["marian", "m2m100", "nllb", "madlad"]), default="marian",
               show_default=True, help="Model family (m2m100, nllb and madlad come in the tiny size only).")
+@force_option
 @common
-def model_random(folder, size, family, quiet, debug):
+def model_random(folder, size, family, force, quiet, debug):
     """Build a random-weight model with real tokenizers, to try the pipeline offline.
 
     Its translations are gibberish: it exercises every stage (and measures speed), nothing more.
@@ -106,16 +109,19 @@ def model_random(folder, size, family, quiet, debug):
       translate model random models/random && translate run article.txt --model models/random
       translate model random models/nllb-random --family nllb
     """
+    from ..engines.model_folders import build_into, target_folder
+
+    if family != "marian" and size != "tiny":
+        raise click.BadParameter(f"{family} comes in the tiny size only", param_hint="--size")
+    target = target_folder(folder, force)
     if family != "marian":
-        if size != "tiny":
-            raise click.BadParameter(f"{family} comes in the tiny size only", param_hint="--size")
         from ..engines.random_families import build_example_family
 
-        click.echo(str(build_example_family(folder, family)))
+        click.echo(str(build_into(target, lambda work: build_example_family(work, family))))
         return
     from ..engines.random_model import build_example_marian
 
-    click.echo(str(build_example_marian(folder, size)))
+    click.echo(str(build_into(target, lambda work: build_example_marian(work, size))))
 
 
 COMMANDS = [model]

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from ..errors import ModelError
+from .model_folders import build_into, check_weights, read_config, target_folder
 
 # Copied next to a converted model: the tokenizers of every family, and what says the licence.
 TOKENIZER_FILES = ("source.spm", "target.spm", "sentencepiece.bpe.model", "spiece.model", "vocab.json",
@@ -60,21 +61,20 @@ def resolve(model: str) -> Path:
             f"'translate model pull {model} --to DIR', copy DIR here, then use --model DIR", model) from exc
 
 
-def pull(model: str, to: str | None = None) -> Path:
+def pull(model: str, to: str | None = None, force: bool = False) -> Path:
     """Download a hub model and save it (weights + tokenizer) into a folder for offline use."""
     from huggingface_hub import snapshot_download
 
+    target = target_folder(to, force) if to is not None else None  # before the download: a bad --to costs nothing
     try:
         local = Path(snapshot_download(model))
     except Exception as exc:
         raise ModelError(f"cannot download ({type(exc).__name__}); check the id and the network", model) from exc
-    if to is None:
+    if target is None:
         return local
     import shutil
 
-    target = Path(to)
-    shutil.copytree(local, target, dirs_exist_ok=True)
-    return target
+    return build_into(target, lambda work: shutil.copytree(local, work))
 
 
 def ct2_cache_dir(source: Path, quantization: str) -> Path:
@@ -85,12 +85,16 @@ def ct2_cache_dir(source: Path, quantization: str) -> Path:
 
 
 def convert(model: str, to: str | None = None, quantization: str = "int8", force: bool = False) -> Path:
-    """Convert a transformers model (hub id or folder) to CTranslate2, offline, keeping its tokenizer files."""
+    """Convert a transformers model (hub id or folder) to CTranslate2, offline, keeping its tokenizer files.
+    With `to`: that folder (a new one, or a model's with `force`); else the cache the run uses."""
     source = resolve(model)
     if model_kind(source) == "ctranslate2":
+        if to:
+            raise ModelError("is already a CTranslate2 model: nothing to convert (copy the folder to move it)", model)
         return source
-    target = Path(to) if to else ct2_cache_dir(source, quantization)
-    if (target / "model.bin").exists() and not force:
+    check_weights(source)
+    target = target_folder(to, force, source) if to else ct2_cache_dir(source, quantization)
+    if not to and (target / "model.bin").exists():
         return target
     import ctranslate2
 
@@ -145,7 +149,8 @@ def info(model: str) -> dict:
     """What a model is: architecture, family, languages, licence, size, engine."""
     path = resolve(model)
     kind = model_kind(path)
-    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    config = read_config(path)
+    check_weights(path)
     size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
     details = {"model": model, "path": str(path), "engine": kind, "size_mb": round(size / 2**20, 1)}
     if kind == "transformers":

@@ -12,9 +12,6 @@ from ..controls import strip_controls
 from ..document import normalise
 from .sqlite import StoreError, connect, store_error
 
-
-
-
 _SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff\u3000-\u303f])\s+|\s+(?=[\u3400-\u9fff\u3000-\u303f])")
 
 
