@@ -166,3 +166,19 @@ def test_llm_server_settings_take_the_command_line_names_one_url_or_several(tmp_
     path.write_text('[qwen]\nengine = "openai"\napi_base = ["http://a/v1", "http://b/v1"]\napi_model = "q"\n',
                     encoding="utf-8")
     assert read_settings_file(str(path), base)[0].engine.api_bases == ("http://a/v1", "http://b/v1")
+
+
+def test_a_setting_the_run_command_would_refuse_is_refused_and_one_where_every_block_failed_is_failed(article,
+                                                                                                      tmp_path):
+    with pytest.raises(ValueError, match="beams takes 1 to 16"):
+        parse_setting("zero:beams=0", EngineSettings())
+    reference = tmp_path / "reference.en.txt"
+    reference.write_text("\n\n".join(rule_outputs(article)) + "\n", encoding="utf-8")
+    settings = [parse_setting("good:beams=4", EngineSettings()), parse_setting("broken:beams=1", EngineSettings())]
+    engines = {4: RuleEngine, 1: lambda: RuleEngine(fail_on="。")}  # every paragraph ends so: every block fails
+    report = evaluate(str(article), str(reference), settings, load_engine=lambda s: engines[s.beams]())
+    assert report["failed_settings"] == ["broken"] and "every block failed" in report["settings"][1]["error"]
+    partly = {4: RuleEngine, 1: lambda: RuleEngine(fail_on="芯片")}  # the block holding 1万 fails
+    report = evaluate(str(article), str(reference), settings, load_engine=lambda s: partly[s.beams]())
+    numbers = report["settings"][1]["numbers"]
+    assert numbers["numbers"] < report["settings"][0]["numbers"]["numbers"]  # a failed block's numbers not counted

@@ -94,7 +94,17 @@ def _apply(base: EngineSettings, values: dict, where: str) -> EngineSettings:
                 updates[key] = kind(value)
         except (TypeError, ValueError):
             raise ValueError(f"'{key}={value}' in {where}: {key} takes a {kind.__name__}") from None
+        low, high = _RANGES.get(key, (None, None))
+        if (low is not None and updates[key] < low) or (high is not None and updates[key] > high):
+            allowed = f"{low} to {high}" if high is not None else f"{low} or more"
+            raise ValueError(f"'{key}={value}' in {where}: {key} takes {allowed} (as the run command's option does)")
     return replace(base, **updates)
+
+
+# The bounds the run command's options have (cli/options.py): a setting is never something `run` refuses.
+_RANGES = {"beams": (1, 16), "batch_tokens": (0, None), "threads": (0, None), "max_output_tokens": (0, None),
+           "concurrency": (1, None), "rps": (0, None), "context": (0, None), "timeout": (0.001, None),
+           "max_tokens": (0, None)}
 
 
 def reference_set(name: str) -> tuple[Path, Path]:
@@ -141,6 +151,7 @@ def evaluate(source: str, reference: str, settings: list[Setting], glossaries: l
 
 def _score_setting(source: str, paragraphs: list[str], setting: Setting, glossaries: list[str],
                    load_engine, quiet: bool) -> dict:
+    from ..errors import TranslateError
     from ..glossary.model import load_glossaries
     from ..pipeline.options import RunOptions, signature
     from ..pipeline.run import translate_document
@@ -156,13 +167,18 @@ def _score_setting(source: str, paragraphs: list[str], setting: Setting, glossar
         started = time.perf_counter()
         translate_document(document, options, glossary, signature(options, glossary), loader)
         seconds = time.perf_counter() - started
-    pairs, unpaired = pair_with_reference(document.blocks, paragraphs)
     summary = document.summary
+    translatable = [b for b in document.blocks if b.kind.translatable]
+    if translatable and len(summary["failed_blocks"]) >= len(translatable):
+        raise TranslateError(f"setting '{setting.name}': every block failed to translate "
+                             f"({len(summary['failed_blocks'])} of {len(translatable)}); nothing to score", source)
+    pairs, unpaired = pair_with_reference(document.blocks, paragraphs)
     scores = corpus_scores([h for h, _ in pairs], [r for _, r in pairs])
     tokens = output_tokens([b.translation for b in document.blocks if b.kind.translatable])
     return {
         "name": setting.name, "settings": _changed(setting.engine), **scores,
-        "terms": term_accuracy(document.terms), "numbers": number_accuracy(document.blocks),
+        "terms": term_accuracy(document.terms),
+        "numbers": number_accuracy([b for b in document.blocks if b.id not in set(summary["failed_blocks"])]),
         "flags": dict(sorted(Counter(f.code for b in document.blocks for f in b.flags).items())),
         "failed_blocks": len(summary["failed_blocks"]),
         "blocks": len(document.blocks), "reference_paragraphs": len(paragraphs),
@@ -226,7 +242,8 @@ def term_accuracy(terms: list[dict]) -> dict:
 
 
 def number_accuracy(blocks) -> dict:
-    """Numbers of the source found with the same value in the translation (QA's number check)."""
+    """Numbers of the source found with the same value in the translation (QA's number check); the caller
+    leaves out blocks that failed (no translation is no correct number)."""
     from ..qa.numbers import source_values
 
     total = sum(len(source_values(b.text)) for b in blocks if b.kind.translatable)
