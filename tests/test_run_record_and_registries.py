@@ -130,3 +130,19 @@ def test_debug_comes_from_the_command_line_parser(tmp_path):
     assert plain.exit_code == 2 and plain.output.count("\n") == 1 and "no such file" in plain.output
     debug = CliRunner().invoke(cli, ["run", missing, "-o", str(tmp_path / "out"), "--debug"])
     assert isinstance(debug.exception, InputError)  # raised, so a traceback is shown
+
+
+def test_the_api_checks_formats_as_the_command_does_and_wants_an_input(tmp_path, rule_engine):
+    import translate
+
+    article = tmp_path / "a.txt"
+    article.write_text("标题\n公司用户达到一百万。\n", encoding="utf-8")
+    for wrong in (["pdf"], "docx,pdf"):
+        with pytest.raises(InputError, match="use a subset of"):
+            translate.translate_file(article, out_dir=str(tmp_path / "out"), formats=wrong,
+                                     load_engine=lambda: rule_engine())
+    result = translate.translate_file(article, out_dir=str(tmp_path / "out"), formats="json,md",
+                                      load_engine=lambda: rule_engine())
+    assert sorted(p.suffix for p in result.outputs) == [".json", ".md", ".md"]
+    with pytest.raises(InputError, match="no articles given"):
+        translate.translate_corpus([], tmp_path / "corpus")

@@ -46,6 +46,8 @@ def find_articles(inputs: list[str], out_dir: str) -> list[Article]:
     Hidden files and folders, and the output folder itself when it lies inside an input folder,
     are left out. A missing input, or a folder without articles, is a bad argument (InputError).
     """
+    if not inputs:
+        raise InputError("no articles given; name article files or folders", "translate_corpus")
     out = Path(out_dir).resolve()
     articles: list[Article] = []
     for given in inputs:

@@ -270,8 +270,16 @@ def options_with(options: RunOptions | None, settings: dict, caller: str) -> Run
             options.engine = value
         elif name in engine_fields:
             engine_updates[name] = value
+        elif name == "formats":  # 'docx,md' or ['docx', 'md'], checked as --format is
+            from ..errors import InputError
+            from ..formats import parse_formats
+
+            try:
+                run_updates[name] = parse_formats(value if isinstance(value, str) else ",".join(value))
+            except ValueError as exc:
+                raise InputError(f"formats {value!r}: {exc}", caller) from None
         elif name in run_fields:
-            run_updates[name] = tuple(value) if name == "formats" else value
+            run_updates[name] = value
         else:
             raise TypeError(f"{caller}() got an unknown option '{name}'")
     options = replace(options, **run_updates)
