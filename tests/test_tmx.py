@@ -180,3 +180,24 @@ def test_a_source_re_saved_with_other_spaces_or_full_stops_finds_its_pair(tmp_pa
     assert tm.lookup("北京市 今天") == "Beijing today"
     tm.add("北京市 今天", "Beijing, today")  # stored again under the new key, not twice
     assert [t for s, t, _ in tm.entries() if s.startswith("北京市")] == ["Beijing, today"]
+
+
+def test_dates_and_namespaced_segs_survive_a_round_trip_and_other_xml_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    namespaced = ('<tmx version="1.4" xmlns="http://www.lisa.org/tmx14"><header srclang="zh-CN"/><body>'
+                  '<tu changedate="20200102T030405Z"><tuv xml:lang="zh-CN"><seg>点击<ph x="1">&lt;br/&gt;</ph>这里'
+                  '</seg></tuv><tuv xml:lang="en"><seg>Click<ph x="1">&lt;br/&gt;</ph> here</seg></tuv></tu>'
+                  '</body></tmx>').encode()
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    import_tmx_report(tm, namespaced, "ns.tmx")
+    exported = export_tmx(tm)
+    assert 'changedate="20200102T030405Z"' in exported and "xmlns" not in exported.split("<body>")[1]
+    assert etree.fromstring(exported.encode()).find("body/tu/tuv/seg/ph") is not None
+    (tmp_path / "page.tmx").write_text("<html><body/></html>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["tm", "import", str(tmp_path / "page.tmx"), "--tm", str(tmp_path / "new.sqlite")])
+    assert result.exit_code == 2 and "not a TMX file" in result.output and not (tmp_path / "new.sqlite").exists()
+    folder = CliRunner().invoke(cli, ["tm", "export", "--tm", str(tmp_path / "tm.sqlite"), "-o", str(tmp_path)])
+    assert folder.exit_code == 2 and "is a folder" in folder.output

@@ -188,6 +188,8 @@ def check_free(output: str, force: bool) -> None:
 
     from ..errors import OutputError
 
+    if Path(output).is_dir():
+        raise OutputError("is a folder; give a file name to write", output)
     if not force and Path(output).exists():
         raise OutputError("already exists; use --force to overwrite it or choose another name", output)
 

@@ -78,9 +78,10 @@ class TranslationMemory:
         return found[0] if found else None
 
     def add(self, source: str, target: str, origin: str = "review", *, source_seg: str | None = None,
-            target_seg: str | None = None, machine: str | None = None) -> None:
+            target_seg: str | None = None, machine: str | None = None, updated: float | None = None) -> None:
         """Store an approved pair; `*_seg` keep a TMX import's <seg> markup (dropped when the pair changes);
-        `machine` is the machine translation the editor replaced, if they changed it."""
+        `machine` is the machine translation the editor replaced, if they changed it; `updated` the time the
+        pair was made (a TMX unit's changedate), now when not given."""
         source, target = strip_controls(source), strip_controls(target)  # never stored: they break XML outputs
         machine = strip_controls(machine) if machine and machine != target else None
         key, *older = _keys(source)
@@ -89,7 +90,8 @@ class TranslationMemory:
                 self.db.execute("DELETE FROM tm WHERE key=?", (old,))
             self.db.execute("INSERT OR REPLACE INTO tm (key, source, target, origin, updated, source_seg, target_seg, "
                             "machine) VALUES (?,?,?,?,?,?,?,?)",
-                            (key, source, target, origin, time.time(), source_seg, target_seg, machine))
+                            (key, source, target, origin, updated or time.time(), source_seg, target_seg,
+                             machine))
 
     def entries(self) -> list[tuple[str, str, str]]:
         return [tuple(r) for r in self.db.execute("SELECT source, target, origin FROM tm ORDER BY updated")]
@@ -115,8 +117,9 @@ def import_tmx_file(file: str, tm_path: str | Path, *, to_simplified: bool = Fal
     """Import a TMX file into the memory at `tm_path`; a TmxImport report (stored, left out, problems,
     conflicts with reviewed pairs, which are kept unless `overwrite`)."""
     from ..readers.limits import read_capped
-    from .tmx import import_tmx_report
+    from .tmx import import_tmx_report, tmx_root
 
     data = read_capped(file, "TMX file")  # capped while reading: a FIFO or a device has no size
+    tmx_root(data, file)  # a file that is no TMX is refused before a memory is made for it
     with with_tm(tm_path) as tm:
         return import_tmx_report(tm, data, file, to_simplified=to_simplified, overwrite=overwrite)

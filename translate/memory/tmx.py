@@ -54,6 +54,15 @@ def _parse(data: bytes, path: str):
     return root
 
 
+def tmx_root(data: bytes, path: str):
+    """The parsed TMX file; InputError with one line for malformed XML or another kind of XML file."""
+    root = _parse(data, path)
+    if not isinstance(root.tag, str) or root.tag.rsplit("}", 1)[-1] != "tmx":
+        raise InputError(f"is not a TMX file (its root is <{str(root.tag).rsplit('}', 1)[-1]}>); export the memory "
+                         "as TMX 1.4", path)
+    return root
+
+
 def seg_text(seg) -> tuple[str, list[str]]:
     """The seg's text without inline codes, and the names of entities that could not be resolved."""
     from lxml import etree
@@ -104,7 +113,7 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
 
     from ..document import normalise
 
-    root = _parse(data, path)
+    root = tmx_root(data, path)
     report = TmxImport()
     offered: dict[str, tuple] = {}  # key -> (target, rank, line) of this file's units
     stored: set[str] = set()
@@ -151,7 +160,7 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
         if existing is not None and existing[1] in REVIEWED and not overwrite:
             report.conflicts.append((source, existing[0], target))
             continue
-        tm.add(source, target, origin=_origin(unit), **markup)
+        tm.add(source, target, origin=_origin(unit), updated=_changedate(unit), **markup)
         report.stored += normalise(source) not in stored  # a newer unit replacing this file's own pair is one pair
         stored.add(normalise(source))
     return report
@@ -182,9 +191,29 @@ def _first_offer(offered: dict, key: str, target: str, unit, report: TmxImport, 
 
 
 def _raw(seg) -> str:
+    """The seg's markup as TMX 1.4 writes it: without the namespace a tool may have put on the file (an
+    export with xmlns on each <seg> would fail the DTD and be missed by readers that use none)."""
+    import copy
+
     from lxml import etree
 
+    seg = copy.deepcopy(seg)
+    for element in seg.iter():
+        if isinstance(element.tag, str):
+            element.tag = etree.QName(element).localname
+    etree.cleanup_namespaces(seg)
     return etree.tostring(seg, encoding="unicode", with_tail=False)
+
+
+def _changedate(unit) -> float | None:
+    """A unit's changedate (or creationdate), YYYYMMDDThhmmssZ, as a Unix time; None when absent or odd."""
+    import calendar
+
+    stamp = (unit.get("changedate") or unit.get("creationdate") or "").strip()
+    try:
+        return float(calendar.timegm(time.strptime(stamp, "%Y%m%dT%H%M%SZ")))
+    except ValueError:
+        return None
 
 
 def import_tmx(tm, data: bytes, path: str, *, to_simplified: bool = False) -> int:
