@@ -130,7 +130,7 @@ def test_markdown_keeps_code_front_matter_html_and_urls(tmp_path, rule_engine):
     body = data["blocks"][2]["translation"]
     assert "`pip install x`" in body and "](https://example.com/a)" in body
     target = (tmp_path / "out" / "post.en.md").read_text(encoding="utf-8")
-    assert "print('不要翻译')" in target and "<div class=\"ad\"><img src=\"a.png\"/></div>" in target and "![图](img.png)" in target
+    assert "print('不要翻译')" in target and "<div class=\"ad\"><img src=\"a.png\"></div>" in target and "![图](img.png)" in target
     assert target.startswith("---\ntitle: x\n---")
 
 

@@ -104,3 +104,16 @@ def test_table_cells_in_the_bilingual_file_are_paragraphs_and_the_table_stays_in
     assert "---" not in text and not re.search(r"^\s*\|", text, re.M)
     assert [t.type for t in MarkdownIt("commonmark").enable("table").parse(target.read_text(encoding="utf-8"))
             if t.type.startswith("t") and t.type.endswith("_open")][:1] == ["table_open"]
+
+
+def test_tricks_that_hide_a_handler_a_script_or_a_comment_end_run_nothing(tmp_path):
+    article = ("# 标题\n\n<img src=x alt=\"&#32;onerror&#32;\" onerror=alert(1)>\n\n"
+               "<p class=\"lead\" title=\"&#32;onmouseover&#32;\" onmouseover=\"alert(3)\">第二段。</p>\n\n"
+               "<!--><img src=y onerror=alert(2)>-->\n\n<scr<script>x</script>ipt>alert(4)</script>\n\n"
+               "见[链接](java&#115;cript:alert(5))和[另一个](javascript\\:alert(6))。\n\n    <b>缩进的代码</b>\n")
+    document, target, _ = _run(tmp_path, "t.md", article)
+    html = _html(target)
+    _runs_nothing(html)
+    assert "&lt;b&gt;" in html  # indented code stays code
+    # no link to a script scheme forms, even for a renderer that decodes entities and escapes in targets
+    assert "](java" not in target.read_text(encoding="utf-8")

@@ -11,18 +11,22 @@ _EMPHASIS = re.compile(r"(?<!\\)[*_]")
 _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # A link to a script or data scheme, inline `[x](javascript:…)` or as a reference definition
 # `[1]: data:…` (which a `[x][1]` anywhere uses): the `(` or `:` after the `]` is escaped, so no link forms.
-_UNSAFE_LINK = re.compile(r"\]([(:])(\s*)(?=(?:javascript|vbscript|data|file):)", re.I)
+# The target is read as renderers decode it (entities, backslash escapes, spaces and controls dropped).
+_LINK_TARGET = re.compile(r"\]([(:])(\s*)(<?[^\s)>]*)")
+_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 # CommonMark autolinks (<https://…>): kept for web and mail schemes, shown as text for any other
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}):([^\s<>]*)>")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
 _COMPLETE_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
-_TAG_OR_COMMENT = re.compile(r"<!--(?:(?!-->|--!>).)*(?:-->|--!>)|</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>", re.S)
-_ATTRIBUTE_NAME = re.compile(r"""\s([^\s"'<>/=]+)(?=\s*=|\s|/?>)""")
+# A comment kept only where every parser ends it at the same place: no '>' or '->' right after '<!--' (which
+# HTML closes at once), no '--', '<' or '>' inside; any other '<!--' is shown as text.
+_TAG_OR_COMMENT = re.compile(r"<!--(?![->])(?:(?!--)[^<>])*-->|</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
 # script and style with their content (to the end, when never closed)
 _ACTIVE_CONTENT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
 _ORDERED = re.compile(r"\d{1,9}[.)](?=[ \t]|$)")
 _RULE_OR_UNDERLINE = re.compile(r"(?:[-*_=][ \t]*){3,}|=+[ \t]*|-+[ \t]*")
+_TABLE_DELIMITER = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*|\|[ \t]*:?-+:?[ \t]*\|?[ \t]*")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -105,11 +109,22 @@ def _prefix(block) -> str:
 _KIND_PREFIX = {BlockKind.TITLE: "# ", BlockKind.HEADING: "## ", BlockKind.QUOTE: "> "}
 
 
+def _unlinked(text: str) -> str:
+    """`text` with the `(` or `:` of every link to a script or data scheme escaped: no such link can form."""
+    import html
+
+    def check(match: re.Match) -> str:
+        target = re.sub(r"[\s\x00-\x1f\\]", "", html.unescape(match.group(3))).lstrip("<").lower()
+        return "]\\" + match.group(0)[1:] if target.startswith(_UNSAFE_SCHEMES) else match.group(0)
+
+    return _LINK_TARGET.sub(check, text)
+
+
 def _escape(text: str) -> str:
     """Text for the bilingual file: HTML from the source shows as text (it can neither run nor
     forge our block comments), links to script schemes are broken, and every line of a
     multi-line text is kept from turning into Markdown structure."""
-    text = _UNSAFE_LINK.sub(r"]\\\1\2", text.translate(_HTML_SPECIAL))
+    text = _unlinked(text.translate(_HTML_SPECIAL))
     return "\n".join(_as_text_line(line) for line in text.split("\n"))
 
 
@@ -121,7 +136,7 @@ def _as_text_line(line: str) -> str:
     if ordered:
         return line[: ordered.end() - 1] + "\\" + line[ordered.end() - 1:]
     if line[:1] in ("#", ">", "|", "=") or line.startswith(("```", "~~~")) or _RULE_OR_UNDERLINE.fullmatch(line) \
-            or re.match(r"[-+*](?:[ \t]|$)", line):
+            or _TABLE_DELIMITER.fullmatch(line) or re.match(r"[-+*](?:[ \t]|$)", line):
         return "\\" + line
     return line
 
@@ -138,7 +153,7 @@ def _publishable(text: str) -> str:
         pieces.append(link.group(0) if safe else "&lt;" + link.group(0)[1:])
         last = link.end()
     pieces.append(_sanitised(text[last:]))
-    return _UNSAFE_LINK.sub(r"]\\\1\2", "".join(pieces))
+    return _unlinked("".join(pieces))
 
 
 def _as_text_lines(part: str, prefix: str) -> str:
@@ -168,8 +183,9 @@ def _sanitised_block(html: str) -> str:
     """The article's own HTML, as a CMS writes it, possibly one tag per block (<div class=…> … </div>):
     each complete tag on Ammonia's safelist is kept with the attributes it allows, plus the ones a CMS
     styles with (class, id, title, lang, dir); any other tag is dropped, script and style with their
-    content; closed comments stay (inert); any other '<' is shown as text, so that nothing opens a tag
-    or a comment that would swallow the rest of the article."""
+    content; plain closed comments stay (inert); any other '<' is shown as text, so that nothing opens a
+    tag or a comment that would swallow the rest of the article. Tags are always written as Ammonia
+    writes them, never as the article spelled them."""
     import nh3
 
     attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
@@ -182,11 +198,10 @@ def _sanitised_block(html: str) -> str:
         if tag.group(0).startswith("</"):
             return f"</{name}>"
         cleaned = nh3.clean(tag.group(0), attributes=attributes)  # the tag alone: Ammonia closes it
-        cleaned = cleaned[: -len(f"</{name}>")] if cleaned.endswith(f"</{name}>") else cleaned
-        # nothing removed or added: the article's own spelling of the tag (<img … /> stays so)
-        return tag.group(0) if _attribute_names(cleaned) == _attribute_names(tag.group(0)) else cleaned
+        return cleaned[: -len(f"</{name}>")] if cleaned.endswith(f"</{name}>") else cleaned
 
-    html = _ACTIVE_CONTENT.sub("", html)
+    while _ACTIVE_CONTENT.search(html):  # until none is left: removing one may join the halves of another
+        html = _ACTIVE_CONTENT.sub("", html)
     pieces, last = [], 0
     for token in _TAG_OR_COMMENT.finditer(html):
         pieces.append(html[last:token.start()].replace("<", "&lt;"))
@@ -196,15 +211,13 @@ def _sanitised_block(html: str) -> str:
     return "".join(pieces)
 
 
-def _attribute_names(tag: str) -> list[str]:
-    return sorted(name.lower() for name in _ATTRIBUTE_NAME.findall(tag))
-
-
 def _carried(block) -> str:
     """Source carried through untranslated into STEM.en.md: an HTML block sanitised (an empty result leaves
     a comment naming the block, so that every block is still there), a fence closed if the article left
     it open (the rest of the article would otherwise be code), front matter as it is."""
     source = block.source
+    if source.startswith(("    ", "\t")):
+        return source  # indented code: shown as code, whatever it holds (never stripped into live HTML)
     if source.lstrip().startswith("<"):
         cleaned = _sanitised_block(source).strip()
         return cleaned or f"<!-- {block.id}: HTML left out (script or other active content) -->"
