@@ -53,3 +53,15 @@ def test_a_model_is_replaced_only_with_force_and_only_when_the_new_one_is_comple
 def test_a_broken_model_folder_is_named_in_one_line(tmp_path, config, words):
     (tmp_path / "config.json").write_text(config)
     _one_line(_model("info", tmp_path), str(tmp_path), words)
+
+
+def test_force_replaces_only_a_folder_that_is_a_model_and_nothing_else(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "config.json").write_text('{"name": "my app"}')
+    (project / "src" / "main.py").write_text("print(1)")
+    _one_line(_model("random", project, "--force"), "not a model's")
+    assert (project / "src" / "main.py").is_file()
+    monkeypatch.chdir(project)
+    _one_line(_model("random", ".", "--force"), "working folder")
+    _one_line(_model("random", "..", "--force"), "working folder")

@@ -15,39 +15,74 @@ WEIGHTS = ("model.safetensors", "pytorch_model.bin", "model.bin", "tf_model.h5",
 
 
 def target_folder(to: str, force: bool, source: Path | None = None) -> Path:
-    """`to` checked as a folder to write a model into: not a file, not the source model nor a folder
-    holding it or inside it; an existing folder with files only with `force`, and then only a model's."""
-    target = Path(to).expanduser()
+    """`to` checked as a folder to write a model into: not a file, not the working folder or one above it,
+    not the source model nor a folder holding it or inside it; an existing folder with files only with
+    `force`, and then only one that is a model and nothing else."""
+    try:
+        target = Path(to).expanduser().resolve()
+    except (OSError, RuntimeError) as exc:
+        raise ModelError(f"cannot be used ({exc}); give a new folder", to) from exc
     if target.exists() and not target.is_dir():
         raise ModelError("is a file; give a folder to write the model in", to)
+    if target == Path.cwd().resolve() or target in Path.cwd().resolve().parents:
+        raise ModelError("is the working folder or holds it; give a new folder for the model", to)
     if source is not None:
-        mine, theirs = target.resolve(), source.resolve()
-        if mine == theirs or mine in theirs.parents or theirs in mine.parents:
+        theirs = source.resolve()
+        if target == theirs or target in theirs.parents or theirs in target.parents:
             raise ModelError("is the model's own folder, or holds it, or lies in it; give a new folder", to)
     if target.is_dir() and any(target.iterdir()):
         if not force:
             raise ModelError("already exists and holds files; give a new folder, or --force to replace the model "
                              "in it", to)
-        if not (target / "config.json").is_file():
-            raise ModelError("holds files that are not a model (no config.json); give a new folder", to)
+        if not _only_a_model(target):
+            raise ModelError("holds files that are not a model's (or no model); --force replaces only a model "
+                             "folder: give a new folder", to)
     return target
+
+
+_MODEL_FILES = frozenset(WEIGHTS) | {"config.json", "generation_config.json", "shared_vocabulary.json",
+                                    "shared_vocabulary.txt", "source_vocabulary.json", "target_vocabulary.json",
+                                    "translate-convert.json"}
+
+
+def _only_a_model(folder: Path) -> bool:
+    """A model folder and nothing else: a model's config, weights, and only files models carry (weights,
+    configs, tokenizer and licence files); never subfolders."""
+    from .models import TOKENIZER_FILES
+
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        entries = list(folder.iterdir())
+    except (OSError, ValueError):
+        return False
+    allowed = _MODEL_FILES | set(TOKENIZER_FILES)
+    # a transformers config names its model type; a CTranslate2 one does not, but sits beside model.bin
+    typed = isinstance(config, dict) and bool(config.get("model_type") or config.get("architectures")
+                                              or (folder / "model.bin").is_file())
+    return typed and any((folder / name).is_file() for name in WEIGHTS) \
+        and all(entry.is_file() and (entry.name in allowed or entry.suffix in (".spm", ".model", ".txt", ".json"))
+                for entry in entries)
 
 
 def build_into(target: Path, build: Callable[[Path], object]) -> Path:
     """Run `build(folder)` on a fresh folder beside `target`, then put it in `target`'s place: an interrupted
     build leaves no half model, and the model that was there goes only once the new one is complete."""
-    work = target.with_name(target.name + ".part")
+    import tempfile
+
     try:
-        if work.exists():
-            shutil.rmtree(work)
         target.parent.mkdir(parents=True, exist_ok=True)
-        build(work)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.part-", dir=target.parent))  # ours alone
+    except OSError as exc:
+        raise ModelError(f"cannot be written ({exc.strerror or exc}); choose another folder", str(target)) from exc
+    try:
+        build(work / "model")
         if target.exists():
             shutil.rmtree(target)
-        work.rename(target)
+        (work / "model").rename(target)
     except OSError as exc:
-        shutil.rmtree(work, ignore_errors=True)
         raise ModelError(f"cannot be written ({exc.strerror or exc}); choose another folder", str(target)) from exc
+    finally:  # whatever stopped the build (a failed conversion, Ctrl-C): no half model is left behind
+        shutil.rmtree(work, ignore_errors=True)
     return target
 
 
