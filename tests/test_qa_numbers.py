@@ -49,6 +49,10 @@ FAITHFUL = [
     ("一两年内会有结果。", "There will be results within a year or two."),
     ("英伟达的Ａ１００芯片供不应求，Ｑｗｅｎ３也是。", "Nvidia's A100 chips are in short supply, and so is Qwen3."),
     ("销量达到２０００台。", "Sales reached 2,000 units."),
+    ("十多万人参加了活动。", "More than 100,000 people took part."),
+    ("项目投资三千多万元。", "The project cost more than 30 million yuan."),
+    ("这是一百年来的第一次。", "It is the first time in a century."),
+    ("建党一百周年之际，九十多岁的老人来了。", "At the centenary, a man in his nineties came."),
 ]
 
 # (source, wrong translation, the codes it must raise)

@@ -88,9 +88,12 @@ def source_numbers(text: str) -> list[SourceNumber]:
 
 # Counters after which a Chinese numeral is a count the translation must state (一万张, 两千名, 三十多家).
 _COUNTERS = ("个|人|名|位|家|台|张|元|块|年|岁|次|项|件|座|辆|只|条|所|篇|种|倍|公里|千米|米|吨|斤|公斤|千克|户|套|部|枚|颗|"
-             "架|艘|层|栋|亩|公顷|平方米|小时|分钟|秒钟|周|届|批|场|轮|支|份|株|头|匹|度|美元|港元|欧元|元|万|亿|款|辆|起|例")
+             "架|艘|层|栋|亩|公顷|平方米|小时|分钟|秒钟|周(?!年)|届|批|场|轮|支|份|株|头|匹|度|美元|港元|欧元|元|款|辆|起|例")
+# A run, its decimals (百分之零点四), "more than" (多, 余) and a large unit after it (十多万: over 100,000).
 _HAN_COUNT = re.compile(r"(百分之)?([" + "".join(_HAN_DIGITS) + "".join(_HAN_UNITS) + r"]+)"
-                        r"(?:点([〇零一二三四五六七八九两]+))?([多余])?")
+                        r"(?:点([〇零一二三四五六七八九两]+))?([多余])?(万亿|亿|万)?")
+# Spans English gives in words of their own (a decade, half a century, a century, a millennium)
+_ROUND_YEARS = frozenset({10, 50, 100, 1000})
 
 
 def chinese_numeral_numbers(text: str) -> list[SourceNumber]:
@@ -113,6 +116,10 @@ def chinese_numeral_numbers(text: str) -> list[SourceNumber]:
             Decimal("".join(str(_HAN_DIGITS[ch]) for ch in run))
         if m.group(3):  # 百分之零点四: 0.4
             value += Decimal("0." + "".join(str(_HAN_DIGITS[ch]) for ch in m.group(3)))
+        if m.group(5):  # 十多万, 三千余万: the unit after "more than" scales the whole
+            value *= _UNITS[m.group(5)]
+        if m.group(4) and after.startswith("岁") or after.startswith("年") and value in _ROUND_YEARS:
+            continue  # 九十多岁 (in his nineties), 一百年 (a century): English says these in words
         role = "percent" if percent else _date_role(text, m.end(), value)
         numbers.append(SourceNumber(m.group(), value, m.start(), m.end(), role))
     return numbers
