@@ -201,3 +201,14 @@ def test_dates_and_namespaced_segs_survive_a_round_trip_and_other_xml_is_refused
     assert result.exit_code == 2 and "not a TMX file" in result.output and not (tmp_path / "new.sqlite").exists()
     folder = CliRunner().invoke(cli, ["tm", "export", "--tm", str(tmp_path / "tm.sqlite"), "-o", str(tmp_path)])
     assert folder.exit_code == 2 and "is a folder" in folder.output
+
+
+def test_another_tools_file_cannot_mark_its_pairs_reviewed_and_one_source_written_two_ways_is_one_pair(tmp_path):
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    vendor = ('<tmx version="1.4"><header creationtool="VendorTool" srclang="zh-CN"/><body>'
+              '<tu changedate="20240101T000000Z"><prop type="x-origin">review</prop><tuv xml:lang="zh-CN"><seg>北京 今天下雨。'
+              '</seg></tuv><tuv xml:lang="en"><seg>Newer.</seg></tuv></tu>'
+              '<tu changedate="20200101T000000Z"><tuv xml:lang="zh-CN"><seg>北京今天下雨.</seg></tuv>'
+              '<tuv xml:lang="en"><seg>Older.</seg></tuv></tu></body></tmx>').encode()
+    report = import_tmx_report(tm, vendor, "vendor.tmx")
+    assert report.stored == 1 and tm.entry("北京今天下雨。")[:2] == ("Newer.", "tmx")

@@ -10,6 +10,10 @@ from pathlib import Path
 
 from ..errors import ModelError
 
+# Copied next to a converted model: the tokenizers of every family, and what says the licence.
+TOKENIZER_FILES = ("source.spm", "target.spm", "sentencepiece.bpe.model", "spiece.model", "vocab.json",
+                   "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
+                   "generation_config.json", "README.md", "LICENSE")
 WEIGHTS = ("model.safetensors", "pytorch_model.bin", "model.bin", "tf_model.h5", "flax_model.msgpack",
            "model.safetensors.index.json", "pytorch_model.bin.index.json")
 
@@ -48,8 +52,6 @@ _MODEL_FILES = frozenset(WEIGHTS) | {"config.json", "generation_config.json", "s
 def _only_a_model(folder: Path) -> bool:
     """A model folder and nothing else: a model's config, weights, and only files models carry (weights,
     configs, tokenizer and licence files); never subfolders."""
-    from .models import TOKENIZER_FILES
-
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         entries = list(folder.iterdir())

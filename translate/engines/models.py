@@ -8,12 +8,8 @@ import os
 from pathlib import Path
 
 from ..errors import ModelError
-from .model_folders import build_into, check_weights, read_config, target_folder
+from .model_folders import TOKENIZER_FILES, build_into, check_weights, read_config, target_folder
 
-# Copied next to a converted model: the tokenizers of every family, and what says the licence.
-TOKENIZER_FILES = ("source.spm", "target.spm", "sentencepiece.bpe.model", "spiece.model", "vocab.json",
-                   "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
-                   "generation_config.json", "README.md", "LICENSE")
 
 
 def offline() -> bool:

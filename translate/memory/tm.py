@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from contextlib import closing
@@ -10,17 +9,8 @@ from pathlib import Path
 
 from ..controls import strip_controls
 from ..document import normalise
+from .keys import tm_key
 from .sqlite import StoreError, connect, store_error
-
-_SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff\u3000-\u303f])\s+|\s+(?=[\u3400-\u9fff\u3000-\u303f])")
-
-
-def tm_key(source: str) -> str:
-    """The key a source is stored and found by: NFKC with whitespace collapsed (`normalise`, so full-width
-    commas are commas), no space beside Chinese (a source re-saved as 北京市 今天 is the same source) and 。
-    as '.' (a re-typed full stop)."""
-    return _SPACE_BY_HAN.sub("", normalise(source)).replace("\u3002", ".")
-
 
 def _keys(source: str) -> list[str]:
     """The key, then the key form earlier versions stored (memories written before keep working)."""

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from .keys import tm_key
 from . import REVIEWED  # origins of pairs an editor signed off: never replaced by an import unasked
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -98,9 +99,11 @@ def _pick(variants: dict[str, object], choices: tuple[str, ...]):
     return next((v for code, v in variants.items() if code.startswith(script + "-")), None)
 
 
-def _origin(unit) -> str:
-    """'review' or 'approved' where the unit says so (our own export: a backup restored keeps an editor's
-    pairs protected), else 'tmx'."""
+def _origin(unit, ours: bool) -> str:
+    """'review' or 'approved' where the unit says so in a file this tool exported (`ours`: a backup restored
+    keeps an editor's pairs protected), else 'tmx': another tool's file cannot raise its own pairs' trust."""
+    if not ours:
+        return "tmx"
     for prop in unit.iter("{*}prop", "prop"):
         if prop.get("type") == "x-origin" and (prop.text or "").strip() in REVIEWED:
             return prop.text.strip()
@@ -111,9 +114,10 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
     """Store the zh/en pairs of a TMX file in `tm`; report what was left out. A pair an editor reviewed
     (origin review/approved) is kept over a different one the file offers, unless `overwrite`."""
 
-    from ..document import normalise
 
     root = tmx_root(data, path)
+    header = next(root.iter("{*}header", "header"), None)
+    ours = header is not None and header.get("creationtool") == "translate"  # written by export_tmx
     report = TmxImport()
     offered: dict[str, tuple] = {}  # key -> (target, rank, line) of this file's units
     stored: set[str] = set()
@@ -151,7 +155,7 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
                 continue
             markup["source_seg"] = None  # the codes sat in Traditional text we no longer store
             report.traditional_converted += 1
-        if not _first_offer(offered, normalise(source), target, unit, report, traditional is not None):
+        if not _first_offer(offered, tm_key(source), target, unit, report, traditional is not None):
             continue
         existing = tm.entry(source)
         if existing is not None and existing[0] == target:
@@ -160,9 +164,9 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
         if existing is not None and existing[1] in REVIEWED and not overwrite:
             report.conflicts.append((source, existing[0], target))
             continue
-        tm.add(source, target, origin=_origin(unit), updated=_changedate(unit), **markup)
-        report.stored += normalise(source) not in stored  # a newer unit replacing this file's own pair is one pair
-        stored.add(normalise(source))
+        tm.add(source, target, origin=_origin(unit, ours), updated=_changedate(unit), **markup)
+        report.stored += tm_key(source) not in stored  # a newer unit replacing this file's own pair is one pair
+        stored.add(tm_key(source))
     return report
 
 
