@@ -99,7 +99,13 @@ def test_an_interrupted_write_is_finished_by_the_same_command(tmp_path, rule_eng
     assert not list((tmp_path / "out").glob(".*.part"))
     journal = json.loads((tmp_path / "out" / JOURNAL_NAME).read_text(encoding="utf-8"))
     assert journal["news"]["state"] == "done"
-    with pytest.raises(Exception, match="already exists"):  # a finished run is not overwritten without --force
+    # a finished run's files, as it wrote them, are its own: the same command runs again (an output deleted is
+    # written again); a file an editor changed since is theirs, not overwritten without --force
+    (tmp_path / "out" / "news.en.md").unlink()
+    run_file(str(path), options(tmp_path), load_engine=lambda: rule_engine())
+    assert (tmp_path / "out" / "news.en.md").is_file()
+    (tmp_path / "out" / "news.bilingual.md").write_text("the editor's notes", encoding="utf-8")
+    with pytest.raises(Exception, match="already exists"):
         run_file(str(path), options(tmp_path), load_engine=lambda: rule_engine())
 
 
