@@ -78,7 +78,11 @@ class ChatClient:
                                  f"http://{shown_url('//' + base)[2:]} (or https://)")
         # Bases are named by their shown form everywhere (messages, state, the run's warnings); the
         # credentials a URL may carry (user:password@, ?api-key=) stay in `_requested`, used only to send.
-        self._requested = {shown_url(b.rstrip("/")): b.rstrip("/") for b in bases}
+        self._requested: dict[str, str] = {}
+        for base in bases:  # two bases that differ only in their credentials stay two (named #2, #3 ...)
+            shown = shown_url(base.rstrip("/"))
+            name = shown if shown not in self._requested else f"{shown}#{len(self._requested) + 1}"
+            self._requested[name] = base.rstrip("/")
         self.bases = list(self._requested)
         self.state = {b: BaseState(b) for b in self.bases}
         now = time.monotonic()

@@ -200,7 +200,9 @@ def _unmerge(rows: list[Row], path: str, warnings: list[str]) -> list[Row]:
                 sources[-1][1].append(p)
             elif docx_xml.accepted_text(p).strip():
                 sources.append(("", [p]))
-        targets = dict(_closed_by_marks(paragraphs_of(row.targets)))
+        targets: dict[str, list] = {}
+        for block_id, paragraphs in _closed_by_marks(paragraphs_of(row.targets)):
+            targets.setdefault(block_id, []).extend(paragraphs)  # a mark twice: both parts kept, in order
         if any(block_id not in targets for block_id, _ in sources):
             raise ReviewError(f"{row.where} holds {len(ids)} blocks merged into one row, and their translations "
                               "cannot be told apart; nothing imported: split the row again (one block per row) "
