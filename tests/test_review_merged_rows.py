@@ -145,10 +145,33 @@ def test_merged_translation_column_goes_back_to_each_row(runs, tmp_path):
     for p in lower.findall(qn("w:p")):
         upper.append(p)
     lower.append(OxmlElement("w:p"))
+    upper.find(qn("w:tcPr")).append(OxmlElement("w:vMerge", {qn("w:val"): "restart"}))  # as Word writes a merge
+    lower.find(qn("w:tcPr")).append(OxmlElement("w:vMerge"))
     report = import_review(str(_save(document, tmp_path / "mail", "e.docx")), str(tmp_path / "published"))
     assert report["emptied"] == [] and report["changed"] == len(rows)
     assert _published(tmp_path / "published", STEM)[7:9] == ["Edited translation of row 8.",
                                                              "Edited translation of row 9."]
+
+
+@pytest.mark.parametrize("run_data", [True, False])
+def test_a_translation_cut_and_pasted_over_another_row_is_a_move_not_stored(runs, tmp_path, run_data):
+    out = _fresh(runs, "table", tmp_path)
+    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
+    rows = _block_rows(document)
+    _edit_all(rows)
+    cut, over = _cells(rows[1])[1], _cells(rows[3])[1]
+    for p in over.findall(qn("w:p")):
+        over.remove(p)
+    for p in cut.findall(qn("w:p")):
+        over.append(p)
+    cut.append(OxmlElement("w:p"))
+    moved = hidden_ids(_cells(rows[1])[0])[0]
+    report = import_review(str(_save(document, tmp_path / "mail", "e.docx", run_data)), str(tmp_path / "published"))
+    assert any("translations moved between rows" in w for w in report["warnings"])
+    assert _published(tmp_path / "published", STEM)[1].strip("*") == "Edited translation of row 2."
+    tm = TranslationMemory(tmp_path / "published" / "tm.sqlite")
+    assert "Edited translation of row 2." not in {t for _, t, _ in tm.entries()} and moved not in [
+        r["id"] for r in report["blocks"] if r["changed"] and r["id"] not in report["emptied"]]
 
 
 def test_merged_rows_whose_translations_cannot_be_told_apart_are_refused(runs, tmp_path):

@@ -102,7 +102,8 @@ def test_accepted_repairs_and_ruler_tab_stops_change_no_source(run_folder, tmp_p
     assert not any(source.startswith("\t") for source, _, _ in TranslationMemory(tmp_path / "tm.sqlite").entries())
 
 
-def test_a_mark_forged_into_another_row_costs_no_row(run_folder, tmp_path):
+@pytest.mark.parametrize("run_data", [True, False])
+def test_a_mark_forged_into_another_row_costs_no_row(run_folder, tmp_path, run_data):
     out, document = _copy(run_folder, tmp_path)
     rows = _block_rows(document)
     genuine = hidden_ids(_cells(rows[4])[0])[0]
@@ -110,7 +111,7 @@ def test_a_mark_forged_into_another_row_costs_no_row(run_folder, tmp_path):
     mark.set(qn("w:name"), next(_cells(rows[4])[0].iter(qn("w:bookmarkStart"))).get(qn("w:name")))
     for n, row in enumerate(rows):
         _retype(_cells(row)[1], f"Row {n + 1} edited.")
-    report = _import(document, tmp_path, "a", run_data=False)
+    report = _import(document, tmp_path, "a", run_data=run_data)
     published = (tmp_path / "published" / f"{STEM}.en.md").read_text(encoding="utf-8")
     assert all(f"Row {n + 1} edited." in published for n in range(len(rows)))
     assert report["deleted"] == [] and genuine in [r["id"] for r in report["blocks"]]

@@ -95,15 +95,17 @@ def replaceable(entry: dict | None, input_path: str, input_hash: str, signature:
                 folder: str | Path) -> set[str]:
     """Names of the outputs a run of this article may write over without --force: those of an unfinished
     run of the same article and settings (it is finished), and those of a finished run of the same file
-    with the same settings that are still as that run wrote them (the article was edited, or an output
-    deleted: it runs again). Other files, and outputs an editor changed since, are the user's."""
+    with the same settings that are still as that run wrote them, when there is something to redo (the
+    article was edited, or an output deleted). Other files, outputs an editor changed since, and a finished
+    run with nothing to redo (--force re-runs it) are the user's."""
     if not entry or entry.get("signature") != signature:
         return set()
     names = {Path(p).name for p in entry.get("outputs", [])}
     if entry.get("state") == "writing" and input_hash and entry.get("input_sha256") == input_hash:
         return names
     if entry.get("state") == "done" and entry.get("input_path") and entry.get("input_path") == _absolute(input_path):
-        return {name for name in names if _as_written(entry, folder, name)}
+        redo = entry.get("input_sha256") != input_hash or not all((Path(folder) / n).exists() for n in names)
+        return {name for name in names if _as_written(entry, folder, name)} if redo else set()
     return set()
 
 

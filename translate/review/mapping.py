@@ -8,6 +8,7 @@ translations (their source deleted), deleted and moved rows are each named in a 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..document import normalise
@@ -47,6 +48,7 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
         return None
 
     with_rows = {e.block_id for e in found.edits if not e.orphan}
+    carried = Counter(e.block_id for e in found.edits if not e.orphan and e.block_id)  # a mark on several rows
     repeated: list[str] = []
     placed: set[str] = set()
     for edit in found.edits:
@@ -56,7 +58,8 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
                 result.warnings.append(f"{edit.where}: a paragraph added after block {result.order[-1]}; published, "
                                        "not stored in the translation memory")
             continue
-        block = by_id.get(edit.block_id) if edit.orphan else _block_of(edit, by_id, by_source, result)
+        block = by_id.get(edit.block_id) if edit.orphan else _block_of(edit, by_id, by_source, result,
+                                                                          carried[edit.block_id] > 1)
         if block is None:
             if edit.orphan:
                 result.warnings.append(f"{edit.where}: a translation whose source was deleted names no block of the "
@@ -102,7 +105,9 @@ def map_rows(found: EditedFile, blocks: list[BlockRecord]) -> Mapping:
     return result
 
 
-def _block_of(edit: EditedBlock, by_id: dict, by_source, result: Mapping) -> BlockRecord | None:
+def _block_of(edit: EditedBlock, by_id: dict, by_source, result: Mapping, repeated_id: bool) -> BlockRecord | None:
+    """The block a row is: by its id, checked against its source; `repeated_id` when other rows carry the
+    same id (a mark pasted or forged into them): a row showing another block's source is then that block."""
     block = by_id.get(edit.block_id)
     if block is None:
         block = by_source(edit)
@@ -115,6 +120,10 @@ def _block_of(edit: EditedBlock, by_id: dict, by_source, result: Mapping) -> Blo
     agreement = _agreement(block, edit)
     if agreement == "differs":
         other = by_source(edit, taken=(block.id,))
+        if other is not None and repeated_id:  # the mark is another row's: this row is the block it shows
+            result.warnings.append(f"{edit.where}: carries the id of block {block.id}, which another row carries "
+                                   f"too; read by its own source text as block {other.id}")
+            return other
         if other is not None:  # an id shown over another block's source is trusted nowhere
             result.warnings.append(f"{edit.where}: carries the id {block.id} but shows the source of block {other.id} "
                                    "(ids swapped?); not stored")

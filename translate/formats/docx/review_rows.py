@@ -32,6 +32,7 @@ class Row:
     orphan_id: str = ""  # the block whose translation this is, its source paragraph deleted
     added: list = field(default_factory=list)  # rows the editor added after this one (published, never stored)
     foreign: str = ""  # the block another row has whose translation mark this row's translation carries
+    merged_down: bool = False  # its translation cell continues the one above (Merge Cells: w:vMerge)
 
     @property
     def block_id(self) -> str:
@@ -150,7 +151,9 @@ def _table_rows(table, path: str, known: set[str], warnings: list[str], before: 
         if source is None:
             warnings.append(f"{where}: fewer than 2 cells (table restructured); row skipped")
         elif is_source(source, known) or (not known and _HAN.search(docx_xml.accepted_text(source))):
-            rows.append(Row(source, [target], where))
+            merge = target.find(f"{_W}tcPr/{_W}vMerge")
+            continued = merge is not None and merge.get(f"{_W}val", "continue") == "continue"
+            rows.append(Row(source, [target], where, merged_down=continued))
         elif docx_xml.accepted_text(source).strip():
             warnings.append(f"{where}: its source matches no block and carries no id; row skipped")
         elif _orphan_mark(target, rows):
@@ -227,15 +230,16 @@ def _holder(paragraphs: list):
 
 def _refill_merged_cells(rows: list[Row]) -> list[Row]:
     """Merge Cells down the translation column moves every row's translation into the first cell and
-    leaves the others empty: a translation closed by the mark of a later row whose own cell is empty goes
-    back to that row."""
+    leaves the others empty, continuing it (w:vMerge): a translation closed by the mark of such a row goes
+    back to it. A translation pasted over another row's (no merge) is a move, reported as one."""
     by_id = {r.block_id: r for r in rows if r.source is not None and r.block_id}
     for row in rows:
         if row.source is None:
             continue
         parts = _closed_by_marks(paragraphs_of(row.targets))
         moved = [(block_id, ps) for block_id, ps in parts if block_id != row.block_id and block_id in by_id
-                 and by_id[block_id] is not row and not _has_text(by_id[block_id].targets)]
+                 and by_id[block_id] is not row and by_id[block_id].merged_down
+                 and not _has_text(by_id[block_id].targets)]
         if not moved:
             continue
         for block_id, paragraphs in moved:
