@@ -145,3 +145,14 @@ def test_exports_keep_or_name_the_context_and_prompt_note_columns(tmp_path):
     assert csv_export.exit_code == 0 and "电商|淘宝" in csv_export.output and "the company" in csv_export.output
     tbx_export = CliRunner().invoke(cli, ["glossary", "export", "--format", "tbx", "-g", path])
     assert tbx_export.exit_code == 0 and "1 entries have a context or prompt_note" in tbx_export.output
+
+
+def test_export_to_a_csv_file_writes_csv_unless_told_otherwise(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    assert CliRunner().invoke(cli, ["glossary", "export", "-o", str(tmp_path / "terms.csv")]).exit_code == 0
+    assert (tmp_path / "terms.csv").read_text(encoding="utf-8").startswith("source,target,kind,note")
+    assert CliRunner().invoke(cli, ["glossary", "export", "-o", str(tmp_path / "terms.tbx")]).exit_code == 0
+    assert (tmp_path / "terms.tbx").read_text(encoding="utf-8").startswith("<?xml")

@@ -62,6 +62,11 @@ def test_force_replaces_only_a_folder_that_is_a_model_and_nothing_else(tmp_path,
     (project / "src" / "main.py").write_text("print(1)")
     _one_line(_model("random", project, "--force"), "not a model's")
     assert (project / "src" / "main.py").is_file()
+    model = tmp_path / "model"
+    assert _model("random", model, "-q").exit_code == 0
+    (model / "article.zh.txt").write_text("一篇文章。", encoding="utf-8")  # a user's file put into a model folder
+    _one_line(_model("random", model, "--force"), "not a model's")
+    assert (model / "article.zh.txt").is_file()
     monkeypatch.chdir(project)
     _one_line(_model("random", ".", "--force"), "working folder")
     _one_line(_model("random", "..", "--force"), "working folder")

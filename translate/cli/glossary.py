@@ -54,6 +54,7 @@ def list_(pattern, paths, quiet, debug):
     """
     from ..glossary.model import grep, load_glossaries
 
+    fmt = fmt or ("csv" if (output or "").lower().endswith(".csv") else "tbx")
     loaded = load_glossaries(list(paths), use_default=not paths)
     _notices(loaded.notices, quiet)
     for entry in grep(loaded, pattern):
@@ -157,7 +158,8 @@ def import_(file, path, quiet, debug):
 
 
 @glossary.command("export")
-@click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), default=None,
+              help="tbx or csv (default: csv for an -o ending in .csv, else tbx).")
 @click.option("-g", "--glossary", "paths", multiple=True, help="Glossary CSV (default: the shipped one).")
 @click.option("--output", "-o", help="File to write (default: stdout).")
 @force_option
@@ -174,6 +176,7 @@ def export(fmt, paths, output, force, quiet, debug):
     from ..glossary.model import load_glossaries, to_csv
     from ..glossary.tbx import to_tbx
 
+    fmt = fmt or ("csv" if (output or "").lower().endswith(".csv") else "tbx")
     loaded = load_glossaries(list(paths), use_default=not paths)
     _notices(loaded.notices, quiet)
     entries = loaded.entries

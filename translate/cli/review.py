@@ -82,7 +82,7 @@ def import_(edited, out, tm_path, run_path, as_json, force, quiet, debug):
                   f"{len(report['unconfirmed'])} unconfirmed"]
     effort = "not measured" if report["effort"] is None else f"{report['effort']:.1%}"
     if not quiet:  # the summary; the rows that changed and the paths written are the command's output
-        click.echo(f"{report['changed']} of {len(report['blocks'])} blocks changed; post-edit effort "
+        click.echo(f"{report['changed']} of {report['run_blocks']} blocks changed; post-edit effort "
                    f"{effort}; {report['stored']} pairs stored in {report['tm']} "
                    f"({report['stored_edited']} edited + {report['stored_unedited']} approved unedited); "
                    "not stored: " + ", ".join(not_stored) + f"; {len(report['deleted'])} block(s) deleted by the editor")

@@ -4,6 +4,7 @@ folder of the user's, built beside the target and moved into place when finished
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -46,7 +47,10 @@ def target_folder(to: str, force: bool, source: Path | None = None) -> Path:
 
 _MODEL_FILES = frozenset(WEIGHTS) | {"config.json", "generation_config.json", "shared_vocabulary.json",
                                     "shared_vocabulary.txt", "source_vocabulary.json", "target_vocabulary.json",
-                                    "translate-convert.json"}
+                                    "source_vocabulary.txt", "target_vocabulary.txt", "translate-convert.json",
+                                    "vocab.txt", "merges.txt", "LICENSE.txt", "README.txt"}
+# other names models carry: configs, vocabularies and token maps in JSON, sentencepiece models
+_MODEL_NAME = re.compile(r"[\w.-]*(config|vocab|vocabulary|tokenizer|tokens|map|index)\.json|[\w.-]+\.(spm|model)")
 
 
 def _only_a_model(folder: Path) -> bool:
@@ -62,8 +66,7 @@ def _only_a_model(folder: Path) -> bool:
     typed = isinstance(config, dict) and bool(config.get("model_type") or config.get("architectures")
                                               or (folder / "model.bin").is_file())
     return typed and any((folder / name).is_file() for name in WEIGHTS) \
-        and all(entry.is_file() and (entry.name in allowed or entry.suffix in (".spm", ".model", ".txt", ".json"))
-                for entry in entries)
+        and all(entry.is_file() and (entry.name in allowed or _MODEL_NAME.fullmatch(entry.name)) for entry in entries)
 
 
 def build_into(target: Path, build: Callable[[Path], object]) -> Path:

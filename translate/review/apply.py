@@ -100,6 +100,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
         "run_data": found.run_from or "embedded",
         "blocks": report_rows,
         "changed": len(changed),
+        "run_blocks": len(blocks),
         # None where an edit could not be measured (no run data): a partial sum would understate the effort
         "effort": (None if any(r["changed"] and r["edit_distance"] is None for r in report_rows)
                    else sum(r["edit_distance"] or 0 for r in report_rows) / total),
@@ -194,8 +195,9 @@ def _verdict(block: BlockRecord, edit: EditedBlock, row: dict) -> tuple[str, str
                            "its translation")
     if _mostly_chinese(edit.translation):
         # the source pasted over the translation, or never translated: never a pair for the memory
-        return "chinese", (f"the translation of block {block.id} is in Chinese (the source pasted in?); published "
-                           "as written, not stored")
+        why = "the source pasted in?" if row["changed"] else "left untranslated"
+        return "chinese", (f"the translation of block {block.id} is in Chinese ({why}); published as written, "
+                           "not stored")
     if row["changed"] and broken_pairs(block.source, edit.translation):
         # a CAT tool's tag moved or half deleted: the published Markdown/HTML would be broken
         return "broken", (f"the translation of block {block.id} breaks the source's paired codes ("
