@@ -54,7 +54,6 @@ def list_(pattern, paths, quiet, debug):
     """
     from ..glossary.model import grep, load_glossaries
 
-    fmt = fmt or ("csv" if (output or "").lower().endswith(".csv") else "tbx")
     loaded = load_glossaries(list(paths), use_default=not paths)
     _notices(loaded.notices, quiet)
     for entry in grep(loaded, pattern):
