@@ -212,7 +212,7 @@ def test_cms_markdown_paragraphs_are_translated_with_tags_kept(tmp_path, rule_en
     target = (tmp_path / "out" / "cms.en.md").read_text(encoding="utf-8")
     assert "company" in target and not re.search(r"[\u4e00-\u9fff]", target), target
     assert '<p class="x">' in target and "<strong>" in target and "</strong>" in target and "</p>" in target
-    assert '<p><img src="a.png"/></p>' in target
+    assert '<p><img src="a.png"></p>' in target  # as the sanitiser writes the tag
 
 
 def test_unclosed_fence_runs_to_the_end_with_a_warning(tmp_path):
