@@ -68,6 +68,16 @@ def _edit_all(rows):
         _retype(_cells(tr)[1], f"Edited translation of row {n}.")
 
 
+def _opened(runs, tmp_path, edit=True):
+    """A copy of the table run's folder, its bilingual DOCX opened, its block rows (each translation edited)."""
+    out = _fresh(runs, "table", tmp_path)
+    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
+    rows = _block_rows(document)
+    if edit:
+        _edit_all(rows)
+    return out, document, rows
+
+
 def _published(out, stem):
     return [p.strip() for p in (out / f"{stem}.en.md").read_text(encoding="utf-8").split("\n\n") if p.strip()]
 
@@ -91,10 +101,7 @@ def _refused_in_one_line(edited, tmp_path, words, *options):
 
 @pytest.mark.parametrize("run_data", [True, False])
 def test_a_split_table_is_read_whole(runs, tmp_path, run_data):
-    out = _fresh(runs, "table", tmp_path)
-    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
-    rows = _block_rows(document)
-    _edit_all(rows)
+    out, document, rows = _opened(runs, tmp_path)
     table = document.tables[0]._tbl
     second = OxmlElement("w:tbl")  # Table > Split Table before row 20: a paragraph between two tables
     second.append(copy.deepcopy(table.find(qn("w:tblPr"))))
@@ -114,10 +121,7 @@ def test_a_split_table_is_read_whole(runs, tmp_path, run_data):
 
 @pytest.mark.parametrize("run_data", [True, False])
 def test_rows_merged_in_both_columns_are_read_as_their_own_blocks(runs, tmp_path, run_data):
-    out = _fresh(runs, "table", tmp_path)
-    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
-    rows = _block_rows(document)
-    _edit_all(rows)
+    out, document, rows = _opened(runs, tmp_path)
     ids = [hidden_ids(_cells(tr)[0])[0] for tr in rows]
     for upper, lower in zip(_cells(rows[4]), _cells(rows[5])):  # Merge Cells over rows 5 and 6, both columns
         for p in lower.findall(qn("w:p")):
@@ -137,10 +141,7 @@ def test_rows_merged_in_both_columns_are_read_as_their_own_blocks(runs, tmp_path
 
 
 def test_merged_translation_column_goes_back_to_each_row(runs, tmp_path):
-    out = _fresh(runs, "table", tmp_path)
-    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
-    rows = _block_rows(document)
-    _edit_all(rows)
+    out, document, rows = _opened(runs, tmp_path)
     upper, lower = _cells(rows[7])[1], _cells(rows[8])[1]
     for p in lower.findall(qn("w:p")):
         upper.append(p)
@@ -155,10 +156,7 @@ def test_merged_translation_column_goes_back_to_each_row(runs, tmp_path):
 
 @pytest.mark.parametrize("run_data", [True, False])
 def test_a_translation_cut_and_pasted_over_another_row_is_a_move_not_stored(runs, tmp_path, run_data):
-    out = _fresh(runs, "table", tmp_path)
-    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
-    rows = _block_rows(document)
-    _edit_all(rows)
+    out, document, rows = _opened(runs, tmp_path)
     cut, over = _cells(rows[1])[1], _cells(rows[3])[1]
     for p in over.findall(qn("w:p")):
         over.remove(p)
@@ -175,9 +173,7 @@ def test_a_translation_cut_and_pasted_over_another_row_is_a_move_not_stored(runs
 
 
 def test_merged_rows_whose_translations_cannot_be_told_apart_are_refused(runs, tmp_path):
-    out = _fresh(runs, "table", tmp_path)
-    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
-    rows = _block_rows(document)
+    out, document, rows = _opened(runs, tmp_path, edit=False)
     upper, lower = _cells(rows[2]), _cells(rows[3])
     upper[0].append(copy.deepcopy(lower[0].find(qn("w:p"))))
     for node in list(upper[1].iter(qn("w:bookmarkStart"))):  # typed over: the translation marks are gone
@@ -189,10 +185,7 @@ def test_merged_rows_whose_translations_cannot_be_told_apart_are_refused(runs, t
 
 @pytest.mark.parametrize("run_data", [True, False])
 def test_translations_swapped_between_rows_go_with_their_own_sources_and_are_not_stored(runs, tmp_path, run_data):
-    out = _fresh(runs, "table", tmp_path)
-    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
-    rows = _block_rows(document)
-    _edit_all(rows)
+    out, document, rows = _opened(runs, tmp_path)
     a, b = _cells(rows[2])[1], _cells(rows[6])[1]
     pa, pb = a.findall(qn("w:p")), b.findall(qn("w:p"))
     for p in pa:
@@ -213,9 +206,7 @@ def test_translations_swapped_between_rows_go_with_their_own_sources_and_are_not
 
 @pytest.mark.parametrize("run_data", [True, False])
 def test_a_row_deleted_with_track_changes_is_a_deleted_block(runs, tmp_path, run_data):
-    out = _fresh(runs, "table", tmp_path)
-    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
-    rows = _block_rows(document)
+    out, document, rows = _opened(runs, tmp_path, edit=False)
     gone = hidden_ids(_cells(rows[3])[0])[0]
     properties = rows[3].find(qn("w:trPr"))
     if properties is None:
@@ -252,10 +243,7 @@ def test_a_translation_run_into_the_next_source_is_refused(runs, tmp_path):
 
 
 def test_a_copied_row_without_run_data_counts_each_stored_pair_once(runs, tmp_path):
-    out = _fresh(runs, "table", tmp_path)
-    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
-    rows = _block_rows(document)
-    _edit_all(rows)
+    out, document, rows = _opened(runs, tmp_path)
     rows[2].addnext(copy.deepcopy(rows[2]))
     report = import_review(str(_save(document, tmp_path / "mail", "e.docx", run_data=False)),
                            str(tmp_path / "published"))
