@@ -250,3 +250,20 @@ def test_a_copied_row_without_run_data_counts_each_stored_pair_once(runs, tmp_pa
     assert any("appears twice" in w for w in report["warnings"])
     tm = TranslationMemory(tmp_path / "published" / "tm.sqlite")
     assert report["stored"] == len(tm.entries()) == report["stored_edited"] + report["stored_unedited"]
+
+
+def test_interleaved_a_translation_moved_below_another_pair_goes_back_to_its_source(runs, tmp_path):
+    out = _fresh(runs, "interleaved", tmp_path)
+    document = docx.Document(str(out / f"{STEM}.bilingual.docx"))
+    sources = [p._p for p in document.paragraphs if hidden_ids(p._p)]
+    for n, source in enumerate(sources):
+        texts = list(source.getnext().iter(qn("w:t")))
+        texts[0].text = f"Edited translation of block {n + 1}."
+        for text in texts[1:]:
+            text.text = ""
+    moved = sources[3].getnext()
+    sources[4].getnext().addnext(moved)  # cut below pair 5, with its mark
+    report = import_review(str(_save(document, tmp_path / "mail", "e.docx")), str(tmp_path / "published"))
+    assert report["emptied"] == [] and any("was found after" in w for w in report["warnings"])
+    published = [p.strip("*") for p in _published(tmp_path / "published", STEM)]
+    assert published[3:5] == ["Edited translation of block 4.", "Edited translation of block 5."]

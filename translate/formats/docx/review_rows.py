@@ -65,7 +65,8 @@ def document_rows(document, path: str, known: set[str], machine: dict[str, str],
         _mark_foreign(rows)
         return rows
     _refuse_joined_rows(body, path, known)
-    return _interleaved_rows(body, known, machine, warnings)
+    # a translation moved with its mark below another pair goes back to its source (the marks say whose it is)
+    return _give_back_by_marks(_interleaved_rows(body, known, machine, warnings), lambda row: True, warnings)
 
 
 def _refuse_joined_rows(body, path: str, known: set[str]) -> None:
@@ -232,18 +233,27 @@ def _refill_merged_cells(rows: list[Row]) -> list[Row]:
     """Merge Cells down the translation column moves every row's translation into the first cell and
     leaves the others empty, continuing it (w:vMerge): a translation closed by the mark of such a row goes
     back to it. A translation pasted over another row's (no merge) is a move, reported as one."""
+    return _give_back_by_marks(rows, lambda row: row.merged_down)
+
+
+def _give_back_by_marks(rows: list[Row], may_take, warnings: list[str] | None = None) -> list[Row]:
+    """Translation paragraphs closed by the mark of another row's block go back to that row when it has
+    no translation of its own and `may_take(row)` says it may take one; each move named in `warnings`."""
     by_id = {r.block_id: r for r in rows if r.source is not None and r.block_id}
     for row in rows:
         if row.source is None:
             continue
         parts = _closed_by_marks(paragraphs_of(row.targets))
         moved = [(block_id, ps) for block_id, ps in parts if block_id != row.block_id and block_id in by_id
-                 and by_id[block_id] is not row and by_id[block_id].merged_down
+                 and by_id[block_id] is not row and may_take(by_id[block_id])
                  and not _has_text(by_id[block_id].targets)]
         if not moved:
             continue
         for block_id, paragraphs in moved:
             by_id[block_id].targets = paragraphs
+            if warnings is not None:
+                warnings.append(f"the translation of block {block_id} was found after {row.where}; read as its own "
+                                "by its mark, in the source's place")
         kept = {id(p) for _, ps in moved for p in ps}
         row.targets = [p for p in paragraphs_of(row.targets) if id(p) not in kept]
     return rows
