@@ -229,3 +229,15 @@ def test_each_added_paragraph_has_its_own_flag(tmp_path):
     added = [f for b in record["blocks"] for f in b["flags"] if f["code"] == "align-added"]
     assert len(added) == record["summary"]["added"] == 2, result.output
     assert all(len(line.split(": paragraph")) <= 2 for line in result.output.splitlines())
+
+
+def test_a_bad_memory_or_glossary_stops_check_and_align_before_anything_is_written(tmp_path):
+    source = tmp_path / "s.zh.txt"
+    source.write_text("公司发布新模型。\n", encoding="utf-8")
+    english = tmp_path / "s.en.txt"
+    english.write_text("The company released a new model.\n", encoding="utf-8")
+    for command, option in (("check", ["--tm", str(tmp_path / "typo.sqlite")]), ("align", ["--tm", "/proc/x.sqlite"]),
+                            ("check", ["-g", str(tmp_path / "missing.csv")])):
+        result = CliRunner().invoke(cli, [command, str(source), str(english), "-o", str(tmp_path / "out"), *option])
+        assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
+        assert not (tmp_path / "out").exists()

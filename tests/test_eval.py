@@ -182,3 +182,11 @@ def test_a_setting_the_run_command_would_refuse_is_refused_and_one_where_every_b
     report = evaluate(str(article), str(reference), settings, load_engine=lambda s: partly[s.beams]())
     numbers = report["settings"][1]["numbers"]
     assert numbers["numbers"] < report["settings"][0]["numbers"]["numbers"]  # a failed block's numbers not counted
+
+
+@pytest.mark.parametrize("content, words", [(None, "is a folder"), (b"\xff\xfe\x00bad", "not UTF-8")])
+def test_a_settings_file_that_is_a_folder_or_not_text_is_one_line(tmp_path, article, content, words):
+    settings = tmp_path / ("folder" if content is None else "bad.toml")
+    settings.mkdir() if content is None else settings.write_bytes(content)
+    result = CliRunner().invoke(cli, ["eval", str(article), str(article), "--settings", str(settings)])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and words in result.output

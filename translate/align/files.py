@@ -12,6 +12,7 @@ warnings (each may be a fair choice that a reviewer confirms).
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 
@@ -68,10 +69,15 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     paragraphs = translation_paragraphs(target_path)
     if not any(paragraphs):
         raise InputError("has no paragraphs to align", target_path)
+    if compare_tm and not os.path.lexists(compare_tm):  # a typo would silently skip the memory check
+        raise InputError("no such translation memory; check the path", compare_tm)
+    # everything that can be refused is read before the output folder is made or anything is written
+    glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
+    if options.tm_path:
+        TranslationMemory(options.tm_path).close()  # a memory that cannot be opened or made stops here
     paths = output_paths(document.name, options.out_dir, options.formats)
     check_writable(options.out_dir)
     check_outputs_free(list(paths.values()), options.force)
-    glossary = load_glossaries(options.glossaries, use_default=options.default_glossary)
     repair_document(document, mode=options.repair, threshold=options.repair_threshold)
     matcher = TermMatcher(glossary)
     blocks = [b for b in document.blocks if b.kind.translatable]

@@ -52,8 +52,10 @@ class TranslateGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except TranslateError as exc:
-            if _debug(ctx):
-                raise
+            if _debug(ctx):  # the traceback, and still the exit status scripts rely on
+                import traceback
+
+                traceback.print_exc()
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt as stop:

@@ -16,7 +16,7 @@ from .options import common, engine_options, glossary_option, settings_from
               help="A reference set shipped with the package instead of SOURCE REFERENCE (default: example).")
 @click.option("--setting", "setting_specs", multiple=True, metavar="NAME:key=value,...",
               help="A named setting over the engine options (repeatable), e.g. greedy:beams=1.")
-@click.option("--settings", "settings_file", type=click.Path(dir_okay=False),
+@click.option("--settings", "settings_file", metavar="FILE",
               help="TOML file of settings: one [name] table each, e.g. [beam4] beams = 4.")
 @glossary_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys include chrf and bleu).")

@@ -51,10 +51,13 @@ def read_settings_file(path: str, base: EngineSettings) -> list[Setting]:
     """Settings from a TOML file: one table per setting, e.g. [greedy] beams = 1."""
     import tomllib
 
+    from ..readers.limits import read_capped
+
+    data = read_capped(path, "settings file", 1 << 20, "a settings file holds a few tables")  # /dev/zero: refused
     try:
-        table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read the settings file ({exc.strerror})", path) from exc
+        table = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError("is not UTF-8 text; write the settings as a UTF-8 TOML file", path) from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"is not valid TOML ({exc}); write one [name] table per setting", path) from exc
     settings = []

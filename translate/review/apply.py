@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from ..document import Block, block_ids, normalise
-from ..errors import ReviewError
+from ..errors import ReviewError, printable
 from ..formats.record import BlockRecord
 from ..formats.xliff.inline import broken_pairs
 from ..memory import REVIEWED
@@ -96,7 +96,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
     warnings += publish_notes
     total = sum(len(b.translation) for b in blocks) or 1
     report = {
-        "file": found.path,
+        "file": printable(found.path),  # a name that is not UTF-8 would fail the JSON after the files were written
         "run_data": found.run_from or "embedded",
         "blocks": report_rows,
         "changed": len(changed),
@@ -123,7 +123,7 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
                              if c and c["kind"] == "repair rejected"],
         "source_edits": [c for c in (_source_change(by_id[i], e) for i, e in mapping.rows.items())
                          if c and c["kind"] == "source edited"],
-        "tm": tm_file,
+        "tm": printable(tm_file),
         "outputs": outputs,
     }
     from ..pipeline.atomic import write_text
