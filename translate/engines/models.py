@@ -99,22 +99,16 @@ def convert(model: str, to: str | None = None, quantization: str = "int8", force
     family = detect_family(source).name
     quiet_transformers()
     copy = [f for f in TOKENIZER_FILES if (source / f).exists()]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    try:
-        converter = _converter_class(ctranslate2)(str(source), copy_files=copy)
-        converter.convert(str(tmp), quantization=None if quantization == "float32" else quantization, force=True)
-        (tmp / CONVERT_META).write_text(json.dumps({"source": model, "quantization": quantization, "family": family}))
-        if target.exists():
-            import shutil
 
-            shutil.rmtree(target)
-        tmp.rename(target)
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(f"cannot convert to CTranslate2 ({exc})", model) from exc
-    return target
+    def build(work: Path) -> None:
+        try:
+            converter = _converter_class(ctranslate2)(str(source), copy_files=copy)
+            converter.convert(str(work), quantization=None if quantization == "float32" else quantization, force=True)
+        except Exception as exc:  # the converter's own errors are many types: each means this model cannot be
+            raise ModelError(f"cannot convert to CTranslate2 ({exc})", model) from exc
+        (work / CONVERT_META).write_text(json.dumps({"source": model, "quantization": quantization, "family": family}))
+
+    return build_into(target, build)  # written beside the target and moved into place: a failure names the target
 
 
 def _converter_class(ctranslate2):

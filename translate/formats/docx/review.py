@@ -116,8 +116,8 @@ def _open(path: str):
     import docx
 
     p = Path(path)
-    if not p.is_file():
-        raise InputError("no such file; check the path", path)
+    if p.is_dir():
+        raise InputError("is a folder; give the edited review file (STEM.bilingual.docx)", path)
     from ...readers.limits import check_zip_package, read_capped
 
     data = read_capped(path, "review file", split="give the STEM.bilingual.docx of one article")
