@@ -42,7 +42,7 @@ def connect(path: str | Path, *, what: str = "database", create: bool = True, re
         else:
             connection = sqlite3.connect(str(path), timeout=30, isolation_level=None)
             # WAL lets two runs share one file: readers never block, writers queue on the lock.
-            connection.execute("PRAGMA journal_mode=WAL")
+            _set_wal(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
         # quick_check reads every page (about 0.1 s per 100 MB): a truncated file fails here, not mid-run
         verdict = connection.execute("PRAGMA quick_check(1)").fetchone()
@@ -53,6 +53,21 @@ def connect(path: str | Path, *, what: str = "database", create: bool = True, re
         raise CorruptStore(f"is a damaged {what} ({verdict[0][:80]}); restore it from a backup or give another "
                            "file", str(path))
     return connection
+
+
+def _set_wal(connection: sqlite3.Connection) -> None:
+    """Switch to WAL. Two processes opening a new file at once (Ray workers) can find it locked: SQLite
+    does not wait on its busy timeout for a journal-mode change, so this waits and tries again (10 s)."""
+    import time
+
+    for attempt in range(100):
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            time.sleep(0.1)
 
 
 def store_error(exc: Exception, path: str | Path, what: str) -> StoreError:
