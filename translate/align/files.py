@@ -155,8 +155,6 @@ def translation_paragraphs(path: str) -> list[str]:
 
 def _check_consistency(document, blocks, links: list[Link], tm_path: str | None) -> None:
     """Xbench-style consistency: sentences (from the sentence links) and paragraphs, names, the memory."""
-    import os
-
     from ..qa.consistency import Unit, check_consistency
     from ..segment import segment_text
 

@@ -56,29 +56,14 @@ def _load_seq2seq(settings: EngineSettings) -> Engine:
 
 
 def _seq2seq_signature(settings: EngineSettings) -> dict:
+    from .model_folders import model_files_digest
+
     found = {"model": settings.model, "engine": settings.engine, "beams": settings.beams,
              "quantization": settings.quantization, "dtype": settings.dtype, "device": settings.device}
     files = model_files_digest(settings.model)
     if files:
         found["model_files"] = files
     return found
-
-
-def model_files_digest(model: str) -> str:
-    """For a model folder: a digest of its files' names, sizes and modification times (weights replaced in
-    place make another signature, so nothing cached from the old ones is reused); "" for a hub id."""
-    import hashlib
-    from pathlib import Path
-
-    folder = Path(model)
-    try:
-        if not folder.is_dir():
-            return ""
-        stats = sorted((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns)
-                       for p in folder.rglob("*") if p.is_file())
-    except OSError:
-        return ""
-    return hashlib.sha256(repr(stats).encode("utf-8")).hexdigest()[:12]
 
 
 def _load_openai(settings: EngineSettings) -> Engine:

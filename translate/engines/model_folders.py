@@ -107,3 +107,19 @@ def read_config(path: Path) -> dict:
 def check_weights(path: Path) -> None:
     if not any((path / name).is_file() for name in WEIGHTS):
         raise ModelError(f"has no weights ({', '.join(WEIGHTS[:3])}); copy the whole model folder", str(path))
+
+
+def model_files_digest(model: str) -> str:
+    """For a model folder: a digest of its files' names, sizes and modification times (weights replaced in
+    place make another signature, so nothing cached from the old ones is reused); "" for a hub id."""
+    import hashlib
+
+    folder = Path(model)
+    try:
+        if not folder.is_dir():
+            return ""
+        stats = sorted((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns)
+                       for p in folder.rglob("*") if p.is_file())
+    except OSError:
+        return ""
+    return hashlib.sha256(repr(stats).encode("utf-8")).hexdigest()[:12]

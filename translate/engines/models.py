@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from ..errors import ModelError
-from .model_folders import TOKENIZER_FILES, build_into, check_weights, read_config, target_folder
+from .model_folders import TOKENIZER_FILES, build_into, check_weights, model_files_digest, read_config, target_folder
 
 
 
@@ -75,7 +75,7 @@ def pull(model: str, to: str | None = None, force: bool = False) -> Path:
 
 def ct2_cache_dir(source: Path, quantization: str) -> Path:
     base = Path(os.environ.get("TRANSLATE_CACHE", Path.home() / ".cache" / "translate"))
-    stamp = "".join(f"{f.name}:{f.stat().st_size}:{int(f.stat().st_mtime)}" for f in sorted(source.glob("*")) if f.is_file())
+    stamp = model_files_digest(str(source))  # the same digest the run signature holds
     digest = hashlib.sha1(f"{source.resolve()}|{stamp}|{quantization}".encode()).hexdigest()[:16]
     return base / "ct2" / f"{source.name}-{quantization}-{digest}"
 

@@ -201,7 +201,7 @@ def repair_model_key(choice: str = "auto") -> str:
         import importlib.util
 
         return GEMMA_NAME if importlib.util.find_spec(GEMMA_PACKAGE) is not None else "off"
-    from ..engines import model_files_digest
+    from ..engines.model_folders import model_files_digest
 
     path = Path(choice)
     return f"{path.name}:{model_files_digest(str(path)) or model_files_digest(str(path.parent))}"
