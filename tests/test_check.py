@@ -241,3 +241,17 @@ def test_a_bad_memory_or_glossary_stops_check_and_align_before_anything_is_writt
         result = CliRunner().invoke(cli, [command, str(source), str(english), "-o", str(tmp_path / "out"), *option])
         assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
         assert not (tmp_path / "out").exists()
+
+
+def test_a_file_name_with_a_line_break_stays_one_line_in_every_summary(tmp_path):
+    source = tmp_path / "s\nzh.txt"
+    source.write_text("幻方发布新模型。\n", encoding="utf-8")
+    translation = tmp_path / "s\u202een.txt"
+    translation.write_text("High-Flyer released a new model.\nShare this\n", encoding="utf-8")
+    for command in ("check", "align"):
+        result = CliRunner().invoke(cli, [command, str(source), str(translation), "-o", str(tmp_path / command),
+                                          "--format", "json"])
+        assert result.exit_code in (0, 1), result.output
+        summary = [line for line in result.stderr.splitlines() if "blocks" in line]
+        assert len(summary) == 1 and ("s\\nzh.txt" in summary[0] or "s\\u202een.txt" in summary[0]), result.stderr
+        assert all(line.startswith(str(tmp_path)) for line in result.stderr.splitlines()), result.stderr

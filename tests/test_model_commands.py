@@ -1,6 +1,8 @@
 """`translate model random|convert|info` never write over a folder of the user's or the source model, build
 beside the target and move into place, and say in one line what is wrong with a broken model folder."""
 
+import os
+
 import pytest
 from click.testing import CliRunner
 
@@ -70,3 +72,9 @@ def test_force_replaces_only_a_folder_that_is_a_model_and_nothing_else(tmp_path,
     monkeypatch.chdir(project)
     _one_line(_model("random", ".", "--force"), "working folder")
     _one_line(_model("random", "..", "--force"), "working folder")
+
+
+def test_a_folder_name_that_is_not_utf8_is_refused_before_anything_is_built(tmp_path):
+    target = os.fsdecode(os.fsencode(str(tmp_path)) + b"/m\xff")
+    _one_line(_model("random", target), "not UTF-8")
+    assert not any(tmp_path.iterdir())

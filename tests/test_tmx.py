@@ -212,3 +212,29 @@ def test_another_tools_file_cannot_mark_its_pairs_reviewed_and_one_source_writte
               '<tuv xml:lang="en"><seg>Older.</seg></tuv></tu></body></tmx>').encode()
     report = import_tmx_report(tm, vendor, "vendor.tmx")
     assert report.stored == 1 and tm.entry("北京今天下雨。")[:2] == ("Newer.", "tmx")
+
+
+def test_quiet_imports_and_glossary_edits_print_no_summary(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    tmx = tmp_path / "pairs.tmx"
+    tmx.write_text('<tmx version="1.4"><header srclang="zh-CN"/><body>'
+                   '<tu><tuv xml:lang="zh-CN"><seg>过去一年</seg></tuv><tuv xml:lang="en"><seg>Past year</seg></tuv></tu>'
+                   '<tu><tuv xml:lang="zh-CN"><seg>过去一年</seg></tuv><tuv xml:lang="en"><seg>Last year</seg></tuv></tu>'
+                   '</body></tmx>', encoding="utf-8")
+    runner = CliRunner()
+    loud = runner.invoke(cli, ["tm", "import", str(tmx), "--tm", str(tmp_path / "a.sqlite")])
+    quiet = runner.invoke(cli, ["tm", "import", str(tmx), "--tm", str(tmp_path / "b.sqlite"), "-q"])
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "imported 1 pairs" in loud.stdout and quiet.stdout == ""
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("source,target,kind,note\n", encoding="utf-8")
+    edit = ["-g", str(glossary)]
+    assert runner.invoke(cli, ["glossary", "add", "豆包", "Doubao", *edit, "-q"]).stdout == ""
+    assert "豆包,Doubao" in glossary.read_text(encoding="utf-8")
+    assert runner.invoke(cli, ["glossary", "remove", "豆包", *edit, "-q"]).stdout == ""
+    assert "豆包" not in glossary.read_text(encoding="utf-8")
+    assert "豆包 -> Doubao" in runner.invoke(cli, ["glossary", "add", "豆包", "Doubao", *edit]).stdout
+    assert "removed: 豆包" in runner.invoke(cli, ["glossary", "remove", "豆包", *edit]).stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import printable
 from .options import (
     common,
     engine_options,
@@ -52,7 +53,7 @@ def align(source, target, out, formats, layout, force, xliff_version_, glossarie
     result = align_files(source, target, options, mt=mt, omissions=omissions)
     if not quiet:
         summary = result.summary
-        click.echo(f"{source}: {summary['blocks']} blocks, {summary['links']} links, "
+        click.echo(f"{printable(source)}: {summary['blocks']} blocks, {summary['links']} links, "
                    f"{summary['low_confidence']} low-confidence, {summary['dropped']} dropped, "
                    f"{summary['added']} added, {summary['merged']} merged, {summary['split']} split, "
                    f"{summary['blank']} blank; QA: {summary['errors']} error(s), {summary['warnings']} warning(s)",
@@ -97,9 +98,10 @@ def check(source, translation, out, formats, layout, force, glossaries, tm_path,
     if not quiet:
         for number, block_id, severity, code, message in result.problems:
             message = " ⏎ ".join(part.strip() for part in message.splitlines() if part.strip())  # one problem a line
-            click.echo(f"{translation}: paragraph {number} ({block_id}): {severity} [{code}] {message}", err=True)
+            click.echo(f"{printable(translation)}: paragraph {number} ({block_id}): {severity} [{code}] {message}",
+                       err=True)
         codes = ", ".join(f"{code} {count}" for code, count in summary["codes"].items())
-        click.echo(f"{translation}: {summary['blocks']} blocks, {summary['errors']} error(s), "
+        click.echo(f"{printable(translation)}: {summary['blocks']} blocks, {summary['errors']} error(s), "
                    f"{summary['warnings']} warning(s), {summary['dropped']} dropped, {summary['added']} added, "
                    f"{summary['merged']} merged, {summary['split']} split, {summary['blank']} blank"
                    + (f" ({codes})" if codes else ""), err=True)

@@ -85,7 +85,8 @@ def add(source, target, kind, note, avoid, path, quiet, debug):
 
     status = add_entry(path, source, target, kind, note, avoided)
     source, target = visible_text(source), visible_text(target)  # as stored: no bidi override reaches the terminal
-    click.echo(f"{status}: {source} -> {target or source} in {path}")
+    if not quiet:
+        click.echo(f"{status}: {source} -> {target or source} in {path}")
 
 
 @glossary.command("remove")
@@ -105,7 +106,8 @@ def remove(source, path, quiet, debug):
     if not remove_entry(path, source):
         click.echo(f"error: {path}: no entry for '{source}'", err=True)
         sys.exit(1)
-    click.echo(f"removed: {source} from {path}")
+    if not quiet:
+        click.echo(f"removed: {source} from {path}")
 
 
 @glossary.command("lint")
@@ -152,8 +154,9 @@ def import_(file, path, quiet, debug):
     counts = import_file(file, path, warnings)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"imported {sum(counts.values())} entries into {path} "
-               f"({counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged)")
+    if not quiet:
+        click.echo(f"imported {sum(counts.values())} entries into {path} "
+                   f"({counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged)")
 
 
 @glossary.command("export")

@@ -72,9 +72,10 @@ def import_(file, tm_path, to_simplified, overwrite, quiet, debug):
         click.echo(f"notice: {report.kept_existing} converted Traditional unit(s) left out: a Simplified entry exists",
                    err=True)
     kept = f"; {len(report.conflicts)} reviewed pair(s) kept (--overwrite to replace them)" if report.conflicts else ""
-    click.echo(f"imported {report.stored} pairs into {tm_path}"
-               f"{f'; {report.unchanged} already held' if report.unchanged else ''}"
-               f"{f'; {report.duplicates} repeated in the file' if report.duplicates else ''}{kept}")
+    if not quiet:
+        click.echo(f"imported {report.stored} pairs into {tm_path}"
+                   f"{f'; {report.unchanged} already held' if report.unchanged else ''}"
+                   f"{f'; {report.duplicates} repeated in the file' if report.duplicates else ''}{kept}")
 
 
 COMMANDS = [tm]

@@ -27,6 +27,10 @@ def target_folder(to: str, force: bool, source: Path | None = None) -> Path:
         target = Path(to).expanduser().resolve()
     except (OSError, RuntimeError) as exc:
         raise ModelError(f"cannot be used ({exc}); give a new folder", to) from exc
+    try:
+        str(target).encode("utf-8")
+    except UnicodeEncodeError:  # tokenizer libraries take only str paths they can encode
+        raise ModelError("has a name that is not UTF-8; give a folder name in UTF-8", to) from None
     if target.exists() and not target.is_dir():
         raise ModelError("is a file; give a folder to write the model in", to)
     if target == Path.cwd().resolve() or target in Path.cwd().resolve().parents:

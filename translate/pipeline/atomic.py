@@ -57,7 +57,7 @@ def atomic_path(path: str | Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write here ({exc.strerror}); choose another folder with -o", str(path.parent)) from exc
+        raise OutputError(f"cannot write here ({exc.strerror}); choose a folder you can write to", str(path.parent)) from exc
     os.close(fd)
     try:
         yield Path(tmp)
@@ -68,8 +68,8 @@ def atomic_path(path: str | Path):
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot be written ({exc.strerror or exc}); free some space or choose another "
-                              "folder with -o", str(path)) from exc
+            raise OutputError(f"cannot be written ({exc.strerror or exc}); free some space or choose a folder you "
+                              "can write to", str(path)) from exc
         raise
 
 
