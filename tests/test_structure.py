@@ -45,3 +45,65 @@ def test_lines_of_only_punctuation_or_emoji_are_copied_not_sent_to_the_engine(tm
     sent = [text for call in engine.calls for text in call]
     assert not any(text.strip() in ("！！！", "⚽⚽⚽", "* * *") for text in sent)
     assert result.document.blocks[3].kind is BlockKind.PARAGRAPH
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    from translate.readers.structure import classify_lines
+
+    return [(kind.value, line) for kind, line, _ in classify_lines(text.splitlines())]
+
+
+def test_speaker_labels_section_numbers_credits_and_a_notices_closing_lines_get_their_kinds():
+    interview = _kinds("专访张三：基础研究需要长期投入\n记者：您如何看待当前基础研究的现状？\n"
+                       "张三：进步很快，但原创成果还不够多。\n记者：张三\n")
+    assert [k for k, _ in interview] == ["title", "paragraph", "paragraph", "byline"]
+    sections = _kinds("优化营商环境的若干措施\n一、简化审批流程\n各地要压缩企业开办时间。\n（一）基本情况\n"
+                      "今年以来成效明显。\n1. 降低用电成本\n电价下调。\n")
+    assert [line for k, line in sections if k == "heading"] == ["一、简化审批流程", "（一）基本情况", "1. 降低用电成本"]
+    notice = _kinds("关于元旦放假安排的通知\n1月1日放假1天。\n特此通知。\n附件：1.值班安排表\n2.应急联系人名单\n"
+                    "XX市人民政府办公室\n2024年12月20日\n（完）\n")
+    assert [k for k, _ in notice] == ["title"] + ["paragraph"] * 7  # nothing after them: not headings
+    credits = _kinds("长江护渔员的一天\n退捕上岸后，老陈成为一名护渔员。\n（新华社记者 李四 摄）\n资料图\n"
+                     "■ 本报记者 张三\n（作者系北京大学经济学院教授）\n")
+    assert [k for k, _ in credits] == ["title", "paragraph", "caption", "caption", "byline", "paragraph"]
+
+
+def test_a_quotation_with_its_speaker_between_is_a_paragraph_and_the_title_may_follow_a_note_or_a_date():
+    quoted = _kinds("出口再创新高\n“我们对明年充满信心。”负责人说，“海外工厂将陆续投产。”\n“这是一整句引语。”\n")
+    assert [k for k, _ in quoted] == ["title", "paragraph", "quote"]
+    for first, kind in (("编者按：本文作者为北京大学教授，文章仅代表作者个人观点。", "paragraph"),
+                        ("2024-12-05 10:30 来源：澎湃新闻", "byline")):
+        assert _kinds(f"{first}\n让烟火气回归城市街头\n地摊经济曾经饱受争议。\n") == [
+            (kind, first), ("title", "让烟火气回归城市街头"), ("paragraph", "地摊经济曾经饱受争议。")]
+
+
+def test_list_numbers_dotted_ellipses_and_english_sentences_split_where_a_reader_would():
+    from translate.segment import segment_text
+
+    def split(text):
+        return [s.text for s in segment_text(text)]
+
+    assert split("1. 建立快速维权机制。2. 完善制度。") == ["1. 建立快速维权机制。", "2. 完善制度。"]
+    assert split("这是第一句......这是第二句。") == ["这是第一句......", "这是第二句。"]
+    assert split("U.S. sales rose 3.1%. 分析师认为不错。") == ["U.S. sales rose 3.1%. ", "分析师认为不错。"]
+    assert split("He was born in 1990. 他说。") == ["He was born in 1990. ", "他说。"]
+    assert split("营收达到3.5亿元，etc... 然后") == ["营收达到3.5亿元，etc... 然后"]
+
+
+def test_blocks_and_sentences_without_chinese_are_copied_not_sent_to_the_engine(tmp_path, rule_engine):
+    from translate.pipeline.options import RunOptions
+    from translate.pipeline.run import run_file
+
+    path = tmp_path / "a.md"
+    path.write_text("# 标题\n\n| 模型 | 参数 |\n|---|---|\n| Qwen2.5 | 72B |\n\n<https://example.com/q>\n\n"
+                    "U.S. sales rose 3.1%. 分析师认为这一趋势仍将延续。\n", encoding="utf-8")
+    engine = rule_engine()
+    result = run_file(str(path), RunOptions(out_dir=str(tmp_path / "out"), quiet=True, use_cache=False,
+                                            formats=("json", "md")), load_engine=lambda: engine)
+    sent = [text for call in engine.calls for text in call]
+    assert sent and all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in sent), sent
+    copied = {b.source: b.translation for b in result.document.blocks if b.origin == "copy"}
+    assert {"Qwen2.5", "72B"} <= set(copied) and all(copied[s] == s for s in copied)
+    last = result.document.blocks[-1]
+    assert last.translation.startswith("U.S. sales rose 3.1%.") and last.segments[0].origin == "copy"
+    assert "https://example.com/q" in (tmp_path / "out" / "a.en.md").read_text(encoding="utf-8")

@@ -42,8 +42,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         elif ch == '"':
             ascii_quote_open = not ascii_quote_open and i in opening
         elif not closers and not ascii_quote_open and (
-                ch in _ENDERS and not _inside_word(text, i) or ch == "." and _latin_full_stop(text, i)):
-            j = _end_of_sentence(text, i + 1)
+                ch in _ENDERS and not _inside_word(text, i) or ch == "." and _latin_full_stop(text, i, start)
+                or text.startswith("...", i) and _dotted_ellipsis(text, i)):
+            j = i
+            while j < n and text[j] == ".":
+                j += 1
+            j = _end_of_sentence(text, j)
             spans.append((start, j))
             start = i = j
             continue
@@ -80,9 +84,15 @@ def _matched_openers(text: str) -> set[int]:
     return matched
 
 
-def _latin_full_stop(text: str, i: int) -> bool:
+def _dotted_ellipsis(text: str, i: int) -> bool:
+    """'......' typed for '……' after Chinese: it ends the sentence as '……' does (not after Latin: 'etc...')."""
+    return i > 0 and bool(_HAN.match(text[i - 1])) or i > 0 and text[i - 1] in _ENDERS
+
+
+def _latin_full_stop(text: str, i: int, start: int = 0) -> bool:
     """A '.' that ends an English sentence inside Chinese text: after a word (not an abbreviation such
-    as 'Mr.', 'U.S.' or 'Inc.') and before a space and a Chinese character."""
+    as 'Mr.', 'U.S.' or 'Inc.', nor a list number '2. ' opening the sentence) or a '%', and before a space
+    and a Chinese character."""
     j = i + 1
     while j < len(text) and text[j] in _CLOSERS:
         j += 1
@@ -97,7 +107,9 @@ def _latin_full_stop(text: str, i: int) -> bool:
         k -= 1
     word = text[k:i]
     if not word:
-        return i > 0 and text[i - 1] in _CLOSERS
+        return i > 0 and (text[i - 1] in _CLOSERS or text[i - 1] in "%％")
+    if word.isdigit() and len(word) <= 3 and not text[start:k].strip():
+        return False  # "1. 建立机制。2. 完善制度。": a list number, not a sentence
     return not (word[0].isupper() and len(word) <= 3 or k > 0 and text[k - 1] == ".")
 
 
@@ -139,6 +151,16 @@ def has_words(text: str) -> bool:
     """Whether the text has a letter or a digit: a line of only punctuation, emoji or symbols
     ('！！！', '⚽⚽⚽', '* * *') has nothing to translate, and a model given one invents words."""
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+# Chinese (and the kana and hangul a Chinese article quotes): text without any has nothing to translate.
+_SOURCE_SCRIPT = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def has_source_text(text: str) -> bool:
+    """Whether the text has Chinese to translate: a line that is a URL, a number, a model name ('Qwen2.5',
+    '72B') or an English sentence is already what the English side needs, and a model given one garbles it."""
+    return bool(_SOURCE_SCRIPT.search(text))
 
 
 def segment_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Segment]:

@@ -22,7 +22,7 @@ from ..glossary.matcher import (
 )
 from ..memory.cache import SegmentCache
 from ..qa.checks import repeated_phrase
-from ..segment import join_translations
+from ..segment import has_source_text, join_translations
 
 CHUNK = 32  # segments per engine call: the cache is written after each, so an interrupted run resumes
 FAULT_CODES = ("engine-error", "empty", "repetition")
@@ -137,9 +137,17 @@ def _from(items: list, start: int):
 
 
 def translate_jobs(jobs: list[Job], runner: EngineRunner) -> None:
-    """Inline protection first; segments with a missing term are retried with placeholders."""
-    _run_strategy(jobs, runner, "inline")
-    retry = [j for j in jobs if not j.error and missing(j.outputs["inline"], _glossary_spans(j))]
+    """Inline protection first; segments with a missing term are retried with placeholders. A sentence with
+    no Chinese (an English quotation, a URL) is copied: a zh-en model would garble it."""
+    for job in jobs:
+        segment = job.block.segments[job.index]
+        if not has_source_text(segment.text):
+            job.outputs["inline"], segment.origin = segment.text.strip(), "copy"
+    jobs_to_run = [j for j in jobs if not j.outputs]
+    if runner.progress is not None and len(jobs_to_run) < len(jobs):
+        runner.progress.update(len(jobs) - len(jobs_to_run))
+    _run_strategy(jobs_to_run, runner, "inline")
+    retry = [j for j in jobs_to_run if not j.error and missing(j.outputs["inline"], _glossary_spans(j))]
     if retry:
         _run_strategy(retry, runner, "placeholder")
     for job in jobs:
