@@ -62,7 +62,8 @@ def test_an_articles_html_and_a_models_markup_run_nothing_in_the_published_file(
     _runs_nothing(html)
     _runs_nothing(_html(bilingual))
     assert '<div class="note">' in html and "</div>" in html  # the CMS's own harmless markup is kept
-    assert '<a href="https://example.com">' in html  # a web autolink stays a link
+    # a web link the model added (the source has none) is shown as text, never a live link
+    assert '<a href="https://example.com">' not in html and "https://example.com" in html
     assert "&lt;script&gt;alert(1)" in html  # the model's script is shown as text, not dropped
     assert html.count("&lt;!-- and the rest") == 2  # an open comment in a reply hides nothing after it
     # every block is still in the file, each once
@@ -117,3 +118,17 @@ def test_tricks_that_hide_a_handler_a_script_or_a_comment_end_run_nothing(tmp_pa
     assert "&lt;b&gt;" in html  # indented code stays code
     # no link to a script scheme forms, even for a renderer that decodes entities and escapes in targets
     assert "](java" not in target.read_text(encoding="utf-8")
+
+
+def test_a_link_or_image_the_source_lacks_and_a_forged_footnote_stay_text(tmp_path):
+    class Adding:
+        def translate(self, texts, **_):
+            return [f"See ![x](http://evil.example/t.png) and [doc](https://ok.example/a).\n[^qa-1]: All fine {n}"
+                    for n, _ in enumerate(texts)]
+
+    article = "# 标题\n\n见[文档](https://ok.example/a)。\n"
+    _, target, bilingual = _run(tmp_path, "b.md", article, Adding)
+    html = _html(target)
+    assert '<a href="https://ok.example/a">' in html and "<img" not in html and "evil.example" in html
+    text = bilingual.read_text(encoding="utf-8")
+    assert "\n[^qa-1]: All fine" not in text and "\\[^qa-1]: All fine" in text

@@ -126,7 +126,7 @@ class OpenAIEngine:
         if choice.get("finish_reason") == "length":
             raise ReplyProblem(f"the reply was cut off at {limit} tokens (finish_reason 'length'): raise --max-tokens "
                                "or the server's context size")
-        text, notes = clean_reply(client.redact(content or ""), source=request.text)
+        text, notes = clean_reply(client.redact_reply(content or ""), source=request.text)
         self.cleaned.update(notes)
         return text
 

@@ -14,7 +14,7 @@ import random
 import time
 
 from ..errors import ModelError
-from .redact import redact, shown_url, url_secrets
+from .redact import redact, redact_secrets, shown_url, url_secrets
 
 RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
 # Asked of servers that think before answering, strongest first: vLLM and SGLang read
@@ -125,6 +125,10 @@ class ChatClient:
         """Server text without the key or any echoed Authorization/api-key/Bearer value."""
         return redact(text, self._secrets)
 
+    def redact_reply(self, text: str) -> str:
+        """A model's reply without the key: only the key itself goes, the article's words stay."""
+        return redact_secrets(text, self._secrets)
+
     async def chat(self, body: dict) -> dict:
         """POST /chat/completions on the next live base, retrying on the next ones; the JSON reply."""
         import httpx
@@ -138,18 +142,19 @@ class ChatClient:
             try:
                 await self._wait_for_slot()
                 url = self._endpoint(base, "/chat/completions")
-                response = await self._http.post(url, json={**body, **NO_THINKING[level]})
+                response = await self._post(url, {**body, **NO_THINKING[level]})
                 while response.status_code == 400 and level < len(NO_THINKING) - 1:
                     # Some servers reject fields they do not know: ask again with fewer.
                     level += 1
                     await self._wait_for_slot()
-                    response = await self._http.post(url, json={**body, **NO_THINKING[level]})
+                    response = await self._post(url, {**body, **NO_THINKING[level]})
                     if response.status_code < 400:
                         self.no_thinking_level[base] = level
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, TimeoutError):
                 last, wait = f"{base}: no reply within {self.timeout:g} s", self._backoff(tries)
             except httpx.TransportError as exc:
-                last, wait = f"{base}: cannot connect ({type(exc).__name__})", 0.0
+                failed = "cannot connect" if isinstance(exc, httpx.ConnectError) else "the connection failed"
+                last, wait = f"{base}: {failed} ({type(exc).__name__})", 0.0
                 if not state.down_until:
                     self.events.append(f"{base} stopped answering; requests go to the other bases")
                 state.mark_down(time.monotonic())
@@ -157,28 +162,50 @@ class ChatClient:
                 wait = 0.0 if not spend else self._backoff(tries)
             else:
                 if response.status_code < 400:
-                    if state.failures:
-                        self.events.append(f"{base} answers again")
-                    state.mark_up()
-                    return _json(response, base)
-                message = f"{base}: HTTP {response.status_code} {self.redact(_error_message(response))[:200]}"
-                fatal(response.status_code, message)
-                if response.status_code not in RETRY_STATUSES:
-                    raise RequestFailed(message)
-                last, pause = message, _retry_after(response)
-                wait = pause if pause is not None else self._backoff(tries)
-                if response.status_code == 429 or pause is not None:
-                    # Throttled: every worker waits for this base, and the request keeps its tries.
-                    state.paused_until = max(state.paused_until, time.monotonic() + wait)
-                    self.throttled += 1
-                    throttled += wait
-                    spend, wait = throttled > MAX_THROTTLED, 0.0
+                    try:
+                        data = _json(response, base)
+                    except RequestFailed as exc:  # a gateway's garbled answer: another try may get a reply
+                        data, last = None, str(exc)
+                    if data is not None and "error" in data and not data.get("choices"):
+                        data, last = None, f"{base}: the server answered with an error: " \
+                                           f"{self.redact(_error_message(response))[:200]}"
+                    if data is not None:
+                        if state.failures:
+                            self.events.append(f"{base} answers again")
+                        state.mark_up()
+                        return data
+                    wait = self._backoff(tries)
+                else:
+                    last, wait, spend, throttled = self._failed(response, base, tries, state, throttled)
             tries += spend
             if tries > self.retries:
                 raise RequestFailed(f"{last} (gave up after {tries} tries)")
             self.retried += 1
             if wait:
                 await asyncio.sleep(wait)
+
+    def _failed(self, response, base: str, tries: int, state, throttled: float) -> tuple[str, float, bool, float]:
+        """An HTTP error answer: raises when no retry can help; else (message, wait, whether it spends a try,
+        seconds throttled so far)."""
+        spend = True
+        message = f"{base}: HTTP {response.status_code} {self.redact(_error_message(response))[:200]}"
+        fatal(response.status_code, message)
+        if response.status_code not in RETRY_STATUSES:
+            raise RequestFailed(message)
+        pause = _retry_after(response)
+        wait = pause if pause is not None else self._backoff(tries)
+        if response.status_code == 429 or pause is not None:
+            # Throttled: every worker waits for this base, and the request keeps its tries.
+            state.paused_until = max(state.paused_until, time.monotonic() + wait)
+            self.throttled += 1
+            throttled += wait
+            spend, wait = throttled > MAX_THROTTLED, 0.0
+        return message, wait, spend, throttled
+
+    async def _post(self, url: str, body: dict):
+        """POST with --api-timeout for the whole reply: httpx's own timeout is per read, so a server that
+        trickles its answer would hold the request for ever."""
+        return await asyncio.wait_for(self._http.post(url, json=body), timeout=self.timeout)
 
     async def models(self, base: str) -> list[str]:
         """Model ids a server lists at GET /models."""

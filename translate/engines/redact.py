@@ -19,17 +19,28 @@ _KEY_SHAPES = re.compile(r"\b(?:sk-[A-Za-z0-9_-]{12,}|AIza[0-9A-Za-z_-]{20,})")
 
 
 def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
-    """`text` with every secret, header value and key-shaped token replaced by [redacted]."""
+    """`text` with every secret, header value and key-shaped token replaced by [redacted] (for error bodies
+    and log lines, where proxies echo headers)."""
+    text = redact_secrets(text, secrets)
+    text = _HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
+    return _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
+
+
+def redact_secrets(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
+    """`text` with every known secret and key-shaped token replaced by [redacted]: for a model's reply, whose
+    words ('basic income', 'bearer shares') are the article's. Control and invisible characters go first, so
+    a key split by one cannot be joined again by the cleaning after."""
+    from ..controls import visible_text
+
     if not text:
         return text
+    text = visible_text(text)
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, MASK)
             # a text cut short may end in the first characters of the key
             cut = next((n for n in range(len(secret) - 1, 3, -1) if text.endswith(secret[:n])), 0)
             text = text[: len(text) - cut] + MASK if cut else text
-    text = _HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
-    text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
     return _KEY_SHAPES.sub(MASK, text)
 
 

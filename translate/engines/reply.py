@@ -26,9 +26,21 @@ _CLOSING_LINE = re.compile(r"\n\s*(?:" + _OFFER + r"|if you (?:need|have|would l
 _CLOSING_TAIL = re.compile(r"(?<=[.!?\u201d\"])\s+" + _OFFER + r"[^\n]*\Z", re.I)
 _FENCE = re.compile(r"^\s*```[a-z]*\n(.*?)\n```\s*$", re.S)
 _QUOTES = [('"', '"'), ("\u201c", "\u201d"), ("'", "'"), ("\u300c", "\u300d")]
-_REFUSAL = re.compile(r"^\s*(?:i'?m sorry|i am sorry|sorry,|i can(?:no|')t (?:help|assist|translate|provide)|"
-                      r"i cannot (?:help|assist|translate|provide)|as an ai\b|i'?m unable to|i am unable to|"
-                      r"i won'?t (?:translate|help))", re.I)
+# A refusal speaks in the first person about the request ("I'm sorry, but I can't…", "As an AI language
+# model, I…"); "As an AI company, Baidu…" and "Sorry, we cannot disclose…, he said" are translations.
+_CANNOT = r"i\s*(?:can(?:no|')?t|cannot|am unable to|'m unable to|won'?t|will not|must decline)"
+_REFUSAL = re.compile(r"^\s*(?:(?:i'?m|i am)\s+(?:very\s+|so\s+|really\s+)?sorry\b[,.!]?\s*(?:but\s+)?" + _CANNOT +
+                      r"|sorry\s*[,.!]?\s*(?:but\s+)?" + _CANNOT + r"|" + _CANNOT +
+                      r"\s+(?:help|assist|translate|provide|comply|do that|fulfil)"
+                      r"|as an ai(?:\s+language)?\s+model\b|as an ai assistant\b)", re.I)
+# The source's own apology or label: then the reply's "Sorry…" or "Translation:" is the translation.
+_SOURCE_APOLOGY = re.compile(r"抱歉|对不起|對不起|不好意思|很遗憾|很遺憾|恕")
+_SOURCE_LABEL = re.compile(r"^\s*(?:翻译|翻譯|译者|譯者|译文|譯文|译|譯)\s*[:：/|｜]")
+_SOURCE_NOTE = re.compile(r"(?:^|\n)\s*(?:注|备注|附注|说明|注释|註|備註)\s*[:：]")
+_QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
+# Most of a reply in Chinese: the source repeated or left untranslated, not an English translation.
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_PROMPT_ECHO = re.compile(r"</text>\s*(.+)\Z", re.S)
 _TAGS = re.compile(r"^\s*<text>\s*(.*?)\s*</text>\s*$", re.S)
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 
@@ -58,17 +70,27 @@ def clean_reply(content: str | None, finish_reason: str | None = None, source: s
     fenced = _FENCE.match(text) or _TAGS.match(text)
     if fenced:
         text = fenced.group(1).strip()
-    opened = _CHATTER_OPENING.sub("", text, count=1)
-    closed = _CLOSING_TAIL.sub("", _CLOSING_LINE.sub("", _CHATTER_CLOSING.sub("", opened)).rstrip())
-    if closed != text:
+    echoed = _PROMPT_ECHO.search(text) if "<text>" in text else None
+    if echoed:  # the prompt's <text>…</text> repeated before the answer
+        text, notes = echoed.group(1).strip(), notes + ["echo"]
+    closed = text if _SOURCE_LABEL.match(source) else _CHATTER_OPENING.sub("", text, count=1)
+    if text.count("\n") > source.strip().count("\n"):  # lines the source does not have: chatter after it
+        closed = _CLOSING_LINE.sub("", closed if _SOURCE_NOTE.search(source) else _CHATTER_CLOSING.sub("", closed))
+    tail = _CLOSING_TAIL.search(closed.rstrip())
+    if tail and not any(mark in tail.group() for mark in _QUOTE_MARKS):  # never half a quotation
+        closed = closed.rstrip()[: tail.start()]
+    if closed.strip() != text:
         text, notes = closed.strip(), notes + ["chatter"]
     unquoted = text if source.strip()[:1] in "\"'\u201c\u300c\u300e" and source.strip() else _unquote(text)
     if unquoted != text:
         text, notes = unquoted, notes + ["quotes"]
     if not text:
         raise ReplyProblem("the reply is empty")
-    if _REFUSAL.match(text):
+    if _REFUSAL.match(text) and not _SOURCE_APOLOGY.search(source):
         raise ReplyProblem(f"the model refused: {text[:80]}")
+    han = sum(len(run) for run in _HAN.findall(text))
+    if source and han >= 4 and han > len(_LATIN_LETTER.findall(text)):
+        raise ReplyProblem(f"the reply is mostly Chinese, not a translation: {text[:60]}")
     return text, notes
 
 

@@ -28,6 +28,8 @@ _ORDERED = re.compile(r"\d{1,9}[.)](?=[ \t]|$)")
 _RULE_OR_UNDERLINE = re.compile(r"(?:[-*_=][ \t]*){3,}|=+[ \t]*|-+[ \t]*")
 _TABLE_DELIMITER = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*|\|[ \t]*:?-+:?[ \t]*\|?[ \t]*")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# "[^qa-1]: …" or "[x]: /url" at a line's start would define a footnote or link (ours included), unseen
+_DEFINITION = re.compile(r"\[[^\]\n]*\]:")
 
 
 def bilingual_markdown(document: Document, signature: dict) -> str:
@@ -74,7 +76,7 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
         if block.kind is BlockKind.CODE:
             out.append(_carried(block))
             continue
-        text = _publishable((translations or {}).get(block.id, block.translation))
+        text = _publishable((translations or {}).get(block.id, block.translation), block.source + block.markup)
         parts = re.split(r"\n[ \t]*\n", text) if not block.markup.startswith("<") else [text]
         parts = [p.strip("\n") for p in parts if p.strip()] or [text]
         if block.kind is BlockKind.BYLINE or block.kind is BlockKind.CAPTION:
@@ -135,13 +137,13 @@ def _as_text_line(line: str) -> str:
     ordered = _ORDERED.match(line)
     if ordered:
         return line[: ordered.end() - 1] + "\\" + line[ordered.end() - 1:]
-    if line[:1] in ("#", ">", "|", "=") or line.startswith(("```", "~~~")) or _RULE_OR_UNDERLINE.fullmatch(line) \
+    if line[:1] in ("#", ">", "|", "=") or _DEFINITION.match(line) or line.startswith(("```", "~~~")) or _RULE_OR_UNDERLINE.fullmatch(line) \
             or _TABLE_DELIMITER.fullmatch(line) or re.match(r"[-+*](?:[ \t]|$)", line):
         return "\\" + line
     return line
 
 
-def _publishable(text: str) -> str:
+def _publishable(text: str, source: str | None = None) -> str:
     """A translation for STEM.en.md: Markdown inline syntax kept (the article's emphasis and links), HTML
     only as Ammonia's safelist allows (no script, no event handlers, no script URLs), links to script
     schemes broken (lines that would open block structure: `_as_text_lines`). The text comes from a
@@ -153,7 +155,19 @@ def _publishable(text: str) -> str:
         pieces.append(link.group(0) if safe else "&lt;" + link.group(0)[1:])
         last = link.end()
     pieces.append(_sanitised(text[last:]))
-    return _unlinked("".join(pieces))
+    published = _unlinked("".join(pieces))
+    return published if source is None else _only_the_sources_targets(published, source)
+
+
+def _only_the_sources_targets(text: str, source: str) -> str:
+    """Links, images and autolinks whose target the source block does not have are shown as text: a model
+    must not add a tracking image or a link the article never had."""
+    def check(match: re.Match) -> str:
+        target = match.group(3).strip("<>")
+        return match.group(0) if not target or target in source else "]\\" + match.group(0)[1:]
+
+    text = _LINK_TARGET.sub(check, text)
+    return _AUTOLINK.sub(lambda m: m.group(0) if m.group(0)[1:-1] in source else "&lt;" + m.group(0)[1:], text)
 
 
 def _as_text_lines(part: str, prefix: str) -> str:

@@ -1,0 +1,74 @@
+"""What an LLM's reply may look like and still be the article's words: cleaning keeps translations that
+resemble chatter, refusals or secrets, and rejects replies that are not translations."""
+
+import pytest
+
+from translate.engines.redact import redact, redact_secrets
+from translate.engines.reply import ReplyProblem, clean_reply
+
+pytest.importorskip("httpx")
+
+from test_llm_engine import blocks_json, run, server, settings_for, small_article  # noqa: E402,F401
+
+
+@pytest.mark.parametrize("reply, source", [
+    ("As an AI company, Baidu invests heavily in research.", "作为一家AI公司，百度在研发上投入巨大。"),
+    ("Sorry, we cannot disclose more details, the spokesman said.", "对不起，我们暂时无法透露更多细节，发言人说。"),
+    ("I'm sorry, I can't come, he told reporters.", "他对记者说：“抱歉，我来不了。”"),
+    ('Musk wrote: "This car is great. Let me know if there are any problems."', "马斯克写道：“这辆车很棒。有任何问题请告诉我。”"),
+    ("Translation: Wei Xiao", "翻译：魏晓"),
+    ("Baidu reported results.\nNote: the figures above are unaudited.", "百度公布了业绩。\n注：以上数据未经审计。"),
+    ("Liang Wenfeng (梁文锋) founded DeepSeek.", "梁文锋创立了DeepSeek。"),
+])
+def test_a_translation_that_looks_like_chatter_or_a_refusal_is_kept_whole(reply, source):
+    assert clean_reply(reply, source=source)[0] == reply
+
+
+@pytest.mark.parametrize("reply, source, kept", [
+    ("Baidu reported results.\nNote: I rendered 业绩 as results.", "百度公布了业绩。", "Baidu reported results."),
+    ("Baidu reported results. I hope this helps!", "百度公布了业绩。", "Baidu reported results."),
+    ("Translate this paragraph:\n<text>\n梁文锋表示…\n</text>\n\nLiang Wenfeng said…", "梁文锋表示…",
+     "Liang Wenfeng said…"),
+])
+def test_chatter_and_an_echoed_prompt_are_removed(reply, source, kept):
+    assert clean_reply(reply, source=source)[0] == kept
+
+
+@pytest.mark.parametrize("reply", ["I'm sorry, but I can't help with that.",
+                                   "As an AI language model, I cannot translate this.", "京东开设了新仓库。"])
+def test_refusals_and_replies_that_repeat_the_chinese_are_not_translations(reply):
+    with pytest.raises(ReplyProblem):
+        clean_reply(reply, source="京东开设了新仓库。")
+
+
+def test_a_reply_keeps_the_articles_words_and_loses_the_key_even_split_by_an_invisible_character():
+    key = "fk7Hq2ZpX9wLm4Rt8NvB"
+    words = "The government will push basic income pilots; the company issued bearer shares."
+    assert redact_secrets(words, (key,)) == words
+    assert "dXNlcjpwYXNz" not in redact("Authorization: basic dXNlcjpwYXNz", (key,))  # error bodies: headers go
+    for split in ("\x00", "\u200b", "\u202e", "\x07"):
+        assert key not in redact_secrets(f"Tencent launched it. {key[:6]}{split}{key[6:]}", (key,))
+        assert key not in redact(f"HTTP 400 bad key {key[:6]}{split}{key[6:]}", (key,))
+
+
+def test_a_200_answer_with_an_error_object_is_tried_again(small_article, tmp_path, server):
+    llm = server(statuses=[(200, {}), (200, {})])
+    document = run(small_article, tmp_path, settings_for(llm)).document
+    assert all(b.translation for b in document.blocks)
+    assert not [f for b in document.blocks for f in b.flags if f.code == "engine-error"]
+    assert len(llm.chat_bodies()) >= len(document.blocks) + 2
+
+
+def test_api_timeout_bounds_the_whole_reply_not_each_read():
+    import asyncio
+
+    from translate.engines.openai_http import ChatClient
+
+    class Trickling:  # a server that sends a byte now and then never trips a per-read timeout
+        async def post(self, url, json):
+            await asyncio.sleep(30)
+
+    client = ChatClient(["http://127.0.0.1:9/v1"], timeout=0.2)
+    client._http = Trickling()
+    with pytest.raises(TimeoutError):
+        asyncio.run(client._post("http://127.0.0.1:9/v1/chat/completions", {}))
