@@ -190,3 +190,19 @@ def test_workers_without_ray_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["run", str(source), "-o", str(tmp_path / "out"), "--workers", "2", "--quiet"])
     assert result.exit_code == 2 and "--ray" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_fifo_in_the_folder_is_skipped_and_a_folder_written_into_itself_is_not_read_again(tmp_path):
+    import os
+
+    from translate.pipeline.corpus import find_articles
+
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "a.txt").write_text("公司发布新模型。\n", encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    for name in ("a.en.md", "a.bilingual.md", "a.en.docx", "a.bilingual.docx"):
+        (folder / name).write_text("written by a run", encoding="utf-8")
+    assert [a.path for a in find_articles([str(folder)], str(folder))] == [str(folder / "a.txt")]
+    found = {a.path for a in find_articles([str(folder)], str(tmp_path / "out"))}
+    assert str(folder / "pipe.txt") not in found and str(folder / "a.en.md") in found  # elsewhere: an article

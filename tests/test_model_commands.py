@@ -78,3 +78,14 @@ def test_a_folder_name_that_is_not_utf8_is_refused_before_anything_is_built(tmp_
     target = os.fsdecode(os.fsencode(str(tmp_path)) + b"/m\xff")
     _one_line(_model("random", target), "not UTF-8")
     assert not any(tmp_path.iterdir())
+
+
+def test_a_built_model_has_the_modes_of_the_users_other_files(tmp_path):
+    import stat
+
+    model = tmp_path / "model"
+    assert _model("random", model, "-q").exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in model.iterdir()}
+    assert modes and set(modes.values()) == {0o666 & ~umask}, modes

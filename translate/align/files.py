@@ -59,7 +59,7 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
     from ..glossary.model import load_glossaries
     from ..memory.tm import TranslationMemory
     from ..pipeline.options import RunResult, signature
-    from ..pipeline.outputs import check_outputs_free, check_writable, output_paths
+    from ..pipeline.outputs import check_outputs_free, check_writable, kept_files, output_paths
     from ..pipeline.segments import terms_report
     from ..qa.checks import ForbiddenTerms, check_links, flag_counts
     from ..readers import read_document
@@ -77,7 +77,8 @@ def align_files(source_path: str, target_path: str, options, *, mt: bool = False
         TranslationMemory(options.tm_path).close()  # a memory that cannot be opened or made stops here
     paths = output_paths(document.name, options.out_dir, options.formats)
     check_writable(options.out_dir)
-    check_outputs_free(list(paths.values()), options.force)
+    check_outputs_free(list(paths.values()), options.force,
+                       {**kept_files(options, source_path), "translation": [target_path], "memory": [compare_tm]})
     repair_document(document, mode=options.repair, threshold=options.repair_threshold)
     matcher = TermMatcher(glossary)
     blocks = [b for b in document.blocks if b.kind.translatable]

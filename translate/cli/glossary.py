@@ -186,7 +186,7 @@ def export(fmt, paths, output, force, quiet, debug):
     if dropped and not quiet:  # TBX has no data category for them: said, never silently lost
         click.echo(f"warning: {len(dropped)} entries have a context or prompt_note, which TBX does not carry "
                    "(export --format csv to keep them)", err=True)
-    emit(to_tbx(entries) if fmt == "tbx" else to_csv(entries), output, force)
+    emit(to_tbx(entries) if fmt == "tbx" else to_csv(entries), output, force, {"glossary": list(paths)})
 
 
 @glossary.command("suggest")
@@ -224,7 +224,8 @@ def suggest(articles, translations, tm_path, count, paths, no_default_glossary, 
     glossary_ = load_glossaries(list(paths), use_default=not no_default_glossary)
     _notices(glossary_.notices, quiet)
     report = suggest_terms(list(articles), glossary_, list(translations), tm_path, count)
-    emit(to_csv(report) if fmt == "csv" else to_table(report), output, force)
+    emit(to_csv(report) if fmt == "csv" else to_table(report), output, force,
+         {"glossary": list(paths), "article": list(articles) + list(translations), "translation memory": [tm_path]})
     if not quiet:
         click.echo(f"{len(report.suggestions)} candidate(s)"
                    + (f", {len(report.contradicted)} glossary entr(ies) contradicted by the TM"

@@ -194,11 +194,14 @@ def check_free(output: str, force: bool) -> None:
         raise OutputError("already exists; use --force to overwrite it or choose another name", output)
 
 
-def emit(text: str, output: str | None, force: bool = True) -> None:
-    """Write `text` to OUTPUT atomically (refusing to replace a file without `force`), or to stdout."""
+def emit(text: str, output: str | None, force: bool = True, kept: dict[str, list] | None = None) -> None:
+    """Write `text` to OUTPUT atomically (refusing to replace a file without `force`, or ever one of `kept`:
+    the memory or glossary being exported), or to stdout."""
     if output:
         from ..pipeline.atomic import write_text
+        from ..pipeline.outputs import check_not_kept
 
+        check_not_kept([output], kept or {})
         check_free(output, force)
         write_text(output, text)
     else:

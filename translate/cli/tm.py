@@ -34,7 +34,7 @@ def export(tm_path, fmt, output, force, quiet, debug):
     from ..memory.tmx import export_tmx
 
     with with_tm(tm_path, read_only=True) as memory:  # never written: a missing file is an error
-        emit(export_tmx(memory), output, force)
+        emit(export_tmx(memory), output, force, {"translation memory": [tm_path]})
 
 
 @tm.command("import")

@@ -85,6 +85,7 @@ def build_into(target: Path, build: Callable[[Path], object]) -> Path:
         raise ModelError(f"cannot be written ({exc.strerror or exc}); choose another folder", str(target)) from exc
     try:
         build(work / "model")
+        _normal_modes(work / "model")
         if target.exists():
             shutil.rmtree(target)
         (work / "model").rename(target)
@@ -93,6 +94,17 @@ def build_into(target: Path, build: Callable[[Path], object]) -> Path:
     finally:  # whatever stopped the build (a failed conversion, Ctrl-C): no half model is left behind
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def _normal_modes(folder: Path) -> None:
+    """The modes a file the user made would have (0644 under umask 022): safetensors writes its weights 0600,
+    and a model folder is shared (a team's cache, a Ray cluster's workers)."""
+    from ..pipeline.atomic import current_umask
+
+    umask = current_umask()
+    for path in [folder, *folder.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
 
 
 def read_config(path: Path) -> dict:

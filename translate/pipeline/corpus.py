@@ -40,6 +40,12 @@ class CorpusResult:
         return [a for a in self.articles if STATUSES[a["status"]]]
 
 
+def _output_suffixes() -> tuple[str, ...]:
+    from ..formats import FORMATS
+
+    return tuple(f.suffix for files in FORMATS.values() for f in files if f.suffix.endswith(ARTICLE_SUFFIXES))
+
+
 def find_articles(inputs: list[str], out_dir: str) -> list[Article]:
     """The articles named by `inputs` (files, or folders searched recursively), in a stable order.
 
@@ -62,8 +68,11 @@ def find_articles(inputs: list[str], out_dir: str) -> list[Article]:
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != out)
             relative = Path(root).relative_to(path)
             folder = "/".join(safe_stem(part, "folder") for part in relative.parts)
+            ours = _output_suffixes() if Path(root).resolve() == out else ()  # -o is the input folder
+            # only regular files: a FIFO or a device in the folder would block the run or never end
             found += [Article(str(Path(root, name)), folder) for name in sorted(files)
-                      if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES]
+                      if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+                      and not name.lower().endswith(ours) and Path(root, name).is_file()]
         if not found:
             raise InputError(f"is a folder with no articles ({', '.join(ARTICLE_SUFFIXES)}); give a folder of articles "
                              "or an article file", given)

@@ -24,7 +24,7 @@ from ..readers import read_document
 from .atomic import remove_stale_temps
 from .journal import Journal, folder_lock, is_completed, replaceable, signature_digest
 from .options import RunOptions, signature
-from .outputs import check_outputs_free, check_writable, output_paths, safe_stem
+from .outputs import check_outputs_free, check_writable, kept_files, output_paths, safe_stem
 from .run import StageClock, check_document, engine_loader, open_memory, prepare_document, summarize
 from .segments import EngineRunner, plan_jobs, translate_jobs
 
@@ -158,7 +158,8 @@ class CorpusRun:
         if not options.force and is_completed(entry, document.input_sha256, self.digest, folder):
             return _status(article, "skipped", outputs=list(paths.values()), blocks=len(document.blocks))
         own = replaceable(entry, article.path, document.input_sha256, self.digest, folder)
-        check_outputs_free([p for p in paths.values() if p.name not in own], options.force)
+        check_outputs_free([p for p in paths.values() if p.name not in own], options.force,
+                           kept_files(options, article.path))
         todo = prepare_document(document, options, self.tm, self.cache, clock)
         return Prepared(article, document, paths, stem, todo, clock, {})
 

@@ -80,8 +80,40 @@ def check_distinct_outputs(inputs: list[str]) -> None:
         seen[stem] = path
 
 
-def check_outputs_free(paths: list[Path], force: bool) -> None:
+def check_outputs_free(paths: list[Path], force: bool, kept: dict[str, list] | None = None) -> None:
+    """Refuse outputs that exist (unless `force`) and, even with `force`, an output that is a file the command
+    reads or keeps (`kept`: what it is -> paths, e.g. the translation memory, a glossary, the input)."""
+    check_not_kept(paths, kept or {})
     existing = [p for p in paths if p.exists()]
     if existing and not force:
         raise OutputError(f"already exists ({len(existing)} output file(s)); use --force to overwrite "
                           "or -o to write elsewhere", str(existing[0]))
+
+
+def check_not_kept(outputs: list, kept: dict[str, list]) -> None:
+    """An output that would replace the memory, a glossary or the input itself is refused: --force never
+    means losing the file the work is kept in."""
+    import os
+
+    def same(a, b) -> bool:
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+
+    for what, paths in kept.items():
+        for kept_path in paths:
+            if not kept_path or str(kept_path) == "-":
+                continue
+            for output in outputs:
+                if output and str(output) != "-" and same(output, kept_path):
+                    raise OutputError(f"is the {what} this command reads; write the output elsewhere (another -o "
+                                      "or file name)", str(output))
+
+
+def kept_files(options, input_path: str) -> dict[str, list]:
+    """What a run reads or keeps, that no output may replace: the input, the memory, the glossaries."""
+    import os
+
+    tm = options.tm_path or os.path.join(options.out_dir, "tm.sqlite")
+    return {"input": [input_path], "translation memory": [tm], "glossary": list(options.glossaries)}

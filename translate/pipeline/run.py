@@ -28,7 +28,7 @@ from ..repair.language_model import load_scorer
 from ..segment import has_source_text, reassemble, segment_block
 from .journal import Journal, folder_lock, signature_digest
 from .options import RunOptions, RunResult, signature
-from .outputs import check_outputs_free, check_writable, output_paths, safe_stem
+from .outputs import check_outputs_free, check_writable, kept_files, output_paths, safe_stem
 from .segments import FAULT_CODES, EngineRunner, plan_jobs, terms_report, translate_jobs
 
 STAGES = ("read", "repair", "translate", "qa", "write")
@@ -73,7 +73,7 @@ def run_file(path: str, options: RunOptions, load_engine: Callable | None = None
     with folder_lock(options.out_dir, options.quiet):
         journal = Journal(options.out_dir)
         own = journal.replaceable(stem, path, document.input_sha256, digest)
-        check_outputs_free([p for p in paths.values() if p.name not in own], options.force)
+        check_outputs_free([p for p in paths.values() if p.name not in own], options.force, kept_files(options, path))
         translate_document(document, options, glossary, sig, load_engine, clock)
         journal.start(stem, path, document.input_sha256, digest, list(paths.values()))
         with clock.stage("write"):

@@ -57,7 +57,8 @@ def apply_edits(found: EditedFile, out_dir: str = "out", tm_path: str | None = N
                           "nothing imported; give the STEM.bilingual.docx of this run, or --run STEM.json", found.path)
     out = Path(out_dir)
     check_writable(out)
-    check_outputs_free(publication_paths(stem, out), force)  # before anything is stored
+    check_outputs_free(publication_paths(stem, out), force,  # before anything is stored
+                       {"translation memory": [tm_path or str(out / "tm.sqlite")], "edited file": [found.path]})
     warnings = list(found.warnings) + mapping.warnings
     by_id = {b.id: b for b in blocks}
     report_rows, verdicts = [], {}
