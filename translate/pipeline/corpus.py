@@ -40,6 +40,10 @@ class CorpusResult:
         return [a for a in self.articles if STATUSES[a["status"]]]
 
 
+def _regular_or_missing(path: Path) -> bool:
+    return path.is_file() or not path.exists()
+
+
 def _output_suffixes() -> tuple[str, ...]:
     from ..formats import FORMATS
 
@@ -69,10 +73,10 @@ def find_articles(inputs: list[str], out_dir: str) -> list[Article]:
             relative = Path(root).relative_to(path)
             folder = "/".join(safe_stem(part, "folder") for part in relative.parts)
             ours = _output_suffixes() if Path(root).resolve() == out else ()  # -o is the input folder
-            # only regular files: a FIFO or a device in the folder would block the run or never end
+            # no FIFO or device (it would block the run or never end); a broken link is still reported
             found += [Article(str(Path(root, name)), folder) for name in sorted(files)
                       if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES
-                      and not name.lower().endswith(ours) and Path(root, name).is_file()]
+                      and not name.lower().endswith(ours) and _regular_or_missing(Path(root, name))]
         if not found:
             raise InputError(f"is a folder with no articles ({', '.join(ARTICLE_SUFFIXES)}); give a folder of articles "
                              "or an article file", given)
