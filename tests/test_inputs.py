@@ -288,3 +288,22 @@ def test_clean_gives_the_inputs_encoding_back_on_stdout_and_in_a_file(tmp_path, 
     assert piped.stdout_bytes == expected
     written = CliRunner().invoke(cli, ["clean", str(path), "--repair-model", "off", "-q", "-o", str(tmp_path / "o.txt")])
     assert written.exit_code == 0 and (tmp_path / "o.txt").read_bytes() == expected
+
+
+def test_short_gbk_and_big5_lines_read_as_chinese_and_windows_1252_english_is_refused():
+    import pytest
+
+    from translate.errors import InputError
+    from translate.readers.encodings import decode, encode_like
+
+    for text, encoding in (("他说：“我们会努力。”", "gbk"), ("李强：“稳增长”仍是首要任务", "gbk"),
+                           ("他說：「我們會努力。」", "big5"), ("臺灣的經濟發展很快。", "big5")):
+        assert decode(text.encode(encoding))[0] == text
+    for english in ("The résumés were sent to Zoë's office.\n", "Café owners met in Zürich; naïve plans failed.\n"):
+        with pytest.raises(InputError, match="re-save it as UTF-8"):
+            decode(english.encode("cp1252"), "e.txt")
+    text = "公司发布了新模型。\n东谈主们说好。\n"
+    for order in ("utf-16-be", "utf-16-le"):
+        data = text.encode(order)
+        decoded, encoding = decode(data)
+        assert decoded == text and encode_like(decoded, data, encoding) == data

@@ -49,6 +49,16 @@ def decode(data: bytes, path: str = "") -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
+def utf16_byte_order(data: bytes) -> str:
+    """'utf-16-be' or 'utf-16-le': the byte order UTF-16 text without a BOM reads as."""
+    return "utf-16-be" if _utf16_share(data, "utf-16-be") > _utf16_share(data, "utf-16-le") else "utf-16-le"
+
+
+def _utf16_share(data: bytes, encoding: str) -> float:
+    sample = data[:8192].decode(encoding, errors="replace")
+    return sum(1 for ch in sample if _plausible(ch)) / max(1, len(sample))
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 saved without a byte-order mark (some exports do): the byte order whose text is almost
     all plausible characters (Latin, CJK, punctuation, line breaks), else None (binary)."""
@@ -100,19 +110,42 @@ def _is_utf8(line: bytes) -> bool:
 
 
 def _guess_cjk_encoding(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
-    candidates = []
+    """GB18030 or Big5, by which reads as common Chinese; None when neither does (Windows-1252 English whose
+    accented letters GB18030 would pair with the next letter: 'r閟um閟')."""
+    scored = []
     for encoding in ("gb18030", "big5"):
         try:
-            data.decode(encoding)
-            candidates.append(encoding)
+            scored.append((_plausibility(data.decode(encoding)), encoding))
         except UnicodeDecodeError:
             continue
-    if len(candidates) <= 1:
-        return candidates[0] if candidates else None
-    best = from_bytes(data, cp_isolation=candidates).best()
-    return "big5" if best is not None and best.encoding == "big5" else "gb18030"
+    if not scored:
+        return None
+    if len(scored) == 2 and scored[0][0] == scored[1][0]:  # a tie (long texts rarely): the statistics decide
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
+        return "big5" if best is not None and best.encoding == "big5" else "gb18030"
+    score, encoding = max(scored)
+    return encoding if score > 0 else None
+
+
+_COMMON_PUNCTUATION = set("，。！？；：“”‘’（）《》〈〉、—…·「」『』【】〔〕～　％＋－＝")
+
+
+def _plausibility(text: str) -> int:
+    """How much `text` reads as Chinese: +1 for each of the 3,755 most common characters (GB2312 level 1,
+    after Traditional -> Simplified), -1 for any other Han character, -2 for a symbol Chinese text seldom has
+    (Cyrillic, bopomofo, ※, §: what mojibake is made of)."""
+    score = 0
+    for ch in traditional_to_simplified(text[:4096]):
+        if "\u4e00" <= ch <= "\u9fff":
+            try:
+                score += 1 if 0xB0 <= ch.encode("gb2312")[0] <= 0xD7 else -1
+            except UnicodeEncodeError:
+                score -= 1
+        elif not (ch.isascii() or ch in _COMMON_PUNCTUATION or "\uff01" <= ch <= "\uff5e"):
+            score -= 2
+    return score
 
 
 def traditional_to_simplified(text: str) -> str:
@@ -125,8 +158,8 @@ def encode_like(text: str, original: bytes, encoding: str) -> bytes:
     """`text` in the encoding (and with the BOM) the original bytes had; mixed files become UTF-8."""
     if encoding == "utf-16":
         had_bom = original.startswith((b"\xff\xfe", b"\xfe\xff"))
-        # without a BOM, the zero byte first says big-endian (ASCII and most Chinese are 00 xx / xx 00)
-        big_endian = original.startswith(b"\xfe\xff") or (not had_bom and original[:1] == b"\x00")
+        # without a BOM: the byte order the text reads as (Chinese in either order has no zero byte to go by)
+        big_endian = original.startswith(b"\xfe\xff") or (not had_bom and utf16_byte_order(original) == "utf-16-be")
         bom = (b"\xfe\xff" if big_endian else b"\xff\xfe") if had_bom else b""
         return bom + text.encode("utf-16-be" if big_endian else "utf-16-le")
     if encoding in ("gb18030", "big5"):
