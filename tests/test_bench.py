@@ -23,6 +23,9 @@ def test_bench_modes_exclude_each_other_loudly():
     assert done.exit_code == 2 and "give one --mode" in done.output
     done = CliRunner().invoke(cli, ["bench", "--mode", "align", "--llm"])
     assert done.exit_code == 2 and "align and llm" in done.output
+    for wrong, words in ((["--only", "naive,nosuch"], "no such setting nosuch"), (["--article", "/no/such.txt"], "no such file")):
+        done = CliRunner().invoke(cli, ["bench", *wrong])
+        assert done.exit_code == 2 and words in done.output and len(done.output.strip().splitlines()) == 1, done.output
 
 
 def test_corpus_bench_compares_a_folder_with_one_file_of_the_same_paragraphs(tmp_path, tiny_model):

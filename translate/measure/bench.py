@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..engines.base import EngineSettings
+from ..errors import InputError
 
 OUTPUT_TOKENS_PER_SOURCE_TOKEN = 1.1  # forced output length, relative to the source
 
@@ -71,6 +72,13 @@ def run_bench(model: str | None = None, random_weights: bool = True, article: st
     model_dir = str(random_model_dir()) if random_weights or model is None else model
     forced = random_weights if forced is None else forced
     article_path = str(article or example_article())
+    if article:
+        from ..readers import read_document
+
+        read_document(article_path)  # a missing or unreadable article: one line, before any setting runs
+    unknown = sorted(set(only or ()) - {s.name for s in SETTINGS})
+    if unknown:
+        raise InputError(f"no such setting {', '.join(unknown)}; see 'translate bench --list'", "--only")
     chosen = [s for s in SETTINGS if not only or s.name in only]
     for quantization in sorted({s.quantization for s in chosen if s.quantization}):
         # Convert up front, in its own process: a conversion must not count in a setting's RSS or time.
