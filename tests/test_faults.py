@@ -81,3 +81,21 @@ run_file({str(article_path)!r}, RunOptions(out_dir={str(out)!r}, quiet=True), lo
     result = run_file(str(article_path), RunOptions(out_dir=str(out), quiet=True), load_engine=lambda: engine)
     assert result.summary["cached_segments"] >= rows
     assert len(result.document.blocks) == 41
+
+
+def test_an_interrupted_command_says_what_it_left(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import translate.repair as repair
+    from translate.cli import cli
+
+    article = tmp_path / "a.txt"
+    article.write_text("东谈主们作念事。\n", encoding="utf-8")
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(repair, "clean_lines", stopped)
+    result = CliRunner().invoke(cli, ["clean", str(article), "--repair-model", "off"])
+    assert result.exit_code == 130 and "no output was half-written" in result.output
+    assert "cached" not in result.output

@@ -233,3 +233,17 @@ def test_the_written_check_catches_a_lost_block_in_the_bilingual_docx(tmp_path, 
                                                                         source="不在文件里。"))
     with pytest.raises(TranslateError, match="lost or reordered"):
         pipeline.check_written(result.document, paths)
+
+
+def test_a_folder_where_an_output_goes_is_refused_before_any_output_is_written(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    article = tmp_path / "s.txt"
+    article.write_text("标题\n公司发布新模型。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "s.en.md").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["run", str(article), "-o", str(out), "-f", "-q"])
+    assert result.exit_code == 2 and "is a folder where an output file goes" in result.output, result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["s.en.md"]

@@ -24,6 +24,14 @@ SECTIONS = {
 }
 
 
+# What an interrupted command leaves, by command: outputs are always written whole or not at all.
+_AFTER_STOP = {
+    "run": "finished segments are cached (unless --no-cache); run the same command again to resume",
+    "tm": "the pairs stored so far are kept; run the same command again to store the rest",
+    "": "no output was half-written; run the same command again",
+}
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: temp files removed, finished segments cached, exit 143."""
 
@@ -60,7 +68,7 @@ class TranslateGroup(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt as stop:
             what = "terminated" if isinstance(stop, Terminated) else "interrupted"
-            click.echo(f"{what}; finished segments are cached, run the same command again to resume", err=True)
+            click.echo(f"{what}; {_AFTER_STOP.get(ctx.invoked_subcommand, _AFTER_STOP[''])}", err=True)
             ctx.exit(143 if isinstance(stop, Terminated) else 130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
             if _debug(ctx):

@@ -84,6 +84,10 @@ def check_outputs_free(paths: list[Path], force: bool, kept: dict[str, list] | N
     """Refuse outputs that exist (unless `force`) and, even with `force`, an output that is a file the command
     reads or keeps (`kept`: what it is -> paths, e.g. the translation memory, a glossary, the input)."""
     check_not_kept(paths, kept or {})
+    folder = next((p for p in paths if p.is_dir()), None)
+    if folder is not None:  # found now, not after half the outputs are written
+        raise OutputError("is a folder where an output file goes; rename or remove it, or write elsewhere with -o",
+                          str(folder))
     existing = [p for p in paths if p.exists()]
     if existing and not force:
         raise OutputError(f"already exists ({len(existing)} output file(s)); use --force to overwrite "
