@@ -156,3 +156,21 @@ def test_export_to_a_csv_file_writes_csv_unless_told_otherwise(tmp_path):
     assert (tmp_path / "terms.csv").read_text(encoding="utf-8").startswith("source,target,kind,note")
     assert CliRunner().invoke(cli, ["glossary", "export", "-o", str(tmp_path / "terms.tbx")]).exit_code == 0
     assert (tmp_path / "terms.tbx").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_an_import_with_a_term_over_two_lines_is_refused_and_a_repeated_variant_is_linted(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text('source,target,kind,note\n"大\n模型",large model,term,\n月之暗面,Moonshot AI,name,\n', encoding="utf-8")
+    desk = tmp_path / "desk.csv"
+    desk.write_text("source,target,kind,note\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["glossary", "import", str(broken), "-g", str(desk)])
+    assert result.exit_code == 2 and "line break" in result.output
+    assert desk.read_text(encoding="utf-8") == "source,target,kind,note\n"  # nothing imported
+    twice = tmp_path / "twice.csv"
+    twice.write_text("source,target,kind,note\n大模型|大模型,large model,term,\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["glossary", "lint", "-g", str(twice)])
+    assert "given twice in this row" in result.output and "duplicate of line 2" not in result.output

@@ -49,7 +49,11 @@ def lint(path: str) -> list[str]:
         if clash:
             problems.append(f"{where}: '{sorted(clash)[0]}' is both a target and a forbidden rendering (avoid)")
         problems.extend(_invisible(where, "source", source) + _invisible(where, "target", target))
-        for variant in (v.strip() for v in source.split("|")):
+        variants = [v.strip() for v in source.split("|")]
+        repeated = sorted({v for v in variants if v and variants.count(v) > 1})
+        if repeated:
+            problems.append(f"{where}: '{repeated[0]}' is given twice in this row's source")
+        for variant in dict.fromkeys(variants):
             if variant in seen:
                 first_line, first_target = seen[variant]
                 what = "duplicate of" if first_target == target else f"conflicting target ('{first_target}') at"

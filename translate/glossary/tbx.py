@@ -7,6 +7,8 @@ become the entry's forbidden renderings (`avoid`): QA flags them, MT never enfor
 
 from __future__ import annotations
 
+import re
+
 from ..errors import GlossaryError
 from .model import Entry, parse_csv, upsert_entries
 
@@ -146,6 +148,10 @@ def import_file(path: str, into: str, warnings: list[str] | None = None) -> dict
     Entries of the file that share a source variant are one entry (the last one's fields win, each clash
     named in `warnings`), so that the counts say what happened to the glossary."""
     entries = _merged(read_entries(path), warnings if warnings is not None else [])
+    for entry in entries:  # as `glossary add` refuses them: a term over two lines would never match
+        if any(re.search(r"[\r\n\t\u2028\u2029]", value) for value in [*entry.sources, entry.target]):
+            raise GlossaryError(f"the entry '{entry.sources[0][:40]}' holds a line break or a tab in its source or "
+                                "target; give each term on one line, nothing was imported", path)
     statuses = upsert_entries(into, entries)
     return {status: statuses.count(status) for status in ("added", "updated", "unchanged")}
 
