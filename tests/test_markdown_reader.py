@@ -102,3 +102,25 @@ def test_a_byline_or_caption_with_its_own_emphasis_is_not_wrapped_in_more(tmp_pa
 def test_a_list_item_opening_with_code_gives_its_later_paragraphs_the_indent_not_a_second_bullet():
     assert items_of("- ```\n  代码\n  ```\n\n  项内段落。\n- 第二项\n") == [
         ("code", "- ```\n  代码\n  ```", ""), ("paragraph", "项内段落。", "  "), ("paragraph", "第二项", "- ")]
+
+
+def test_a_markdown_articles_tables_and_lists_stay_tables_and_lists_in_the_published_docx(tmp_path, rule_engine):
+    import docx
+    from docx.oxml.ns import qn
+
+    from translate.pipeline.options import RunOptions
+    from translate.pipeline.run import run_file
+
+    path = tmp_path / "t.md"
+    path.write_text("# 标题\n\n| 模型 | 参数 |\n|---|---|\n| 通义 | 七百亿 |\n| 豆包 | 未知 |\n\n- 第一点\n  - 子点\n\n"
+                    "1. 步骤一\n2. 步骤二\n\n正文。\n", encoding="utf-8")
+    result = run_file(str(path), RunOptions(out_dir=str(tmp_path / "out"), quiet=True, formats=("docx",)),
+                      load_engine=lambda: rule_engine())
+    published = docx.Document(str(tmp_path / "out" / "t.en.docx"))
+    body = [child.tag.split("}")[1] for child in published.element.body if child.tag != qn("w:sectPr")]
+    assert body == ["p", "tbl", "p", "p", "p", "p", "p"]
+    table = published.tables[0]
+    assert len(table.rows) == 3 and len(table.columns) == 2
+    cells = [b.translation for b in result.document.blocks[1:7]]
+    assert [c.text for row in table.rows for c in row.cells] == cells and table.rows[0].cells[0].paragraphs[0].runs[0].bold
+    assert [p.style.name for p in published.paragraphs[1:5]] == ["List Bullet", "List Bullet 2", "List Number", "List Number"]

@@ -75,11 +75,56 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
     out = docx_template.new_document()
     _record_signature(out, document, signature)
     style_ids = _style_ids()
+    rows: list[list[str]] = []  # a Markdown table's cells, put in a Word table when it ends
     for block in document.blocks:
         text = (translations or {}).get(block.id, block.translation)
+        if _is_markdown_cell(block):
+            if not rows or "\n" in block.markup:
+                rows.append([])
+            rows[-1].append(" ".join(text.split()))
+            if block.markup_end:
+                _add_table(out, rows)
+            continue
+        _add_table(out, rows)
+        style = _list_style(block.markup) or style_ids[block.kind]
         for part in split_paragraphs(text):
-            docx_build.append_run(_styled(out.add_paragraph(), style_ids[block.kind]), part)
+            docx_build.append_run(_styled(out.add_paragraph(), style), part)
+    _add_table(out, rows)
     return docx_template.save(out)
+
+
+_LIST_MARKER = re.compile(r"^( *)(?:([-*+])|\d{1,9}[.)])[ \t]")
+
+
+def _is_markdown_cell(block: Block) -> bool:
+    return block.markup.endswith("| ") and not block.markup.startswith("<")
+
+
+def _list_style(markup: str) -> str | None:
+    """A Markdown list item's Word style: List Bullet / List Number, 2 and 3 for nested items."""
+    found = _LIST_MARKER.match(markup)
+    if not found:
+        return None
+    level = min(3, 1 + len(found.group(1)) // 2)
+    name = ("List Bullet" if found.group(2) else "List Number") + (f" {level}" if level > 1 else "")
+    try:
+        return docx_template.style_id(name)
+    except KeyError:
+        return None
+
+
+def _add_table(out, rows: list[list[str]]) -> None:
+    """The rows gathered so far as a Word table (Table Grid), first row bold as a header; `rows` emptied."""
+    if not rows:
+        return
+    table = out._body.add_table(len(rows), max(len(row) for row in rows), out._block_width)
+    table._tbl.tblStyle_val = docx_template.style_id("Table Grid")
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            run = docx_build.append_run(table.cell(r, c).paragraphs[0], text)
+            if r == 0:
+                run.bold = True
+    rows.clear()
 
 
 def split_paragraphs(text: str) -> list[str]:
