@@ -252,7 +252,8 @@ def test_first_and_even_page_headers_and_footers_are_read_and_translated(tmp_pat
     path = tmp_path / "pages.docx"
     document.save(str(path))
     read = read_document(str(path))
-    assert {"首页页眉公司", "偶数页页眉公司", "首页页脚公司", "普通页眉公司"} <= {b.source for b in read.blocks}
+    assert [b.source for b in read.blocks][:3] == ["首页页眉公司", "普通页眉公司", "偶数页页眉公司"]  # page 1's first
+    assert "首页页脚公司" in {b.source for b in read.blocks}
     assert [b.kind for b in read.blocks if b.source in ("用户增长", "公司上市")] == [BlockKind.PARAGRAPH] * 2
     run_file(str(path), RunOptions(out_dir=str(tmp_path / "out"), formats=("docx",), quiet=True, use_cache=False),
              load_engine=lambda: rule_engine())

@@ -236,10 +236,12 @@ def paragraph_elements(document, notes=None):
                 yield names.get(paragraph.style.style_id if paragraph.style is not None else "", ""), paragraph._p
 
     def defined(parts):
-        """The section's headers (or footers) that have a definition: the default one as before, the
-        first-page and even-page ones only where the file defines them (python-docx would add one)."""
+        """The section's headers (or footers) that have a definition, in the order a reader meets them: the
+        first-page one (page 1 shows it), the default one, the even-page one; first-page and even-page only
+        where the file defines them (python-docx would add one)."""
         default, first, even = parts
-        return [default] + [part for part in (first, even) if not part.is_linked_to_previous]
+        return [part for part in (first,) if not part.is_linked_to_previous] + [default] + \
+            [part for part in (even,) if not part.is_linked_to_previous]
 
     for section in document.sections:
         for header in defined((section.header, section.first_page_header, section.even_page_header)):
