@@ -72,3 +72,12 @@ def test_api_timeout_bounds_the_whole_reply_not_each_read():
     client._http = Trickling()
     with pytest.raises(TimeoutError):
         asyncio.run(client._post("http://127.0.0.1:9/v1/chat/completions", {}))
+
+
+def test_a_name_the_model_will_not_write_is_an_error_as_check_calls_it(tmp_path, server):
+    article = tmp_path / "n.txt"
+    article.write_text("幻方量化发布新模型。\n", encoding="utf-8")
+    llm = server(translate=lambda text: "Magic Square released a new model.")
+    document = run(article, tmp_path / "out", settings_for(llm)).document
+    flags = [(f.code, f.severity) for f in document.blocks[0].flags]
+    assert ("name-missing", "error") in flags and ("term-missing", "warning") not in flags

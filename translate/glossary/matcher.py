@@ -282,6 +282,9 @@ def record_enforcement(block: Block, spans: list[Span], translation: str, hit_fo
             continue
         hit.enforced = id(span) not in absent
         hit.strategy = strategy
-        if not hit.enforced:
+        if not hit.enforced and span.kind == "name":  # as `translate check` judges a wrong name: an error
+            block.flag("name-missing", "error", f"the name {span.source} should read '{span.targets[0]}'"
+                       f"{missing_note}", span=span.source)
+        elif not hit.enforced:
             block.flag("term-missing", "warning", f"glossary term {span.source} -> {span.targets[0]} "
                        f"is not in the translation{missing_note}", span=span.source)
