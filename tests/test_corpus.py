@@ -203,6 +203,11 @@ def test_a_fifo_in_the_folder_is_skipped_and_a_folder_written_into_itself_is_not
     os.mkfifo(folder / "pipe.txt")
     for name in ("a.en.md", "a.bilingual.md", "a.en.docx", "a.bilingual.docx"):
         (folder / name).write_text("written by a run", encoding="utf-8")
-    assert [a.path for a in find_articles([str(folder)], str(folder))] == [str(folder / "a.txt")]
+    (folder / "sub").mkdir()
+    (folder / "sub" / "b.txt").write_text("公司发布新模型。\n", encoding="utf-8")
+    (folder / "sub" / "b.en.md").write_text("written by a run", encoding="utf-8")
+    assert [a.path for a in find_articles([str(folder)], str(folder))] == [str(folder / "a.txt"),
+                                                                           str(folder / "sub" / "b.txt")]
     found = {a.path for a in find_articles([str(folder)], str(tmp_path / "out"))}
     assert str(folder / "pipe.txt") not in found and str(folder / "a.en.md") in found  # elsewhere: an article
+    assert str(folder / "sub" / "b.en.md") in found

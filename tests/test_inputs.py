@@ -308,3 +308,10 @@ def test_short_gbk_and_big5_lines_read_as_chinese_and_windows_1252_english_is_re
         data = text.encode(order)
         decoded, encoding = decode(data)
         assert decoded == text and encode_like(decoded, data, encoding) == data
+
+
+def test_gbk_with_symbols_and_rare_name_characters_still_reads():
+    from translate.readers.encodings import decode
+
+    for text in ("天气预报\n①北京：晴，-3℃～5℃，风力≤3级；②上海：多云●\n", "李喆、王垚、张犇、赵淼、刘翀、陈堃出席。\n"):
+        assert decode(text.encode("gbk"))[0] == text

@@ -15,6 +15,7 @@ from test_llm_engine import blocks_json, run, server, settings_for, small_articl
     ("As an AI company, Baidu invests heavily in research.", "作为一家AI公司，百度在研发上投入巨大。"),
     ("Sorry, we cannot disclose more details, the spokesman said.", "对不起，我们暂时无法透露更多细节，发言人说。"),
     ("I'm sorry, I can't come, he told reporters.", "他对记者说：“抱歉，我来不了。”"),
+    ("Critics said the post violates our usage policy, the platform said.", "平台称，该帖子违反了我们的使用政策。"),
     ('Musk wrote: "This car is great. Let me know if there are any problems."', "马斯克写道：“这辆车很棒。有任何问题请告诉我。”"),
     ("Translation: Wei Xiao", "翻译：魏晓"),
     ("Baidu reported results.\nNote: the figures above are unaudited.", "百度公布了业绩。\n注：以上数据未经审计。"),
@@ -35,7 +36,11 @@ def test_chatter_and_an_echoed_prompt_are_removed(reply, source, kept):
 
 
 @pytest.mark.parametrize("reply", ["I'm sorry, but I can't help with that.",
-                                   "As an AI language model, I cannot translate this.", "京东开设了新仓库。"])
+                                   "As an AI language model, I cannot translate this.", "京东开设了新仓库。",
+                                   "I'm sorry, but I'm not able to help with that request.",
+                                   "I'm sorry, but this content may violate our usage policies.",
+                                   "As an AI, I cannot translate content of this nature.",
+                                   "Sorry, I can only translate text from Chinese to English."])
 def test_refusals_and_replies_that_repeat_the_chinese_are_not_translations(reply):
     with pytest.raises(ReplyProblem):
         clean_reply(reply, source="京东开设了新仓库。")

@@ -112,7 +112,7 @@ def test_a_markdown_articles_tables_and_lists_stay_tables_and_lists_in_the_publi
     from translate.pipeline.run import run_file
 
     path = tmp_path / "t.md"
-    path.write_text("# 标题\n\n| 模型 | 参数 |\n|---|---|\n| 通义 | 七百亿 |\n| 豆包 | 未知 |\n\n- 第一点\n  - 子点\n\n"
+    path.write_text("# 标题\n\n| 模型 | 参数 |\n|---|---|\n| 通义 | 七百亿 |\n| 豆包 |  |\n\n- 第一点\n  - 子点\n\n"
                     "1. 步骤一\n2. 步骤二\n\n正文。\n", encoding="utf-8")
     result = run_file(str(path), RunOptions(out_dir=str(tmp_path / "out"), quiet=True, formats=("docx",)),
                       load_engine=lambda: rule_engine())
@@ -121,6 +121,8 @@ def test_a_markdown_articles_tables_and_lists_stay_tables_and_lists_in_the_publi
     assert body == ["p", "tbl", "p", "p", "p", "p", "p"]
     table = published.tables[0]
     assert len(table.rows) == 3 and len(table.columns) == 2
-    cells = [b.translation for b in result.document.blocks[1:7]]
+    cells = [b.translation for b in result.document.blocks[1:6]] + [""]  # an empty cell keeps its column
     assert [c.text for row in table.rows for c in row.cells] == cells and table.rows[0].cells[0].paragraphs[0].runs[0].bold
-    assert [p.style.name for p in published.paragraphs[1:5]] == ["List Bullet", "List Bullet 2", "List Number", "List Number"]
+    items = [(p.style.name, p.text.split(" ")[0]) for p in published.paragraphs[1:5]]
+    assert items[:2] == [("List Bullet", items[0][1]), ("List Bullet 2", items[1][1])]
+    assert items[2:] == [("List Continue", "1."), ("List Continue", "2.")]  # the article's own numbers

@@ -132,3 +132,12 @@ def test_a_link_or_image_the_source_lacks_and_a_forged_footnote_stay_text(tmp_pa
     assert '<a href="https://ok.example/a">' in html and "<img" not in html and "evil.example" in html
     text = bilingual.read_text(encoding="utf-8")
     assert "\n[^qa-1]: All fine" not in text and "\\[^qa-1]: All fine" in text
+
+
+def test_the_articles_link_survives_when_the_model_writes_its_target_another_way():
+    from translate.formats.markdown import _publishable
+
+    source = "[新华社](http://www.news.cn) 和 [维基](https://zh.wikipedia.org/wiki/北京)"
+    reply = "[Xinhua](http://WWW.news.cn/) and [Wiki](https://zh.wikipedia.org/wiki/%E5%8C%97%E4%BA%AC)"
+    assert _publishable(reply, source) == reply
+    assert _publishable("[x](http://news.cn.evil.example/)", source) == "[x]\\(http://news.cn.evil.example/)"

@@ -107,3 +107,38 @@ def test_blocks_and_sentences_without_chinese_are_copied_not_sent_to_the_engine(
     last = result.document.blocks[-1]
     assert last.translation.startswith("U.S. sales rose 3.1%.") and last.segments[0].origin == "copy"
     assert "https://example.com/q" in (tmp_path / "out" / "a.en.md").read_text(encoding="utf-8")
+
+
+def test_a_block_without_chinese_still_takes_the_memory_and_the_glossary_and_is_punctuated_as_english(
+        tmp_path, rule_engine):
+    from translate.memory.tm import TranslationMemory
+    from translate.pipeline.options import RunOptions
+    from translate.pipeline.run import run_file
+
+    path = tmp_path / "b.txt"
+    path.write_text("标题\n（NASDAQ：BIDU）\nDAU\nCPI：+0.2%；PPI：-2.5%。\n", encoding="utf-8")
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("source,target,kind,note\nDAU,daily active users,term,\n", encoding="utf-8")
+    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    tm.add("（NASDAQ：BIDU）", "(Nasdaq: BIDU)", origin="review")
+    tm.close()
+    engine = rule_engine()
+    result = run_file(str(path), RunOptions(out_dir=str(tmp_path / "out"), quiet=True, use_cache=False,
+                                            formats=("json",), glossaries=[str(glossary)],
+                                            tm_path=str(tmp_path / "tm.sqlite")), load_engine=lambda: engine)
+    blocks = {b.source: b for b in result.document.blocks}
+    assert (blocks["（NASDAQ：BIDU）"].translation, blocks["（NASDAQ：BIDU）"].origin) == ("(Nasdaq: BIDU)", "tm")
+    assert blocks["DAU"].origin == "mt"  # a Latin glossary term goes to the engine, and is enforced
+    assert [(h.key, h.enforced) for h in blocks["DAU"].terms] == [("DAU", True)]
+    assert (blocks["CPI：+0.2%；PPI：-2.5%。"].translation, blocks["CPI：+0.2%；PPI：-2.5%。"].origin) == (
+        "CPI: +0.2%; PPI: -2.5%.", "copy")
+
+
+def test_a_dated_lead_a_run_of_numbered_items_and_a_byline_with_a_full_stop_keep_their_kinds():
+    lead = _kinds("2024年12月5日，记者从市教育局获悉，寒假将于1月开始。\n寒假安排\n学生放假。\n")
+    assert [k for k, _ in lead] == ["paragraph", "heading", "paragraph"]
+    items = _kinds("通知\n需携带以下材料：\n1、身份证\n2、户口本\n3、近期照片\n请准时到场。\n")
+    assert [k for k, _ in items] == ["title"] + ["paragraph"] * 5
+    assert [k for k, _ in _kinds("标题\n来源：人民日报。\n编辑：王五。\n正文。\n")] == ["title", "byline", "byline",
+                                                                                "paragraph"]
+    assert [k for k, _ in _kinds("本报记者 李四\n一、总体情况\n今年经济平稳。\n")] == ["byline", "heading", "paragraph"]

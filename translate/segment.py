@@ -163,6 +163,28 @@ def has_source_text(text: str) -> bool:
     return bool(_SOURCE_SCRIPT.search(text))
 
 
+_ENGLISH_PUNCTUATION = str.maketrans({"。": ".", "《": "\u201c", "》": "\u201d", "「": "\u201c", "」": "\u201d",
+                                      "【": "[", "】": "]", "〔": "(", "〕": ")", "　": " "})
+_CHINESE_MARK = {"，": ",", "、": ",", "：": ":", "；": ";", "！": "!", "？": "?"}
+
+
+def english_punctuation(text: str) -> str:
+    """A copied sentence with no Chinese, punctuated as English: full-width forms half-width (NFKC), 。《》 as
+    . “ ”, a list number's 、 as '.', and a space after a Chinese , : ; ! ? where English needs one
+    ('CPI：+0.2%；PPI' -> 'CPI: +0.2%; PPI'); URLs, 10:30 and 1,000 (half-width already) stay as they are."""
+    text = re.sub(r"^(\s*\d{1,3})、", r"\1. ", text)
+    out = []
+    for i, ch in enumerate(text):
+        mark = _CHINESE_MARK.get(ch)
+        if mark is None:
+            out.append(ch)
+            continue
+        after = text[i + 1:i + 2]
+        between_digits = mark in ",:" and i > 0 and text[i - 1].isdigit() and after.isdigit()
+        out.append(mark if between_digits or not after or after.isspace() or after in "”’）)" else mark + " ")
+    return unicodedata.normalize("NFKC", "".join(out)).translate(_ENGLISH_PUNCTUATION)
+
+
 def segment_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Segment]:
     spans = [piece for s, e in sentence_spans(text) for piece in chunk_spans(text, s, e, max_chars)]
     return [Segment(start=s, end=e, text=text[s:e]) for s, e in spans]

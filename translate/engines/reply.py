@@ -26,15 +26,19 @@ _CLOSING_LINE = re.compile(r"\n\s*(?:" + _OFFER + r"|if you (?:need|have|would l
 _CLOSING_TAIL = re.compile(r"(?<=[.!?\u201d\"])\s+" + _OFFER + r"[^\n]*\Z", re.I)
 _FENCE = re.compile(r"^\s*```[a-z]*\n(.*?)\n```\s*$", re.S)
 _QUOTES = [('"', '"'), ("\u201c", "\u201d"), ("'", "'"), ("\u300c", "\u300d")]
-# A refusal speaks in the first person about the request ("I'm sorry, but I can't…", "As an AI language
-# model, I…"); "As an AI company, Baidu…" and "Sorry, we cannot disclose…, he said" are translations.
-_CANNOT = r"i\s*(?:can(?:no|')?t|cannot|am unable to|'m unable to|won'?t|will not|must decline)"
-_REFUSAL = re.compile(r"^\s*(?:(?:i'?m|i am)\s+(?:very\s+|so\s+|really\s+)?sorry\b[,.!]?\s*(?:but\s+)?" + _CANNOT +
+# A refusal speaks in the first person about the request ("I'm sorry, but I can't…", "As an AI, I…", "Sorry,
+# I can only translate…") or about a content policy; "As an AI company, Baidu…" and "Sorry, we cannot disclose…,
+# he said" are translations.
+_CANNOT = (r"i\s*(?:can(?:no|')?t|cannot|am unable to|'m unable to|am not able to|'m not able to|won'?t|"
+           r"will not|must decline|can only|do not feel comfortable|don'?t feel comfortable)")
+_REFUSAL = re.compile(r"^\s*(?:(?:i'?m|i am)\s+(?:very\s+|so\s+|really\s+)?sorry\b[,.!]?\s*(?:but\s+)?"
+                      r"(?:" + _CANNOT + r"|(?:this|that|the|your)\s+(?:content|request|text|message))"
                       r"|sorry\s*[,.!]?\s*(?:but\s+)?" + _CANNOT + r"|" + _CANNOT +
-                      r"\s+(?:help|assist|translate|provide|comply|do that|fulfil)"
+                      r"\s+(?:help|assist|translate|provide|comply|do that|fulfil|process|complete)"
+                      r"|as an ai(?:\s+language)?(?:\s+model|\s+assistant)?\s*,\s*" + _CANNOT +
                       r"|as an ai(?:\s+language)?\s+model\b|as an ai assistant\b)", re.I)
 # The source's own apology or label: then the reply's "Sorry…" or "Translation:" is the translation.
-_SOURCE_APOLOGY = re.compile(r"抱歉|对不起|對不起|不好意思|很遗憾|很遺憾|恕")
+_SOURCE_APOLOGY = re.compile(r"抱歉|对不起|對不起|不好意思|很遗憾|很遺憾|恕难|恕不|恕我")
 _SOURCE_LABEL = re.compile(r"^\s*(?:翻译|翻譯|译者|譯者|译文|譯文|译|譯)\s*[:：/|｜]")
 _SOURCE_NOTE = re.compile(r"(?:^|\n)\s*(?:注|备注|附注|说明|注释|註|備註)\s*[:：]")
 _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"

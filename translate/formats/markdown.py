@@ -162,12 +162,31 @@ def _publishable(text: str, source: str | None = None) -> str:
 def _only_the_sources_targets(text: str, source: str) -> str:
     """Links, images and autolinks whose target the source block does not have are shown as text: a model
     must not add a tracking image or a link the article never had."""
+    known = {_plain_target(m.group(3)) for m in _LINK_TARGET.finditer(source)} | {
+        _plain_target(m.group(0)[1:-1]) for m in _AUTOLINK.finditer(source)}
+
+    def has(target: str) -> bool:
+        return not target or target in source or _plain_target(target) in known
+
     def check(match: re.Match) -> str:
-        target = match.group(3).strip("<>")
-        return match.group(0) if not target or target in source else "]\\" + match.group(0)[1:]
+        return match.group(0) if has(match.group(3)) else "]\\" + match.group(0)[1:]
 
     text = _LINK_TARGET.sub(check, text)
-    return _AUTOLINK.sub(lambda m: m.group(0) if m.group(0)[1:-1] in source else "&lt;" + m.group(0)[1:], text)
+    return _AUTOLINK.sub(lambda m: m.group(0) if has(m.group(0)[1:-1]) else "&lt;" + m.group(0)[1:], text)
+
+
+def _plain_target(target: str) -> str:
+    """A link target as compared: <> and a trailing slash off, percent-escapes decoded, scheme and host in
+    lower case (a model writing http://www.news.cn/ for http://www.news.cn keeps the article's link)."""
+    from urllib.parse import unquote, urlsplit
+
+    target = unquote(target.strip().strip("<>")).rstrip("/")
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return target
+    return target.replace(f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{parts.netloc}".lower(), 1) \
+        if parts.netloc else target
 
 
 def _as_text_lines(part: str, prefix: str) -> str:

@@ -72,7 +72,8 @@ def find_articles(inputs: list[str], out_dir: str) -> list[Article]:
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != out)
             relative = Path(root).relative_to(path)
             folder = "/".join(safe_stem(part, "folder") for part in relative.parts)
-            ours = _output_suffixes() if Path(root).resolve() == out else ()  # -o is the input folder
+            here = Path(root).resolve()
+            ours = _output_suffixes() if here == out or out in here.parents else ()  # outputs mirror into -o
             # no FIFO or device (it would block the run or never end); a broken link is still reported
             found += [Article(str(Path(root, name)), folder) for name in sorted(files)
                       if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES

@@ -25,7 +25,7 @@ from ..qa.checks import ForbiddenTerms, check_block, check_translation
 from ..readers import read_document
 from ..repair import repair_document
 from ..repair.language_model import load_scorer
-from ..segment import has_source_text, reassemble, segment_block
+from ..segment import has_words, reassemble, segment_block
 from .journal import Journal, folder_lock, signature_digest
 from .options import RunOptions, RunResult, signature
 from .outputs import check_outputs_free, check_writable, kept_files, output_paths, safe_stem
@@ -164,11 +164,11 @@ def summarize(document: Document, stats: dict, clock: StageClock) -> None:
 
 
 def _reuse_memory(document: Document, tm: TranslationMemory, max_chars: int) -> list:
-    """Copy code blocks and blocks with no Chinese, take approved translations from the TM; the blocks left to
-    translate, segmented."""
+    """Copy code blocks and blocks with no words, take approved translations from the TM; the blocks left to
+    translate, segmented (their sentences without Chinese are copied by the translate stage)."""
     todo = []
     for block in document.blocks:
-        if not block.kind.translatable or not has_source_text(block.text):
+        if not block.kind.translatable or not has_words(block.text):
             block.translation, block.origin = block.source, "copy"
             continue
         remembered = tm.lookup(block.text)

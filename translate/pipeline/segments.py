@@ -22,7 +22,7 @@ from ..glossary.matcher import (
 )
 from ..memory.cache import SegmentCache
 from ..qa.checks import repeated_phrase
-from ..segment import has_source_text, join_translations
+from ..segment import english_punctuation, has_source_text, join_translations
 
 CHUNK = 32  # segments per engine call: the cache is written after each, so an interrupted run resumes
 FAULT_CODES = ("engine-error", "empty", "repetition")
@@ -141,8 +141,9 @@ def translate_jobs(jobs: list[Job], runner: EngineRunner) -> None:
     no Chinese (an English quotation, a URL) is copied: a zh-en model would garble it."""
     for job in jobs:
         segment = job.block.segments[job.index]
-        if not has_source_text(segment.text):
-            job.outputs["inline"], segment.origin = segment.text.strip(), "copy"
+        if not has_source_text(segment.text) and all(s.kind == "markup" for s in _glossary_spans(job)):
+            # a sentence with a Latin glossary term (DAU) still goes to the engine
+            job.outputs["inline"], segment.origin = english_punctuation(segment.text.strip()), "copy"
     jobs_to_run = [j for j in jobs if not j.outputs]
     if runner.progress is not None and len(jobs_to_run) < len(jobs):
         runner.progress.update(len(jobs) - len(jobs_to_run))
@@ -154,7 +155,8 @@ def translate_jobs(jobs: list[Job], runner: EngineRunner) -> None:
         _settle(job)
     for block in {id(j.block): j.block for j in jobs}.values():
         block.translation = join_translations([s.translation for s in block.segments])
-        block.origin = "cache" if block.segments and all(s.origin == "cache" for s in block.segments) else "mt"
+        origins = {s.origin for s in block.segments}
+        block.origin = "copy" if origins == {"copy"} else "cache" if origins and origins <= {"cache", "copy"} else "mt"
 
 
 def _run_strategy(jobs: list[Job], runner: EngineRunner, strategy: str) -> None:

@@ -126,16 +126,21 @@ def _guess_cjk_encoding(data: bytes) -> str | None:
         best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
         return "big5" if best is not None and best.encoding == "big5" else "gb18030"
     score, encoding = max(scored)
-    return encoding if score > 0 else None
+    return None if score <= 0 and _latin_glued(data.decode(encoding)) else encoding
 
 
-_COMMON_PUNCTUATION = set("，。！？；：“”‘’（）《》〈〉、—…·「」『』【】〔〕～　％＋－＝")
+def _latin_glued(text: str) -> bool:
+    """Most Han characters sit between Latin letters ('r閟um閟', 'Zo霋s'): accented Latin bytes paired up."""
+    han = [i for i, ch in enumerate(text) if "\u4e00" <= ch <= "\u9fff"]
+    glued = sum(1 for i in han if 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha()
+                and text[i + 1].isascii() and text[i + 1].isalpha())
+    return not han or glued > len(han) * 0.3
 
 
 def _plausibility(text: str) -> int:
     """How much `text` reads as Chinese: +1 for each of the 3,755 most common characters (GB2312 level 1,
-    after Traditional -> Simplified), -1 for any other Han character, -2 for a symbol Chinese text seldom has
-    (Cyrillic, bopomofo, ※, §: what mojibake is made of)."""
+    after Traditional -> Simplified), -1 for any other Han character, -2 for a letter or mark Chinese text
+    seldom has (Cyrillic, Greek, bopomofo, ※, §: what mojibake is made of)."""
     score = 0
     for ch in traditional_to_simplified(text[:4096]):
         if "\u4e00" <= ch <= "\u9fff":
@@ -143,7 +148,7 @@ def _plausibility(text: str) -> int:
                 score += 1 if 0xB0 <= ch.encode("gb2312")[0] <= 0xD7 else -1
             except UnicodeEncodeError:
                 score -= 1
-        elif not (ch.isascii() or ch in _COMMON_PUNCTUATION or "\uff01" <= ch <= "\uff5e"):
+        elif "\u0370" <= ch <= "\u04ff" or "\u3100" <= ch <= "\u312f" or ch in "※§¤﹝﹞":
             score -= 2
     return score
 

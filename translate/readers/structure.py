@@ -51,6 +51,7 @@ def classify_lines(lines: list[str], *, first_is_title: bool = True) -> list[tup
                 is_furniture(text) or _EDITOR_NOTE.match(text)):
             title_open = False
         items.append((kind, text, ""))
+    _numbered_runs_are_lists(items)
     introduced = False
     for index in range(len(items) - 1, -1, -1):
         kind, text, markup = items[index]
@@ -59,6 +60,22 @@ def classify_lines(lines: list[str], *, first_is_title: bool = True) -> list[tup
         elif kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE) and not is_furniture(text):
             introduced = True
     return items
+
+
+def _numbered_runs_are_lists(items: list[tuple[BlockKind, str, str]]) -> None:
+    """Short numbered lines one after another with the same kind of number (1、身份证 / 2、户口本) are a list, not
+    headings: a heading has text of its own after it."""
+    def numbering(text: str) -> str:
+        found = _SECTION_NUMBER.match(text)
+        return re.sub(r"[一二三四五六七八九十百零〇\d①-⑳]+", "N", found.group().strip()) if found else ""
+
+    for index in range(len(items) - 1):
+        text, next_text = items[index][1], items[index + 1][1]
+        if numbering(text) and numbering(text) == numbering(next_text):
+            for at in (index, index + 1):
+                kind, item_text, markup = items[at]
+                if kind is BlockKind.HEADING:
+                    items[at] = (BlockKind.PARAGRAPH, item_text, markup)
 
 
 def is_furniture(text: str) -> bool:
@@ -71,13 +88,14 @@ def classify(text: str, *, first: bool = False) -> BlockKind:
         return BlockKind.TITLE
     plain = text.lstrip(_DECORATION) or text
     date = _DATE.match(plain)
-    if _is_byline(plain) or date and _META.search(plain, date.end()):
+    dateline = date and len(text) <= BYLINE_MAX_CHARS + 20 and not any(ch in plain for ch in "，,。；？！")
+    if _is_byline(plain) or dateline and _META.search(plain, date.end()):
         return BlockKind.BYLINE
     if (_CAPTION.match(plain) or _PHOTO_CREDIT.search(plain)) and len(text) <= 60:
         return BlockKind.CAPTION
     if is_furniture(plain) or _EDITOR_NOTE.match(plain):
         return BlockKind.PARAGRAPH
-    if first and len(text) <= 60 and not text.endswith(("。", ".")):
+    if first and len(text) <= 60 and not text.endswith(("。", ".")) and not _SECTION_NUMBER.match(text):
         return BlockKind.TITLE
     if _is_quote(text):
         return BlockKind.QUOTE
@@ -93,8 +111,9 @@ def _is_byline(text: str) -> bool:
         return True
     if _BYLINE_SPACED.match(text):
         return len(text) <= BYLINE_MAX_CHARS
-    # "记者：张三" is a byline; "记者：您如何看待……？" is an interviewer's question.
-    return bool(_BYLINE.match(text)) and not any(ch in text for ch in "。？！?!；")
+    # "记者：张三" (or "来源：人民日报。") is a byline; "记者：您如何看待……？" is an interviewer's question.
+    body = text.rstrip("。！!")
+    return bool(_BYLINE.match(text)) and not any(ch in body for ch in "。？！?!；") and len(text) <= 2 * BYLINE_MAX_CHARS
 
 
 def _is_quote(text: str) -> bool:

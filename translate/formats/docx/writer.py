@@ -79,38 +79,53 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
     for block in document.blocks:
         text = (translations or {}).get(block.id, block.translation)
         if _is_markdown_cell(block):
-            if not rows or "\n" in block.markup:
-                rows.append([])
-            rows[-1].append(" ".join(text.split()))
+            _place_cell(rows, block, " ".join(text.split()))
             if block.markup_end:
                 _add_table(out, rows)
             continue
         _add_table(out, rows)
-        style = _list_style(block.markup) or style_ids[block.kind]
-        for part in split_paragraphs(text):
-            docx_build.append_run(_styled(out.add_paragraph(), style), part)
+        style, number = _list_item(block.markup)
+        for n, part in enumerate(split_paragraphs(text)):
+            docx_build.append_run(_styled(out.add_paragraph(), style or style_ids[block.kind]),
+                                  f"{number} {part}" if number and n == 0 else part)
     _add_table(out, rows)
     return docx_template.save(out)
 
 
-_LIST_MARKER = re.compile(r"^( *)(?:([-*+])|\d{1,9}[.)])[ \t]")
+_LIST_MARKER = re.compile(r"^( *)(?:([-*+])|(\d{1,9}[.)]))[ \t]")
+
+
+def _place_cell(rows: list[list[str]], block: Block, text: str) -> None:
+    """Put a Markdown cell in its row and column. The pipes around it say where: an empty cell has no block of
+    its own, only one more pipe ('| 百度 |  | 无 |'); a line break starts a row (after the delimiter row)."""
+    lines = block.markup.split("\n")
+    if rows and len(lines) > 1:
+        rows[-1].extend([""] * max(0, lines[0].count("|") - 1))  # empty cells closing the row before
+    if not rows or len(lines) > 1:
+        rows.append([])
+    rows[-1].extend([""] * max(0, lines[-1].count("|") - 1))
+    rows[-1].append(text)
+    if block.markup_end:
+        rows[-1].extend([""] * max(0, block.markup_end.count("|") - 1))
 
 
 def _is_markdown_cell(block: Block) -> bool:
     return block.markup.endswith("| ") and not block.markup.startswith("<")
 
 
-def _list_style(markup: str) -> str | None:
-    """A Markdown list item's Word style: List Bullet / List Number, 2 and 3 for nested items."""
+def _list_item(markup: str) -> tuple[str | None, str]:
+    """A Markdown list item's Word style and number: List Bullet (2, 3 when nested) for bullets; for numbered
+    items List Continue and the article's own number as text, so that each list counts as the article does
+    (Word's List Number would run on from one list into the next)."""
     found = _LIST_MARKER.match(markup)
     if not found:
-        return None
+        return None, ""
     level = min(3, 1 + len(found.group(1)) // 2)
-    name = ("List Bullet" if found.group(2) else "List Number") + (f" {level}" if level > 1 else "")
+    name = ("List Bullet" if found.group(2) else "List Continue") + (f" {level}" if level > 1 else "")
     try:
-        return docx_template.style_id(name)
+        return docx_template.style_id(name), found.group(3) or ""
     except KeyError:
-        return None
+        return None, found.group(3) or ""
 
 
 def _add_table(out, rows: list[list[str]]) -> None:
