@@ -141,3 +141,15 @@ def test_the_articles_link_survives_when_the_model_writes_its_target_another_way
     reply = "[Xinhua](http://WWW.news.cn/) and [Wiki](https://zh.wikipedia.org/wiki/%E5%8C%97%E4%BA%AC)"
     assert _publishable(reply, source) == reply
     assert _publishable("[x](http://news.cn.evil.example/)", source) == "[x]\\(http://news.cn.evil.example/)"
+
+
+def test_a_multi_line_flag_message_is_one_footnote_line():
+    from translate.document import Block, BlockKind, Document, Flag
+    from translate.formats.markdown import bilingual_markdown
+
+    block = Block(id="b1", kind=BlockKind.PARAGRAPH, source="公司发布新模型。")
+    block.translation = "The company released a new model."
+    block.flags = [Flag("length", "warning", "the reply was short:\nThe company\n# not a heading")]
+    text = bilingual_markdown(Document(name="d", blocks=[block]), {})
+    notes = [line for line in text.splitlines() if line.startswith("[^qa-")]
+    assert notes == ["[^qa-1]: **length** (b1): the reply was short: ⏎ The company ⏎ # not a heading"]

@@ -49,7 +49,8 @@ def bilingual_markdown(document: Document, signature: dict) -> str:
         marker = ""
         for flag in block.flags:
             # labels of our own ('qa-'), so that an article's footnotes [^1] keep theirs
-            notes.append(f"[^qa-{len(notes) + 1}]: **{flag.code}** ({block.id}): {_escape(flag.message)}")
+            message = " ⏎ ".join(line.strip() for line in flag.message.splitlines() if line.strip())  # one line
+            notes.append(f"[^qa-{len(notes) + 1}]: **{flag.code}** ({block.id}): {_escape(message)}")
             marker += f" ⚠[^qa-{len(notes)}]"
         origin = " <!-- from translation memory -->" if block.origin == "tm" else ""
         lines += [prefix + _escape(block.translation) + marker + origin, ""]
