@@ -132,3 +132,13 @@ def test_missing_model_offline_says_how_to_get_it(tmp_path, article_path):
     assert result.exit_code == 2
     assert "translate model pull Nobody/no-such-model" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_article_named_twice_runs_once(tmp_path, tiny_model, monkeypatch):
+    article = tmp_path / "s.txt"
+    article.write_text("标题\n公司发布新模型。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["run", "s.txt", "./s.txt", str(article), "-o", "out", "--model", str(tiny_model),
+                                      "--beams", "1", "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    assert "named twice; it runs once" in result.output and result.stdout.count("s.json") == 1

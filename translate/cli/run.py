@@ -80,6 +80,7 @@ def run(inputs, out, formats, layout, force, xliff_version_, glossaries, no_defa
     if ray_address or any(os.path.isdir(path) for path in inputs):
         _run_corpus(inputs, options, ray_address, workers, quiet)
         return
+    inputs = _each_file_once(inputs, quiet)
     check_distinct_outputs(list(inputs))
     exit_code = 0
     for path in inputs:
@@ -138,3 +139,20 @@ def _report(path, result, quiet) -> None:
 
 
 COMMANDS = [run]
+
+
+def _each_file_once(inputs, quiet: bool) -> list[str]:
+    """An article named twice (spun.txt ./spun.txt) runs once, as a folder's files do; said, not refused."""
+    from pathlib import Path
+
+    kept, seen = [], set()
+    for path in inputs:
+        key = path if path == "-" else str(Path(path).resolve())
+        if key in seen:
+            if not quiet:
+                click.echo(f"notice: {printable(path)} is named twice; it runs once", err=True)
+            continue
+        seen.add(key)
+        kept.append(path)
+    return kept
+
