@@ -174,3 +174,14 @@ def test_an_import_with_a_term_over_two_lines_is_refused_and_a_repeated_variant_
     twice.write_text("source,target,kind,note\n大模型|大模型,large model,term,\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["glossary", "lint", "-g", str(twice)])
     assert "given twice in this row" in result.output and "duplicate of line 2" not in result.output
+
+
+def test_a_quote_never_closed_is_named_as_such(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    broken = tmp_path / "quotes.csv"
+    broken.write_text('source,target,kind,note\n月之暗面,Moonshot AI,name,\n"大模型,large model,term,\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["glossary", "list", "-g", str(broken)])
+    assert result.exit_code == 2 and "line 3: a quote" in result.output and "never closed" in result.output

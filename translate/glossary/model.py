@@ -137,6 +137,10 @@ def parse_csv(data: bytes, path: str, notices: list[str] | None = None, *, expor
         kind = (row.get("kind") or "").strip() or ("" if exported else "term")
         if too_long:
             raise GlossaryError(f"line {number}: more cells than header columns (quote cells that contain commas)", path)
+        raw_source = row.get("source") or ""
+        if ("\n" in raw_source or "\r" in raw_source) and not target:  # the csv reader ran on inside one cell
+            raise GlossaryError(f"line {number}: a quote (\") opened in the source is never closed; close it or "
+                                "remove it", path)
         if not source or (not target and kind != "keep"):
             raise GlossaryError(f"line {number}: empty source or target", path)
         if kind and kind not in KINDS:
