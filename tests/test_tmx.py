@@ -238,3 +238,19 @@ def test_quiet_imports_and_glossary_edits_print_no_summary(tmp_path):
     assert "豆包" not in glossary.read_text(encoding="utf-8")
     assert "豆包 -> Doubao" in runner.invoke(cli, ["glossary", "add", "豆包", "Doubao", *edit]).stdout
     assert "removed: 豆包" in runner.invoke(cli, ["glossary", "remove", "豆包", *edit]).stdout
+
+
+def test_units_without_a_pair_are_counted_and_said(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    tmx = tmp_path / "half.tmx"
+    tmx.write_text('<tmx version="1.4"><header srclang="zh-CN"/><body>'
+                   '<tu><tuv xml:lang="en"><seg>Only English</seg></tuv></tu>'
+                   '<tu><tuv xml:lang="zh-CN"><seg>公司</seg></tuv><tuv xml:lang="en"><seg></seg></tuv></tu>'
+                   '<tu><tuv xml:lang="zh-CN"><seg>过去一年</seg></tuv><tuv xml:lang="en"><seg>Past year</seg></tuv></tu>'
+                   '</body></tmx>', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["tm", "import", str(tmx), "--tm", str(tmp_path / "tm.sqlite")])
+    assert result.exit_code == 0 and "imported 1 pairs" in result.stdout
+    assert "2 unit(s) left out" in result.stderr

@@ -68,6 +68,9 @@ def import_(file, tm_path, to_simplified, overwrite, quiet, debug):
     if report.traditional_skipped:
         click.echo(f"warning: {file}: {report.traditional_skipped} unit(s) have only a Traditional Chinese variant; "
                    "not stored (use --to-simplified to convert them)", err=True)
+    if report.incomplete:
+        click.echo(f"warning: {file}: {report.incomplete} unit(s) left out: no Chinese (zh) or English (en) "
+                   "segment, or an empty one", err=True)
     if report.kept_existing:
         click.echo(f"notice: {report.kept_existing} converted Traditional unit(s) left out: a Simplified entry exists",
                    err=True)

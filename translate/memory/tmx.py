@@ -34,6 +34,7 @@ class TmxImport:
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
     unchanged: int = 0  # units whose pair the memory already holds
     duplicates: int = 0  # units repeating a pair the file already gave
+    incomplete: int = 0  # units without a Chinese and an English segment, or with an empty one
     problems: list[str] = field(default_factory=list)  # 'line N: ...' for units not stored
 
 
@@ -136,6 +137,7 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
                 continue
             chinese = traditional
         if chinese is None or english is None:
+            report.incomplete += 1
             continue
         (source, bad_source), (target, bad_target) = seg_text(chinese), seg_text(english)
         if bad_source or bad_target:
@@ -143,6 +145,7 @@ def import_tmx_report(tm, data: bytes, path: str, *, to_simplified: bool = False
                                    "resolved; unit not stored")
             continue
         if not source or not target:
+            report.incomplete += 1
             continue
         markup = {"source_seg": _raw(chinese) if _has_codes(chinese) else None,
                   "target_seg": _raw(english) if _has_codes(english) else None}
