@@ -185,3 +185,13 @@ def test_a_quote_never_closed_is_named_as_such(tmp_path):
     broken.write_text('source,target,kind,note\n月之暗面,Moonshot AI,name,\n"大模型,large model,term,\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["glossary", "list", "-g", str(broken)])
     assert result.exit_code == 2 and "line 3: a quote" in result.output and "never closed" in result.output
+
+
+def test_remove_takes_every_row_of_a_repeated_term(tmp_path):
+    from translate.glossary.model import load_glossaries, remove_entry
+
+    path = tmp_path / "dupes.csv"
+    path.write_text("source,target,kind,note\n月之暗面,Moonshot AI,name,\n豆包,Doubao,name,\n"
+                    "月之暗面|Kimi公司,Dark Side of the Moon,name,\n", encoding="utf-8")
+    assert remove_entry(str(path), "月之暗面") == 2
+    assert [e.sources for e in load_glossaries([str(path)], use_default=False).entries] == [["豆包"]]

@@ -103,11 +103,12 @@ def remove(source, path, quiet, debug):
     from ..glossary.model import remove_entry
 
     path = _editable(path)
-    if not remove_entry(path, source):
+    removed = remove_entry(path, source)
+    if not removed:
         click.echo(f"error: {path}: no entry for '{source}'", err=True)
         sys.exit(1)
     if not quiet:
-        click.echo(f"removed: {source} from {path}")
+        click.echo(f"removed: {source} from {path}" + (f" ({removed} rows held it)" if removed > 1 else ""))
 
 
 @glossary.command("lint")

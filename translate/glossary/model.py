@@ -269,18 +269,21 @@ def _upsert(table: csv_file.CsvTable, entry: Entry, keep_empty: dict[str, bool],
     return "updated"
 
 
-def remove_entry(path: str, source: str) -> bool:
+def remove_entry(path: str, source: str) -> int:
+    """Remove every row that holds `source` as a variant (a file may repeat a term: removing only the first
+    would leave the term in effect); the number of rows removed."""
     if not Path(path).exists():
         raise GlossaryError("no such glossary file", path)
     p = _edited_file(path)
     with csv_file.edit_lock(p):
         table = csv_file.read_table(read_glossary_file(path), path)
-        index = _find_row(table, [source.strip()])
-        if index is None:
-            return False
-        del table.records[index]
-        csv_file.rewrite(table, p)
-    return True
+        removed = 0
+        while (index := _find_row(table, [source.strip()])) is not None:
+            del table.records[index]
+            removed += 1
+        if removed:
+            csv_file.rewrite(table, p)
+    return removed
 
 
 def _find_row(table: csv_file.CsvTable, sources: list[str]) -> int | None:
