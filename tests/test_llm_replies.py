@@ -86,3 +86,14 @@ def test_a_name_the_model_will_not_write_is_an_error_as_check_calls_it(tmp_path,
     document = run(article, tmp_path / "out", settings_for(llm)).document
     flags = [(f.code, f.severity) for f in document.blocks[0].flags]
     assert ("name-missing", "error") in flags and ("term-missing", "warning") not in flags
+
+
+def test_a_base_that_is_not_http_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    for base, words in (("localhost:8080/v1", "has no scheme"), ("ftp://x/v1", "is not http:// or https://")):
+        result = CliRunner().invoke(cli, ["model", "info", "--engine", "openai", "--api-base", base,
+                                          "--api-model", "m"])
+        assert result.exit_code == 2 and words in result.output and len(result.output.strip().splitlines()) == 1

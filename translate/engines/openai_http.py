@@ -76,6 +76,9 @@ class ChatClient:
             if "://" not in base:
                 raise ModelError(f"--api-base {shown_url('//' + base)[2:]} has no scheme: write it as "
                                  f"http://{shown_url('//' + base)[2:]} (or https://)")
+            if not base.lower().startswith(("http://", "https://")):
+                raise ModelError(f"--api-base {shown_url(base)} is not http:// or https://: an OpenAI-compatible "
+                                 "server answers HTTP; give its http(s) URL")
         # Bases are named by their shown form everywhere (messages, state, the run's warnings); the
         # credentials a URL may carry (user:password@, ?api-key=) stay in `_requested`, used only to send.
         self._requested: dict[str, str] = {}
