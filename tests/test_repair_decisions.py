@@ -84,3 +84,20 @@ def test_a_document_spun_only_with_everyday_words_is_gated_by_its_context_sites(
         evidence = gate_evidence(_read(name))
         assert not evidence.spun, name
         assert clean_lines(_read(name))[0] == _read(name)
+
+
+def test_words_meeting_across_a_non_word_form_neither_mark_a_clean_document_nor_change():
+    from translate.repair.segmentation import across_words
+
+    clean = ("调查组多方核实了举报内容。他常说念书是一辈子的事。他指出当今世界正经历深刻变化。"
+             "青年人要敢于谈理想。会上大家讨论谈路线图的细节。当年的群众一经发动，成效天然显著。")
+    text, repairs = clean_lines(clean)
+    assert (text, repairs) == (clean, [])
+    assert across_words("组多", "大多", "调查", "方核实") and not across_words("组多", "大多", "中的", "数企业")
+    # in a spun document the same forms are the spinner's: restored
+    assert repaired("报告中的组多数企业知谈这个谈理很简单。") == "报告中的大多数企业知道这个道理很简单。"
+
+
+def test_a_keep_phrase_protects_a_rare_real_word_in_a_spun_document():
+    assert repaired("学者们无不奉为圭臬，东谈主东谈主称颂。") == "学者们无不奉为圭臬，人人称颂。"
+    assert repaired("这是行业的圭臬。") == "这是行业的标准。"

@@ -20,7 +20,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .segmentation import reading_gain
+from .segmentation import across_words, reading_gain
 from .table import ALWAYS, CONTEXT, FormStats, SpinRule, SpinTable
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -79,11 +79,21 @@ class DocumentEvidence:
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
 
+def stands_alone(table: SpinTable, text: str, match: re.Match) -> bool:
+    """An always-form match that is not two words meeting across it (调查组多方: 调查组/多方): only such
+    matches are restored and count as evidence that the document is spun."""
+    spun = match.group()
+    if len(spun) < 2:
+        return True
+    start, end = match.span()
+    return not across_words(spun, table.rules[spun][0].original, text[max(0, start - 32):start], text[end:end + 32])
+
+
 def document_evidence(text: str, table: SpinTable) -> DocumentEvidence:
     counts: dict[str, int] = {}
     for match in table.pattern.finditer(text):
         spun = match.group()
-        if table.kind(spun) == ALWAYS:
+        if table.kind(spun) == ALWAYS and stands_alone(table, text, match):
             counts[spun] = counts.get(spun, 0) + 1
     evidence = sum(_gate_weight(table.rules[f][0]) * (1.0 + math.log(n)) for f, n in counts.items())
     originals = {r.original for rules in table.rules.values() for r in rules if r.rule == CONTEXT and len(r.original) > 1}

@@ -23,11 +23,12 @@ from .evidence import (
     document_evidence,
     sigmoid,
     site_logit,
+    stands_alone,
     word_reading,
 )
 from .judge import rejudge, sentences
 from .language_model import SentenceScorer, scorer_key
-from .segmentation import bound_in_words, phrase_holds
+from .segmentation import across_words, bound_in_words, phrase_holds
 from .table import ALWAYS, CONTEXT, KEEP, SpinRule, SpinTable, default_table, parse_table
 
 __all__ = ["ALWAYS", "CONTEXT", "KEEP", "DEFAULT_THRESHOLD", "LOW_CONFIDENCE", "SpinReport", "SpinTable",
@@ -60,7 +61,7 @@ def spin_score(text: str, table: SpinTable | None = None) -> float:
     if not han:
         return 0.0
     hits = sum(1 for m in table.pattern.finditer(text)
-               if table.kind(m.group()) == ALWAYS and not table.rules[m.group()][0].real)
+               if table.kind(m.group()) == ALWAYS and not table.rules[m.group()][0].real and stands_alone(table, text, m))
     return 1000.0 * hits / han
 
 
@@ -147,7 +148,13 @@ def _choose(spun: str, table: SpinTable, before: str, after: str, spun_document:
     if rules[0].rule == KEEP:
         return None
     if rules[0].rule == ALWAYS:
-        return (rules[0], 0.99) if spun_document or not rules[0].real else None
+        if any(before.endswith(prefix) and after.startswith(suffix) for prefix, suffix in table.guards.get(spun, ())):
+            return None  # the form inside its keep-phrase (奉为圭臬)
+        if spun_document:
+            return rules[0], 0.99
+        # In a document not judged spun, a form where two words meet (调查组多方, 常说念书) is those words.
+        stray = rules[0].real or len(spun) > 1 and across_words(spun, rules[0].original, before, after)
+        return None if stray else (rules[0], 0.99)
     if not spun_document:
         return None
     # A spinner turns 工作职责 into 职责职责: a doubled form holds one substitution, read as the first

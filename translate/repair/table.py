@@ -148,7 +148,8 @@ def _guards(rules: dict[str, list[SpinRule]], keeps: list[str]) -> dict[str, lis
     guards: dict[str, list[tuple[str, str]]] = {}
     for phrase in keeps:
         for spun, spun_rules in rules.items():
-            if spun_rules[0].rule != CONTEXT:
+            rule = spun_rules[0]
+            if rule.rule != CONTEXT and not (rule.rule == ALWAYS and rule.real):  # 奉为圭臬 keeps its 圭臬
                 continue
             start = phrase.find(spun)
             while start >= 0:
