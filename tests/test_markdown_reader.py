@@ -126,3 +126,30 @@ def test_a_markdown_articles_tables_and_lists_stay_tables_and_lists_in_the_publi
     items = [(p.style.name, p.text.split(" ")[0]) for p in published.paragraphs[1:5]]
     assert items[:2] == [("List Bullet", items[0][1]), ("List Bullet 2", items[1][1])]
     assert items[2:] == [("List Continue", "1."), ("List Continue", "2.")]  # the article's own numbers
+
+
+def test_a_markdown_articles_links_and_emphasis_are_word_formatting_in_the_published_docx(tmp_path):
+    import zipfile
+
+    import docx
+
+    from translate.pipeline.options import RunOptions
+    from translate.pipeline.run import run_file
+
+    class Echo:  # the article's own markup comes back as the source wrote it
+        def translate(self, texts, **_):
+            return list(texts)
+
+    path = tmp_path / "l.md"
+    path.write_text("# 标题\n\n据[协会](https://www.caam.org.cn)统计，**销量**增长。\n\n见[脚本](javascript:alert(1))。\n",
+                    encoding="utf-8")
+    run_file(str(path), RunOptions(out_dir=str(tmp_path / "out"), quiet=True, formats=("docx",)),
+             load_engine=lambda: Echo())
+    published = docx.Document(str(tmp_path / "out" / "l.en.docx"))
+    assert published.paragraphs[1].text == "据协会统计，销量增长。"
+    assert [r.text for r in published.paragraphs[1].runs if r.bold] == ["销量"]
+    with zipfile.ZipFile(tmp_path / "out" / "l.en.docx") as package:
+        rels = package.read("word/_rels/document.xml.rels").decode()
+        body = package.read("word/document.xml").decode()
+    assert 'Target="https://www.caam.org.cn" TargetMode="External"' in rels and body.count("<w:hyperlink") == 1
+    assert "javascript" not in rels and "[脚本](javascript:alert(1))" in published.paragraphs[2].text

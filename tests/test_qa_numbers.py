@@ -129,3 +129,26 @@ def test_a_reply_for_another_paragraph_is_caught_by_its_numbers():
     check_block(block)
     added = [f.span for f in block.flags if f.code == "number-added"]
     assert added == ["22.15 million", "41.6"]
+
+
+def test_a_list_items_own_number_is_not_an_added_figure():
+    from translate.document import Block, BlockKind
+    from translate.qa.checks import check_block
+
+    item = Block(id="x", kind=BlockKind.PARAGRAPH, source="扩大出口")
+    item.translation = "1. Expanding exports"
+    check_block(item)
+    assert item.flags == []
+    added = Block(id="y", kind=BlockKind.PARAGRAPH, source="扩大出口")
+    added.translation = "Expanding exports by 5 points"
+    check_block(added)
+    assert [f.code for f in added.flags] == ["number-added"]
+
+
+def test_a_scale_joined_by_hyphens_counts():
+    from translate.qa.numbers import missing_numbers
+
+    source = "投资100亿元建设新厂。"
+    assert missing_numbers(source, "It will build a plant with a 10-billion-yuan investment.") == []
+    assert [text for text, _ in missing_numbers(source, "It will build a plant with a 10-million-yuan investment.")] \
+        == ["100亿元"]

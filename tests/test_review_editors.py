@@ -162,3 +162,15 @@ def test_an_odt_without_libreoffice_or_a_flat_odt_is_refused_with_one_line(edito
     assert result.exit_code == 2 and len(result.output.splitlines()) == 1
     assert "LibreOffice is not installed" in result.output and "save it as Word (.docx)" in result.output
     assert not (tmp_path / "pub").exists()
+
+
+def test_a_style_libreoffice_renamed_still_names_the_blocks_kind():
+    from lxml import etree
+
+    from translate.formats.docx.review import _style_name
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    for value, name in (("Caption1", "Caption"), ("caption", "Caption"), ("Heading2", "Heading 2"), ("Title", "Title"),
+                        ("Subtitle", "Subtitle"), ("MyStyle", "MyStyle")):
+        p = etree.fromstring(f'<w:p xmlns:w="{w}"><w:pPr><w:pStyle w:val="{value}"/></w:pPr></w:p>')
+        assert _style_name(p) == name

@@ -72,6 +72,7 @@ def test_a_quotation_with_its_speaker_between_is_a_paragraph_and_the_title_may_f
     quoted = _kinds("出口再创新高\n“我们对明年充满信心。”负责人说，“海外工厂将陆续投产。”\n“这是一整句引语。”\n")
     assert [k for k, _ in quoted] == ["title", "paragraph", "quote"]
     for first, kind in (("编者按：本文作者为北京大学教授，文章仅代表作者个人观点。", "paragraph"),
+                        ("【编者按】大模型的下一步在哪里？本报专访了张伟", "paragraph"),
                         ("2024-12-05 10:30 来源：澎湃新闻", "byline")):
         assert _kinds(f"{first}\n让烟火气回归城市街头\n地摊经济曾经饱受争议。\n") == [
             (kind, first), ("title", "让烟火气回归城市街头"), ("paragraph", "地摊经济曾经饱受争议。")]

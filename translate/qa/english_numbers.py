@@ -14,9 +14,10 @@ from decimal import Decimal
 
 # A figure, with an optional scale word or the press's short forms (20m, $1.5bn, 10k); a letter straight
 # after a short form means it is a unit or a word (20mm, 5km). Currency codes may stick to it (RMB100m).
-# Groups of three may be split by commas or by no-break / thin spaces (10 000).
+# Groups of three may be split by commas or by no-break / thin spaces (10 000). A compound adjective joins the
+# scale with a hyphen (a 10-billion-yuan fund).
 EN_NUMBER = re.compile(r"(?:(?<=RMB)|(?<=CNY)|(?<=USD)|(?<=HKD)|(?<=EUR)|(?<=GBP)|(?<=JPY)|(?<![\w.]))"
-                       r"(\d{1,3}(?:[,\u00a0\u2009\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(trillion|billion|million|thousand"
+                       r"(\d{1,3}(?:[,\u00a0\u2009\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:(?:\s*|-)(trillion|billion|million|thousand"
                        r"|trn|tn|bn|mn)\b|(m|b|k)(?![A-Za-z0-9]))?", re.I)
 SCALE = {"trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "million": Decimal(10) ** 6, "thousand": Decimal(1000),
          "trn": Decimal(10) ** 12, "tn": Decimal(10) ** 12, "bn": Decimal(10) ** 9, "b": Decimal(10) ** 9,

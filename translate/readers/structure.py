@@ -24,7 +24,8 @@ _DATE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\
 _META = re.compile(r"来源|作者|编辑|记者|发布|阅读|字号")
 # "（完）", "（作者系北京大学教授）": a whole line in brackets is an aside, never a title or a heading.
 _ASIDE = re.compile(r"^[（(][^（()）]*[）)]$")
-_EDITOR_NOTE = re.compile(r"^(?:编者按|编者的话|编者注|导读|导语|提要|摘要)\s*[:：]")
+_EDITOR_NOTE = re.compile(r"^(?:[【\[（(]\s*(?:编者按|编者的话|编者注|导读|导语|提要|摘要)\s*[】\]）)]"
+                          r"|(?:编者按|编者的话|编者注|导读|导语|提要|摘要)\s*[:：])")
 # Section numbers (一、 （一） 1. 第三章 ①) open headings: their 、 is not clause punctuation.
 _SECTION_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+[章节部分篇条]\s*|[一二三四五六七八九十百]+[、．.]\s*"
                              r"|[（(][一二三四五六七八九十\d]{1,3}[）)]\s*|\d{1,2}[.、．]\s*(?!\d)|[①-⑳]\s*)")

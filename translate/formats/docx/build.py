@@ -20,6 +20,7 @@ from ...controls import xml_safe
 EAST_ASIAN_FONT = "SimSun"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W = W
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 @lru_cache(maxsize=None)
@@ -186,3 +187,46 @@ class CommentWriter:
             comment.append(p)
         self.element.append(comment)
         return comment_id
+
+
+# Inline Markdown a translation of a Markdown article carries: links, strong, emphasis, code, escapes.
+_INLINE_MARKDOWN = re.compile(r"\[([^\]\n]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|\*\*(.+?)\*\*|__(.+?)__"
+                              r"|(?<![*\w])\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?![*\w])|`([^`\n]+)`"
+                              r"|\\([\\`*_{}\[\]()#+\-.!|<>~])")
+_WEB_LINK = re.compile(r"(?i)^(?:https?://|mailto:)")
+
+
+def append_markdown_runs(paragraph, text: str) -> None:
+    """`text` as Word runs, its inline Markdown as Word formats it: [text](https://…) a hyperlink, **strong**
+    bold, *emphasis* italic, `code` plain, \\* a literal *. A link to anything but a web or mail address is
+    shown as written, never live (as the published Markdown keeps no script link)."""
+    last = 0
+    for match in _INLINE_MARKDOWN.finditer(text):
+        if match.start() > last:
+            append_run(paragraph, text[last:match.start()])
+        label, target, strong, strong2, emphasis, code, escaped = match.groups()
+        if label is not None and _WEB_LINK.match(target):
+            _append_hyperlink(paragraph, label, target)
+        elif label is not None:
+            append_run(paragraph, match.group(0))  # shown as written, never a live link
+        elif strong is not None or strong2 is not None:
+            append_run(paragraph, strong if strong is not None else strong2).bold = True
+        elif emphasis is not None:
+            append_run(paragraph, emphasis).italic = True
+        else:
+            append_run(paragraph, code if code is not None else escaped)
+        last = match.end()
+    if last < len(text) or not text:
+        append_run(paragraph, text[last:])
+
+
+def _append_hyperlink(paragraph, label: str, url: str) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = etree_sub(paragraph._p, f"{_W}hyperlink", {f"{_R}id": r_id})
+    run = etree_sub(link, f"{_W}r")
+    r_pr = etree_sub(run, f"{_W}rPr")
+    etree_sub(r_pr, f"{_W}color", {f"{_W}val": "0563C1"})
+    etree_sub(r_pr, f"{_W}u", {f"{_W}val": "single"})
+    fill_run(run, label)

@@ -58,7 +58,8 @@ def read_docx_edits(edited: str, run_path: str | None = None, out_dir: str | Non
                      for n, after in deleted]
         warnings.append("no run data found (embedded JSON, STEM.json): blocks recovered from the DOCX itself, "
                         "edited rows told apart by the fingerprints it carries; an edit made without tracked "
-                        "changes is not measured (give --run STEM.json to measure it)")
+                        "changes is not measured, and a Markdown or HTML article's markup (tables, lists, links, "
+                        "tags) is not given back: give --run STEM.json for both")
     else:
         deleted = []
     where_of = _comment_rows(rows, edits)
@@ -314,4 +315,7 @@ def _style_name(element) -> str:
     p = element if element.tag == f"{_W}p" else next(element.iter(f"{_W}p"), None)
     style = p.find(f"{_W}pPr/{_W}pStyle") if p is not None else None
     value = style.get(f"{_W}val") if style is not None else ""
-    return {"Heading2": "Heading 2", "NoSpacing": "No Spacing"}.get(value, value)
+    names = {name.replace(" ", "").lower(): name for name in STYLE_BY_KIND.values()}
+    key = value.replace(" ", "").lower()
+    # LibreOffice renames a style it re-saves when the name clashes with its own: Caption -> Caption1 ("caption")
+    return names.get(key) or names.get(re.sub(r"(?<=[a-z])\d+$", "", key)) or value

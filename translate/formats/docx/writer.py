@@ -76,6 +76,8 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
     _record_signature(out, document, signature)
     style_ids = _style_ids()
     rows: list[list[str]] = []  # a Markdown table's cells, put in a Word table when it ends
+    markdown = Path(document.path).suffix.lower() in (".md", ".markdown") or any(b.markup for b in document.blocks)
+    add_text = docx_build.append_markdown_runs if markdown else docx_build.append_run
     for block in document.blocks:
         text = (translations or {}).get(block.id, block.translation)
         if _is_markdown_cell(block):
@@ -86,8 +88,8 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
         _add_table(out, rows)
         style, number = _list_item(block.markup)
         for n, part in enumerate(split_paragraphs(text)):
-            docx_build.append_run(_styled(out.add_paragraph(), style or style_ids[block.kind]),
-                                  f"{number} {part}" if number and n == 0 else part)
+            add_text(_styled(out.add_paragraph(), style or style_ids[block.kind]),
+                     f"{number} {part}" if number and n == 0 else part)
     _add_table(out, rows)
     return docx_template.save(out)
 
