@@ -8,7 +8,7 @@ from translate.engines.reply import ReplyProblem, clean_reply
 
 pytest.importorskip("httpx")
 
-from test_llm_engine import blocks_json, run, server, settings_for, small_article  # noqa: E402,F401
+from test_llm_engine import blocks_json, run, server, settings_for, small_article, user_message  # noqa: E402,F401
 
 
 @pytest.mark.parametrize("reply, source", [
@@ -16,6 +16,9 @@ from test_llm_engine import blocks_json, run, server, settings_for, small_articl
     ("Sorry, we cannot disclose more details, the spokesman said.", "对不起，我们暂时无法透露更多细节，发言人说。"),
     ("I'm sorry, I can't come, he told reporters.", "他对记者说：“抱歉，我来不了。”"),
     ("Critics said the post violates our usage policy, the platform said.", "平台称，该帖子违反了我们的使用政策。"),
+    ('"I can only provide this information," he said.', "“我只能提供这些信息，”他说。"),
+    ("I cannot complete this project on time.", "我无法按时完成这个项目。"),
+    ("The firm said it can't process so many orders.", "公司表示无法处理这么多订单。"),
     ('Musk wrote: "This car is great. Let me know if there are any problems."', "马斯克写道：“这辆车很棒。有任何问题请告诉我。”"),
     ("Translation: Wei Xiao", "翻译：魏晓"),
     ("Baidu reported results.\nNote: the figures above are unaudited.", "百度公布了业绩。\n注：以上数据未经审计。"),
@@ -40,7 +43,10 @@ def test_chatter_and_an_echoed_prompt_are_removed(reply, source, kept):
                                    "I'm sorry, but I'm not able to help with that request.",
                                    "I'm sorry, but this content may violate our usage policies.",
                                    "As an AI, I cannot translate content of this nature.",
-                                   "Sorry, I can only translate text from Chinese to English."])
+                                   "Sorry, I can only translate text from Chinese to English.",
+                                   "I\u2019m sorry, but I can\u2019t help with that.", "I can\u2019t assist with that request.",
+                                   "I apologize, but I cannot translate this text.",
+                                   "Unfortunately, I cannot fulfill this request."])
 def test_refusals_and_replies_that_repeat_the_chinese_are_not_translations(reply):
     with pytest.raises(ReplyProblem):
         clean_reply(reply, source="京东开设了新仓库。")
@@ -97,3 +103,16 @@ def test_a_base_that_is_not_http_is_one_line(tmp_path):
         result = CliRunner().invoke(cli, ["model", "info", "--engine", "openai", "--api-base", base,
                                           "--api-model", "m"])
         assert result.exit_code == 2 and words in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_paragraphs_without_chinese_are_copied_on_the_llm_path_too(tmp_path, server):
+    article = tmp_path / "e.txt"
+    article.write_text('苹果发布新品\n"We are thrilled," said Tim Cook.\nSam Altman is the CEO of OpenAI.\n'
+                       "https://www.apple.com/iphone\n", encoding="utf-8")
+    llm = server(translate=lambda text: "Apple launches new products")
+    document = run(article, tmp_path / "out", settings_for(llm)).document
+    sent = [user_message(body) for body in llm.chat_bodies()]
+    assert len(sent) == 1 and "苹果" in sent[0]
+    copied = [(b.source, b.translation, b.origin) for b in document.blocks[1:]]
+    assert copied == [(b.source, b.source, "copy") for b in document.blocks[1:]]
+    assert not [f for b in document.blocks[1:] for f in b.flags]

@@ -138,7 +138,7 @@ def test_the_articles_link_survives_when_the_model_writes_its_target_another_way
     from translate.formats.markdown import _publishable
 
     source = "[新华社](http://www.news.cn) 和 [维基](https://zh.wikipedia.org/wiki/北京)"
-    reply = "[Xinhua](http://WWW.news.cn/) and [Wiki](https://zh.wikipedia.org/wiki/%E5%8C%97%E4%BA%AC)"
+    reply = "[Xinhua](HTTP://WWW.news.cn/) and [Wiki](https://zh.wikipedia.org/wiki/%E5%8C%97%E4%BA%AC)"
     assert _publishable(reply, source) == reply
     assert _publishable("[x](http://news.cn.evil.example/)", source) == "[x]\\(http://news.cn.evil.example/)"
 

@@ -143,3 +143,20 @@ def test_a_dated_lead_a_run_of_numbered_items_and_a_byline_with_a_full_stop_keep
     assert [k for k, _ in _kinds("标题\n来源：人民日报。\n编辑：王五。\n正文。\n")] == ["title", "byline", "byline",
                                                                                 "paragraph"]
     assert [k for k, _ in _kinds("本报记者 李四\n一、总体情况\n今年经济平稳。\n")] == ["byline", "heading", "paragraph"]
+
+
+def test_two_numbering_levels_a_byline_with_a_comma_and_an_interviewer_greeting():
+    levels = _kinds("通知\n（一）加强组织领导\n（1）成立工作专班。\n（2）明确分工。\n（二）强化责任落实\n（1）压实责任。\n")
+    assert [line for k, line in levels if k == "heading"] == ["（一）加强组织领导", "（二）强化责任落实"]
+    dated = _kinds("2024-05-20 10:30 来源：新华社 作者：王一，李二\n我国首艘大型邮轮完成试航\n正文。\n")
+    assert [k for k, _ in dated] == ["byline", "title", "paragraph"]
+    talk = _kinds("专访\n记者：您好！\n张三：您好。\n记者：谢谢您接受采访。\n")
+    assert [k for k, _ in talk] == ["title", "paragraph", "paragraph", "paragraph"]
+
+
+def test_english_punctuation_changes_only_chinese_marks_and_full_width_forms():
+    from translate.segment import english_punctuation
+
+    assert english_punctuation("300 m² … 5×10⁹ tonnes of CO₂ ①Apple ™ ½") == "300 m² … 5×10⁹ tonnes of CO₂ ①Apple ™ ½"
+    assert english_punctuation("What？！ Really！！ 2022、2023") == "What?! Really!! 2022, 2023"
+    assert english_punctuation("https://example.com/a?b=1,2 10：30") == "https://example.com/a?b=1,2 10:30"

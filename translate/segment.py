@@ -163,15 +163,19 @@ def has_source_text(text: str) -> bool:
     return bool(_SOURCE_SCRIPT.search(text))
 
 
-_ENGLISH_PUNCTUATION = str.maketrans({"。": ".", "《": "\u201c", "》": "\u201d", "「": "\u201c", "」": "\u201d",
-                                      "【": "[", "】": "]", "〔": "(", "〕": ")", "　": " "})
+# Full-width ASCII forms (Ｑｗｅｎ, ２０２４, （）：) and the ideographic space, half-width; nothing else changes
+# (²、⁹、①、™ and ½ stay as written).
+_ENGLISH_PUNCTUATION = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
+    0x3000: " ", ord("。"): ".", ord("《"): "\u201c", ord("》"): "\u201d", ord("「"): "\u201c", ord("」"): "\u201d",
+    ord("【"): "[", ord("】"): "]", ord("〔"): "(", ord("〕"): ")"}
 _CHINESE_MARK = {"，": ",", "、": ",", "：": ":", "；": ";", "！": "!", "？": "?"}
+_NO_SPACE_BEFORE = set("”’）)]】》」』.,:;!?") | set(_CHINESE_MARK)
 
 
 def english_punctuation(text: str) -> str:
-    """A copied sentence with no Chinese, punctuated as English: full-width forms half-width (NFKC), 。《》 as
-    . “ ”, a list number's 、 as '.', and a space after a Chinese , : ; ! ? where English needs one
-    ('CPI：+0.2%；PPI' -> 'CPI: +0.2%; PPI'); URLs, 10:30 and 1,000 (half-width already) stay as they are."""
+    """A copied sentence with no Chinese, punctuated as English: full-width forms half-width, 。《》 as . “ ”,
+    a list number's 、 as '.', and a space after a Chinese , : ; ! ? where English needs one
+    ('CPI：+0.2%；PPI' -> 'CPI: +0.2%; PPI'; '2022、2023' -> '2022, 2023'); URLs, 10:30 and 1,000 stay."""
     text = re.sub(r"^(\s*\d{1,3})、", r"\1. ", text)
     out = []
     for i, ch in enumerate(text):
@@ -180,9 +184,9 @@ def english_punctuation(text: str) -> str:
             out.append(ch)
             continue
         after = text[i + 1:i + 2]
-        between_digits = mark in ",:" and i > 0 and text[i - 1].isdigit() and after.isdigit()
-        out.append(mark if between_digits or not after or after.isspace() or after in "”’）)" else mark + " ")
-    return unicodedata.normalize("NFKC", "".join(out)).translate(_ENGLISH_PUNCTUATION)
+        between_digits = ch in "，：" and i > 0 and text[i - 1].isdigit() and after.isdigit()
+        out.append(mark if between_digits or not after or after.isspace() or after in _NO_SPACE_BEFORE else mark + " ")
+    return "".join(out).translate(_ENGLISH_PUNCTUATION)
 
 
 def segment_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Segment]:

@@ -27,7 +27,7 @@ SECTIONS = {
 # What an interrupted command leaves, by command: outputs are always written whole or not at all.
 _AFTER_STOP = {
     "run": "finished segments are cached (unless --no-cache); run the same command again to resume",
-    "tm": "the pairs stored so far are kept; run the same command again to store the rest",
+    "tm": "an import keeps the pairs it stored so far, an export wrote nothing; run the same command again",
     "": "no output was half-written; run the same command again",
 }
 

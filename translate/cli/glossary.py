@@ -103,10 +103,12 @@ def remove(source, path, quiet, debug):
     from ..glossary.model import remove_entry
 
     path = _editable(path)
-    removed = remove_entry(path, source)
+    removed, still = remove_entry(path, source)
     if not removed:
         click.echo(f"error: {path}: no entry for '{source}'", err=True)
         sys.exit(1)
+    for line in still:  # never silently: the term is still in effect there
+        click.echo(f"warning: {path}:{line}: still holds '{source}' among other variants; edit that row", err=True)
     if not quiet:
         click.echo(f"removed: {source} from {path}" + (f" ({removed} rows held it)" if removed > 1 else ""))
 

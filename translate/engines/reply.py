@@ -26,19 +26,21 @@ _CLOSING_LINE = re.compile(r"\n\s*(?:" + _OFFER + r"|if you (?:need|have|would l
 _CLOSING_TAIL = re.compile(r"(?<=[.!?\u201d\"])\s+" + _OFFER + r"[^\n]*\Z", re.I)
 _FENCE = re.compile(r"^\s*```[a-z]*\n(.*?)\n```\s*$", re.S)
 _QUOTES = [('"', '"'), ("\u201c", "\u201d"), ("'", "'"), ("\u300c", "\u300d")]
-# A refusal speaks in the first person about the request ("I'm sorry, but I can't…", "As an AI, I…", "Sorry,
-# I can only translate…") or about a content policy; "As an AI company, Baidu…" and "Sorry, we cannot disclose…,
-# he said" are translations.
-_CANNOT = (r"i\s*(?:can(?:no|')?t|cannot|am unable to|'m unable to|am not able to|'m not able to|won'?t|"
-           r"will not|must decline|can only|do not feel comfortable|don'?t feel comfortable)")
-_REFUSAL = re.compile(r"^\s*(?:(?:i'?m|i am)\s+(?:very\s+|so\s+|really\s+)?sorry\b[,.!]?\s*(?:but\s+)?"
-                      r"(?:" + _CANNOT + r"|(?:this|that|the|your)\s+(?:content|request|text|message))"
-                      r"|sorry\s*[,.!]?\s*(?:but\s+)?" + _CANNOT + r"|" + _CANNOT +
-                      r"\s+(?:help|assist|translate|provide|comply|do that|fulfil|process|complete)"
-                      r"|as an ai(?:\s+language)?(?:\s+model|\s+assistant)?\s*,\s*" + _CANNOT +
-                      r"|as an ai(?:\s+language)?\s+model\b|as an ai assistant\b)", re.I)
+# A refusal speaks about the request: "I'm sorry, but I can't help with that", "I can't assist with that request",
+# "As an AI language model…", "I apologize, but I cannot translate…", "Sorry, I can only translate…". A source in
+# the first person (我…) or apologising is translated, not refused: "I can only provide this information," he said.
+_REQUEST = (r"(?:help|assist)(?:\s+you)?\s+with\s+(?:that|this|your)|translate\s+(?:this|that|the|your|it|content)|"
+            r"(?:fulfil|fulfill|complete|process|comply\s+with)\s+(?:this|that|your)\s+request|comply\b|"
+            r"provide\s+(?:a|the|this|that)\s+translation|do\s+that\b|help\s+with\s+(?:that|this)")
+_CANNOT = (r"i\s*(?:can'?t|cannot|can\s+not|am\s+unable\s+to|'m\s+unable\s+to|am\s+not\s+able\s+to|'m\s+not\s+able\s+to|"
+           r"won'?t|will\s+not|must\s+decline\s+to|(?:do\s+not|don'?t)\s+feel\s+comfortable)")
+_REFUSAL = re.compile(
+    r"^\s*(?:(?:i'?m|i\s+am)\s+(?:very\s+|so\s+|really\s+)?(?:sorry|afraid)|i\s+apologi[sz]e|unfortunately|sorry)?"
+    r"[,.!]?\s*(?:but\s+)?(?:" + _CANNOT + r"\s+(?:" + _REQUEST + r")|i\s+can\s+only\s+(?:translate|help\s+with)\b)"
+    r"|^\s*(?:i'?m|i\s+am)\s+sorry,?\s+but\s+(?:this|that|the|your)\s+(?:content|request|text|message)"
+    r"|^\s*as\s+an\s+ai(?:\s+language)?\s+(?:model|assistant)\b|^\s*as\s+an\s+ai\s*,\s*i\b", re.I)
 # The source's own apology or label: then the reply's "Sorry…" or "Translation:" is the translation.
-_SOURCE_APOLOGY = re.compile(r"抱歉|对不起|對不起|不好意思|很遗憾|很遺憾|恕难|恕不|恕我")
+_SOURCE_APOLOGY = re.compile(r"我(?![们們国國方校省市区區院军軍司行])|抱歉|对不起|對不起|不好意思|很遗憾|很遺憾|恕难|恕不")
 _SOURCE_LABEL = re.compile(r"^\s*(?:翻译|翻譯|译者|譯者|译文|譯文|译|譯)\s*[:：/|｜]")
 _SOURCE_NOTE = re.compile(r"(?:^|\n)\s*(?:注|备注|附注|说明|注释|註|備註)\s*[:：]")
 _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
@@ -90,7 +92,7 @@ def clean_reply(content: str | None, finish_reason: str | None = None, source: s
         text, notes = unquoted, notes + ["quotes"]
     if not text:
         raise ReplyProblem("the reply is empty")
-    if _REFUSAL.match(text) and not _SOURCE_APOLOGY.search(source):
+    if _REFUSAL.match(text.replace("\u2019", "'")) and not _SOURCE_APOLOGY.search(source):
         raise ReplyProblem(f"the model refused: {text[:80]}")
     han = sum(len(run) for run in _HAN.findall(text))
     if source and han >= 4 and han > len(_LATIN_LETTER.findall(text)):

@@ -179,15 +179,11 @@ def _only_the_sources_targets(text: str, source: str) -> str:
 def _plain_target(target: str) -> str:
     """A link target as compared: <> and a trailing slash off, percent-escapes decoded, scheme and host in
     lower case (a model writing http://www.news.cn/ for http://www.news.cn keeps the article's link)."""
-    from urllib.parse import unquote, urlsplit
+    from urllib.parse import unquote
 
     target = unquote(target.strip().strip("<>")).rstrip("/")
-    try:
-        parts = urlsplit(target)
-    except ValueError:
-        return target
-    return target.replace(f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{parts.netloc}".lower(), 1) \
-        if parts.netloc else target
+    found = re.match(r"([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)(.*)", target, re.S)
+    return found.group(1).lower() + found.group(2) if found else target
 
 
 def _as_text_lines(part: str, prefix: str) -> str:

@@ -269,21 +269,35 @@ def _upsert(table: csv_file.CsvTable, entry: Entry, keep_empty: dict[str, bool],
     return "updated"
 
 
-def remove_entry(path: str, source: str) -> int:
-    """Remove every row that holds `source` as a variant (a file may repeat a term: removing only the first
-    would leave the term in effect); the number of rows removed."""
+def remove_entry(path: str, source: str) -> tuple[int, list[int]]:
+    """Remove the rows whose only source is `source` (a file may repeat a term: removing only the first would
+    leave it in effect), or, when every row holding it has other variants too, the first of those. Returns
+    (rows removed, file lines of rows that still hold it among other variants: the caller says so)."""
     if not Path(path).exists():
         raise GlossaryError("no such glossary file", path)
     p = _edited_file(path)
+    variant = source.strip()
     with csv_file.edit_lock(p):
         table = csv_file.read_table(read_glossary_file(path), path)
-        removed = 0
-        while (index := _find_row(table, [source.strip()])) is not None:
+        holding = _rows_holding(table, variant)
+        alone = [i for i, variants in holding if variants == [variant]]
+        doomed = alone or [i for i, _ in holding][:1]
+        # lines as the file reads after the removal
+        kept = [table.records[i].line - sum(1 for d in doomed if d < i) for i, _ in holding if i not in doomed]
+        for index in sorted(doomed, reverse=True):
             del table.records[index]
-            removed += 1
-        if removed:
+        if doomed:
             csv_file.rewrite(table, p)
-    return removed
+    return len(doomed), kept
+
+
+def _rows_holding(table: csv_file.CsvTable, variant: str) -> list[tuple[int, list[str]]]:
+    if table.header is None or "source" not in table.header:
+        return []
+    column = table.header.index("source")
+    return [(i, split_variants(record.cells[column])) for i, record in enumerate(table.records)
+            if i > table.header_index and not record.skipped and column < len(record.cells)
+            and variant in split_variants(record.cells[column])]
 
 
 def _find_row(table: csv_file.CsvTable, sources: list[str]) -> int | None:

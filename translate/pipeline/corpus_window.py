@@ -26,7 +26,7 @@ from .journal import Journal, folder_lock, is_completed, replaceable, signature_
 from .options import RunOptions, signature
 from .outputs import check_outputs_free, check_writable, kept_files, output_paths, safe_stem
 from .run import StageClock, check_document, engine_loader, open_memory, prepare_document, summarize
-from .segments import EngineRunner, plan_jobs, translate_jobs
+from .segments import EngineRunner, copy_blocks_without_chinese, plan_jobs, translate_jobs
 
 
 @dataclass
@@ -165,6 +165,8 @@ class CorpusRun:
 
     def _translate(self, prepared: list[Prepared]) -> None:
         """All the window's segments (or blocks) through one engine runner: shared batches across articles."""
+        for ready in prepared:
+            ready.todo[:] = copy_blocks_without_chinese(ready.todo, self.matcher)
         if self.block_runner is not None:
             self._translate_blocks(prepared)
             return

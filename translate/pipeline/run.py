@@ -29,7 +29,14 @@ from ..segment import has_words, reassemble, segment_block
 from .journal import Journal, folder_lock, signature_digest
 from .options import RunOptions, RunResult, signature
 from .outputs import check_outputs_free, check_writable, kept_files, output_paths, safe_stem
-from .segments import FAULT_CODES, EngineRunner, plan_jobs, terms_report, translate_jobs
+from .segments import (
+    FAULT_CODES,
+    EngineRunner,
+    copy_blocks_without_chinese,
+    plan_jobs,
+    terms_report,
+    translate_jobs,
+)
 
 STAGES = ("read", "repair", "translate", "qa", "write")
 CACHE_NAME = ".segment-cache.sqlite"
@@ -185,6 +192,7 @@ def _translate(document: Document, todo: list, options: RunOptions, matcher: Ter
     """The translate stage, by the engine's unit: whole blocks (LLMs) or sentences (seq2seq models)."""
     settings = options.engine
     kind = engine_kind(settings)
+    todo = copy_blocks_without_chinese(todo, matcher)
     if kind.unit == "block":
         from .blocks import run_block_stage
 

@@ -136,13 +136,31 @@ def _from(items: list, start: int):
         yield items[i]
 
 
+def copy_blocks_without_chinese(blocks: list[Block], matcher: TermMatcher | None) -> list[Block]:
+    """Copy each block with no Chinese whose glossary terms already read as their targets (an English quotation,
+    a URL, 'iPhone 15 Pro', 'the CEO of OpenAI'): a model would garble or chat about it. The blocks left."""
+    left = []
+    for block in blocks:
+        if has_source_text(block.text):
+            left.append(block)
+            continue
+        spans = record_block_terms(block, matcher, markup_spans(block.text))
+        if missing(block.text, spans):  # 'DAU' -> 'daily active users': the engine writes it
+            left.append(block)
+            continue
+        block.translation, block.origin, block.segments = english_punctuation(block.text), "copy", []
+        for hit in block.terms:
+            hit.enforced, hit.strategy = not hit.ambiguous, "copy"
+    return left
+
+
 def translate_jobs(jobs: list[Job], runner: EngineRunner) -> None:
     """Inline protection first; segments with a missing term are retried with placeholders. A sentence with
     no Chinese (an English quotation, a URL) is copied: a zh-en model would garble it."""
     for job in jobs:
         segment = job.block.segments[job.index]
-        if not has_source_text(segment.text) and all(s.kind == "markup" for s in _glossary_spans(job)):
-            # a sentence with a Latin glossary term (DAU) still goes to the engine
+        if not has_source_text(segment.text) and not missing(segment.text, _glossary_spans(job)):
+            # a sentence with a Latin term to change (DAU -> daily active users) still goes to the engine
             job.outputs["inline"], segment.origin = english_punctuation(segment.text.strip()), "copy"
     jobs_to_run = [j for j in jobs if not j.outputs]
     if runner.progress is not None and len(jobs_to_run) < len(jobs):

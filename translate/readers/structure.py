@@ -68,7 +68,10 @@ def _numbered_runs_are_lists(items: list[tuple[BlockKind, str, str]]) -> None:
     headings: a heading has text of its own after it."""
     def numbering(text: str) -> str:
         found = _SECTION_NUMBER.match(text)
-        return re.sub(r"[一二三四五六七八九十百零〇\d①-⑳]+", "N", found.group().strip()) if found else ""
+        if not found:
+            return ""  # 一、 and 1、 (or （一） and （1）) are two levels, not one list
+        shape = re.sub(r"[一二三四五六七八九十百零〇]+", "C", found.group().strip())
+        return re.sub(r"\d+", "N", re.sub(r"[①-⑳]", "O", shape))
 
     for index in range(len(items) - 1):
         text, next_text = items[index][1], items[index + 1][1]
@@ -89,8 +92,9 @@ def classify(text: str, *, first: bool = False) -> BlockKind:
         return BlockKind.TITLE
     plain = text.lstrip(_DECORATION) or text
     date = _DATE.match(plain)
-    dateline = date and len(text) <= BYLINE_MAX_CHARS + 20 and not any(ch in plain for ch in "，,。；？！")
-    if _is_byline(plain) or dateline and _META.search(plain, date.end()):
+    # "2024-05-20 10:30 来源：新华社 作者：王一，李二": a date, then what a byline says (not "2024年12月5日，记者从…")
+    dateline = date and len(text) <= BYLINE_MAX_CHARS + 20 and _META.match(plain[date.end():].lstrip())
+    if _is_byline(plain) or dateline:
         return BlockKind.BYLINE
     if (_CAPTION.match(plain) or _PHOTO_CREDIT.search(plain)) and len(text) <= 60:
         return BlockKind.CAPTION
@@ -112,9 +116,12 @@ def _is_byline(text: str) -> bool:
         return True
     if _BYLINE_SPACED.match(text):
         return len(text) <= BYLINE_MAX_CHARS
-    # "记者：张三" (or "来源：人民日报。") is a byline; "记者：您如何看待……？" is an interviewer's question.
-    body = text.rstrip("。！!")
-    return bool(_BYLINE.match(text)) and not any(ch in body for ch in "。？！?!；") and len(text) <= 2 * BYLINE_MAX_CHARS
+    # "记者：张三" (or "来源：人民日报。") is a byline; "记者：您如何看待……？" or "记者：您好！" is the interviewer speaking.
+    found = _BYLINE.match(text)
+    if not found:
+        return False
+    body = text if found.group(1) == "记者" else text.rstrip("。")
+    return not any(ch in body for ch in "。？！?!；") and len(text) <= 2 * BYLINE_MAX_CHARS
 
 
 def _is_quote(text: str) -> bool:

@@ -220,6 +220,17 @@ def append_markdown_runs(paragraph, text: str) -> None:
         append_run(paragraph, text[last:])
 
 
+def markdown_shown_text(text: str) -> str:
+    """The text `append_markdown_runs` shows for `text` (its runs joined)."""
+    def shown(match: re.Match) -> str:
+        label, target, strong, strong2, emphasis, code, escaped = match.groups()
+        if label is not None:
+            return label if _WEB_LINK.match(target) else match.group(0)
+        return next(part for part in (strong, strong2, emphasis, code, escaped) if part is not None)
+
+    return _INLINE_MARKDOWN.sub(shown, text)
+
+
 def _append_hyperlink(paragraph, label: str, url: str) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE
 
