@@ -76,7 +76,7 @@ def test_add_and_remove_keep_order_and_comments(tmp_path):
     path = write(tmp_path, "source,target,kind,note\n# names\n豆包,Doubao,name,\n日活,DAU,term,\n")
     assert add_entry(path, "月之暗面", "Moonshot AI", "name", "startup") == "added"
     assert add_entry(path, "豆包", "Doubao app", "name") == "updated"
-    assert remove_entry(path, "日活")[0] == 1 and remove_entry(path, "日活")[0] == 0
+    assert remove_entry(path, "日活") == 1 and remove_entry(path, "日活") == 0
     lines = open(path, encoding="utf-8").read().splitlines()
     assert lines == ["source,target,kind,note", "# names", "豆包,Doubao app,name,", "月之暗面,Moonshot AI,name,startup"]
 

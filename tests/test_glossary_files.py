@@ -56,7 +56,7 @@ def test_two_column_file_gets_two_cells_and_still_loads(tmp_path):
 def test_remove_leaves_other_rows_byte_identical(tmp_path):
     original = "source,target,kind,note\r\n# keep me\r\n豆包,Doubao,name,\r\n日活,DAU,term,\r\n"
     path = write_bytes(tmp_path, original.encode("utf-8"))
-    assert remove_entry(path, "豆包")[0] == 1
+    assert remove_entry(path, "豆包") == 1
     assert open(path, "rb").read() == "source,target,kind,note\r\n# keep me\r\n日活,DAU,term,\r\n".encode("utf-8")
 
 
@@ -187,14 +187,14 @@ def test_a_quote_never_closed_is_named_as_such(tmp_path):
     assert result.exit_code == 2 and "line 3: a quote" in result.output and "never closed" in result.output
 
 
-def test_remove_takes_every_row_of_a_repeated_term_and_names_rows_that_hold_it_among_others(tmp_path):
+def test_remove_takes_every_row_of_a_repeated_term_and_only_the_variant_from_rows_with_others(tmp_path):
     from translate.glossary.model import load_glossaries, remove_entry
 
     path = tmp_path / "dupes.csv"
     path.write_text("source,target,kind,note\n月之暗面,Moonshot AI,name,\n豆包,Doubao,name,\n"
                     "月之暗面,Dark Side of the Moon,name,\n百度|百度公司,Baidu Inc.,name,\n", encoding="utf-8")
-    assert remove_entry(str(path), "月之暗面") == (2, [])
+    assert remove_entry(str(path), "月之暗面") == 2
     assert [e.sources for e in load_glossaries([str(path)], use_default=False).entries] == [["豆包"], ["百度", "百度公司"]]
     path.write_text("source,target,kind,note\n百度,Baidu,name,\n百度|百度公司,Baidu Inc.,name,\n", encoding="utf-8")
-    assert remove_entry(str(path), "百度") == (1, [2])  # 百度公司 is not lost; the row is named instead
-    assert [e.sources for e in load_glossaries([str(path)], use_default=False).entries] == [["百度", "百度公司"]]
+    assert remove_entry(str(path), "百度") == 2  # the variant goes; 百度公司 stays with its own target
+    assert path.read_text(encoding="utf-8") == "source,target,kind,note\n百度公司,Baidu Inc.,name,\n"

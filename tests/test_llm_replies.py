@@ -18,6 +18,8 @@ from test_llm_engine import blocks_json, run, server, settings_for, small_articl
     ("Critics said the post violates our usage policy, the platform said.", "平台称，该帖子违反了我们的使用政策。"),
     ('"I can only provide this information," he said.', "“我只能提供这些信息，”他说。"),
     ("I cannot complete this project on time.", "我无法按时完成这个项目。"),
+    ('"I cannot help you," he said.', "“我帮不了你，”他说。"),
+    ("But I can't do that, he said.", "他说：“但这件事做不到。”"),
     ("The firm said it can't process so many orders.", "公司表示无法处理这么多订单。"),
     ('Musk wrote: "This car is great. Let me know if there are any problems."', "马斯克写道：“这辆车很棒。有任何问题请告诉我。”"),
     ("Translation: Wei Xiao", "翻译：魏晓"),
@@ -46,10 +48,14 @@ def test_chatter_and_an_echoed_prompt_are_removed(reply, source, kept):
                                    "Sorry, I can only translate text from Chinese to English.",
                                    "I\u2019m sorry, but I can\u2019t help with that.", "I can\u2019t assist with that request.",
                                    "I apologize, but I cannot translate this text.",
-                                   "Unfortunately, I cannot fulfill this request."])
+                                   "Unfortunately, I cannot fulfill this request.",
+                                   "I'm sorry, but I won't be able to help with that.",
+                                   "I'm sorry, but I can't create content like that.",
+                                   "I cannot translate text like this."])
 def test_refusals_and_replies_that_repeat_the_chinese_are_not_translations(reply):
-    with pytest.raises(ReplyProblem):
-        clean_reply(reply, source="京东开设了新仓库。")
+    for source in ("京东开设了新仓库。", "我县今年经济增长迅速。", "我们发布了新模型。"):  # 我县, 我们: no "I"
+        with pytest.raises(ReplyProblem):
+            clean_reply(reply, source=source)
 
 
 def test_a_reply_keeps_the_articles_words_and_loses_the_key_even_split_by_an_invisible_character():

@@ -141,7 +141,8 @@ def test_a_markdown_articles_links_and_emphasis_are_word_formatting_in_the_publi
             return list(texts)
 
     path = tmp_path / "l.md"
-    path.write_text("# 标题\n\n据[协会](https://www.caam.org.cn)统计，**销量**增长。\n\n见[脚本](javascript:alert(1))。\n",
+    path.write_text("# 标题\n\n据[协会](https://www.caam.org.cn)统计，**销量**增长。\n\n见[脚本](javascript:alert(1))。\n\n"
+                    "图![图表](https://x.com/a.png)与[词条](https://en.wikipedia.org/wiki/Foo_(bar))，*斜体*。\n",
                     encoding="utf-8")
     run_file(str(path), RunOptions(out_dir=str(tmp_path / "out"), quiet=True, formats=("docx",)),
              load_engine=lambda: Echo())
@@ -151,5 +152,8 @@ def test_a_markdown_articles_links_and_emphasis_are_word_formatting_in_the_publi
     with zipfile.ZipFile(tmp_path / "out" / "l.en.docx") as package:
         rels = package.read("word/_rels/document.xml.rels").decode()
         body = package.read("word/document.xml").decode()
-    assert 'Target="https://www.caam.org.cn" TargetMode="External"' in rels and body.count("<w:hyperlink") == 1
+    assert 'Target="https://www.caam.org.cn" TargetMode="External"' in rels and body.count("<w:hyperlink") == 2
     assert "javascript" not in rels and "[脚本](javascript:alert(1))" in published.paragraphs[2].text
+    last = published.paragraphs[3]  # an image as written, a URL with brackets whole, emphasis italic
+    assert last.text == "图![图表](https://x.com/a.png)与词条，斜体。" and "wiki/Foo_(bar)" in rels
+    assert [r.text for r in last.runs if r.italic] == ["斜体"]

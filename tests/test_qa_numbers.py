@@ -152,3 +152,13 @@ def test_a_scale_joined_by_hyphens_counts():
     assert missing_numbers(source, "It will build a plant with a 10-billion-yuan investment.") == []
     assert [text for text, _ in missing_numbers(source, "It will build a plant with a 10-million-yuan investment.")] \
         == ["100亿元"]
+
+
+def test_a_markdown_link_target_is_not_a_latin_word_to_find():
+    from translate.document import Block, BlockKind
+    from translate.qa.checks import check_block
+
+    block = Block(id="x", kind=BlockKind.PARAGRAPH, source="据[协会](https://www.caam.org.cn)统计，Tesla销量增长。")
+    block.translation = "According to the association, sales grew."  # as en.docx shows it: the URL is the link's
+    check_block(block)
+    assert [f.message for f in block.flags if f.code == "latin"] == ["'Tesla' from the source is not in the translation"]

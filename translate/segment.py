@@ -121,9 +121,12 @@ def _end_of_sentence(text: str, j: int) -> int:
 
 
 def _inside_word(text: str, i: int) -> bool:
-    """A half-width '?', '!' or ';' glued between Latin/digits (URLs, code) does not end a sentence."""
+    """A half-width '?', '!' or ';' glued between Latin/digits (URLs, code), or the '!' of a Markdown image
+    '![alt](url)', does not end a sentence."""
     if text[i] not in "?!;":
         return False
+    if text[i] == "!" and text[i + 1:i + 2] == "[":
+        return True
     return 0 < i < len(text) - 1 and bool(_WORDLIKE.match(text[i - 1])) and bool(_WORDLIKE.match(text[i + 1]))
 
 
@@ -165,7 +168,7 @@ def has_source_text(text: str) -> bool:
 
 # Full-width ASCII forms (Ｑｗｅｎ, ２０２４, （）：) and the ideographic space, half-width; nothing else changes
 # (²、⁹、①、™ and ½ stay as written).
-_ENGLISH_PUNCTUATION = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
+_ENGLISH_PUNCTUATION = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | dict(zip(range(0xFFE0, 0xFFE7), "¢£¬¯¦¥₩")) | {
     0x3000: " ", ord("。"): ".", ord("《"): "\u201c", ord("》"): "\u201d", ord("「"): "\u201c", ord("」"): "\u201d",
     ord("【"): "[", ord("】"): "]", ord("〔"): "(", ord("〕"): ")"}
 _CHINESE_MARK = {"，": ",", "、": ",", "：": ":", "；": ";", "！": "!", "？": "?"}

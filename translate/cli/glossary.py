@@ -94,7 +94,8 @@ def add(source, target, kind, note, avoid, path, quiet, debug):
 @click.option("-g", "--glossary", "path", default=None, help="Glossary CSV to edit (default: $TRANSLATE_GLOSSARY).")
 @common
 def remove(source, path, quiet, debug):
-    """Remove the entry whose source (or a variant) is SOURCE.
+    """Remove SOURCE: every row whose only source it is; from a row with other variants (人工智能|AI技术),
+    only that variant.
 
     \b
     Example:
@@ -103,12 +104,10 @@ def remove(source, path, quiet, debug):
     from ..glossary.model import remove_entry
 
     path = _editable(path)
-    removed, still = remove_entry(path, source)
+    removed = remove_entry(path, source)
     if not removed:
         click.echo(f"error: {path}: no entry for '{source}'", err=True)
         sys.exit(1)
-    for line in still:  # never silently: the term is still in effect there
-        click.echo(f"warning: {path}:{line}: still holds '{source}' among other variants; edit that row", err=True)
     if not quiet:
         click.echo(f"removed: {source} from {path}" + (f" ({removed} rows held it)" if removed > 1 else ""))
 

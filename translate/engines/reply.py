@@ -26,21 +26,23 @@ _CLOSING_LINE = re.compile(r"\n\s*(?:" + _OFFER + r"|if you (?:need|have|would l
 _CLOSING_TAIL = re.compile(r"(?<=[.!?\u201d\"])\s+" + _OFFER + r"[^\n]*\Z", re.I)
 _FENCE = re.compile(r"^\s*```[a-z]*\n(.*?)\n```\s*$", re.S)
 _QUOTES = [('"', '"'), ("\u201c", "\u201d"), ("'", "'"), ("\u300c", "\u300d")]
-# A refusal speaks about the request: "I'm sorry, but I can't help with that", "I can't assist with that request",
-# "As an AI language model…", "I apologize, but I cannot translate…", "Sorry, I can only translate…". A source in
-# the first person (我…) or apologising is translated, not refused: "I can only provide this information," he said.
-_REQUEST = (r"(?:help|assist)(?:\s+you)?\s+with\s+(?:that|this|your)|translate\s+(?:this|that|the|your|it|content)|"
-            r"(?:fulfil|fulfill|complete|process|comply\s+with)\s+(?:this|that|your)\s+request|comply\b|"
-            r"provide\s+(?:a|the|this|that)\s+translation|do\s+that\b|help\s+with\s+(?:that|this)")
-_CANNOT = (r"i\s*(?:can'?t|cannot|can\s+not|am\s+unable\s+to|'m\s+unable\s+to|am\s+not\s+able\s+to|'m\s+not\s+able\s+to|"
-           r"won'?t|will\s+not|must\s+decline\s+to|(?:do\s+not|don'?t)\s+feel\s+comfortable)")
-_REFUSAL = re.compile(
-    r"^\s*(?:(?:i'?m|i\s+am)\s+(?:very\s+|so\s+|really\s+)?(?:sorry|afraid)|i\s+apologi[sz]e|unfortunately|sorry)?"
-    r"[,.!]?\s*(?:but\s+)?(?:" + _CANNOT + r"\s+(?:" + _REQUEST + r")|i\s+can\s+only\s+(?:translate|help\s+with)\b)"
-    r"|^\s*(?:i'?m|i\s+am)\s+sorry,?\s+but\s+(?:this|that|the|your)\s+(?:content|request|text|message)"
-    r"|^\s*as\s+an\s+ai(?:\s+language)?\s+(?:model|assistant)\b|^\s*as\s+an\s+ai\s*,\s*i\b", re.I)
+# A refusal: an apology that goes on about what the model will not do ("I'm sorry, but I can't/won't…",
+# "I apologize, but…", "Unfortunately, I cannot…", "Sorry, I can only translate…"), "As an AI language model",
+# or a bare "I can't help with / translate / assist / provide…". The bare form is also how a source in the first
+# person is translated ("I cannot help you," he said), so it is trusted only when the source has no singular 我.
+_CANNOT = (r"i\s*(?:can'?t|cannot|can\s+not|am\s+unable\s+to|'m\s+unable\s+to|am\s+not\s+able\s+to|"
+           r"'m\s+not\s+able\s+to|won'?t|will\s+not|must\s+decline|(?:do\s+not|don'?t)\s+feel\s+comfortable)")
+_APOLOGY_REFUSAL = re.compile(
+    r"^\s*(?:(?:i'?m|i\s+am)\s+(?:very\s+|so\s+|really\s+|truly\s+)?(?:sorry|afraid)\s*[,.!]?\s*(?:but\s+)?"
+    r"(?:i\b|this|that|the|your)|i\s+apologi[sz]e\b|unfortunately\s*,?\s*" + _CANNOT +
+    r"|sorry\s*[,.!]?\s*(?:but\s+)?(?:" + _CANNOT + r"|i\s+can\s+only)"
+    r"|as\s+an\s+ai(?:\s+language)?\s+(?:model|assistant)\b|as\s+an\s+ai\s*,\s*i\b)", re.I)
+_BARE_REFUSAL = re.compile(r"^\s*" + _CANNOT + r"\s+(?:help|assist|translate|provide|create|continue|comply|"
+                           r"fulfil|fulfill|process\s+(?:this|that|your)|do\s+that|engage)\b", re.I)
 # The source's own apology or label: then the reply's "Sorry…" or "Translation:" is the translation.
-_SOURCE_APOLOGY = re.compile(r"我(?![们們国國方校省市区區院军軍司行])|抱歉|对不起|對不起|不好意思|很遗憾|很遺憾|恕难|恕不")
+_SOURCE_APOLOGY = re.compile(r"抱歉|对不起|對不起|不好意思|很遗憾|很遺憾|恕难|恕不")
+# 我 as "I" (not 我们 we, 我国 our country, 我县 our county, 自我 self)
+_SOURCE_FIRST_PERSON = re.compile(r"(?<!自)我(?![们們国國方校省市区區县縣局部台院军軍司行厂廠村镇鎮乡鄉州团團队隊所站委会會])")
 _SOURCE_LABEL = re.compile(r"^\s*(?:翻译|翻譯|译者|譯者|译文|譯文|译|譯)\s*[:：/|｜]")
 _SOURCE_NOTE = re.compile(r"(?:^|\n)\s*(?:注|备注|附注|说明|注释|註|備註)\s*[:：]")
 _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
@@ -92,7 +94,9 @@ def clean_reply(content: str | None, finish_reason: str | None = None, source: s
         text, notes = unquoted, notes + ["quotes"]
     if not text:
         raise ReplyProblem("the reply is empty")
-    if _REFUSAL.match(text.replace("\u2019", "'")) and not _SOURCE_APOLOGY.search(source):
+    plain = text.replace("\u2019", "'")
+    if not _SOURCE_APOLOGY.search(source) and (
+            _APOLOGY_REFUSAL.match(plain) or _BARE_REFUSAL.match(plain) and not _SOURCE_FIRST_PERSON.search(source)):
         raise ReplyProblem(f"the model refused: {text[:80]}")
     han = sum(len(run) for run in _HAN.findall(text))
     if source and han >= 4 and han > len(_LATIN_LETTER.findall(text)):

@@ -269,10 +269,10 @@ def _upsert(table: csv_file.CsvTable, entry: Entry, keep_empty: dict[str, bool],
     return "updated"
 
 
-def remove_entry(path: str, source: str) -> tuple[int, list[int]]:
-    """Remove the rows whose only source is `source` (a file may repeat a term: removing only the first would
-    leave it in effect), or, when every row holding it has other variants too, the first of those. Returns
-    (rows removed, file lines of rows that still hold it among other variants: the caller says so)."""
+def remove_entry(path: str, source: str) -> int:
+    """Remove `source` from the glossary: every row whose only source it is goes (a file may repeat a term:
+    removing only the first would leave it in effect), and a row holding it among other variants (人工智能|AI技术)
+    keeps its other variants. The number of rows changed; 0 when no row holds it."""
     if not Path(path).exists():
         raise GlossaryError("no such glossary file", path)
     p = _edited_file(path)
@@ -280,15 +280,17 @@ def remove_entry(path: str, source: str) -> tuple[int, list[int]]:
     with csv_file.edit_lock(p):
         table = csv_file.read_table(read_glossary_file(path), path)
         holding = _rows_holding(table, variant)
-        alone = [i for i, variants in holding if variants == [variant]]
-        doomed = alone or [i for i, _ in holding][:1]
-        # lines as the file reads after the removal
-        kept = [table.records[i].line - sum(1 for d in doomed if d < i) for i, _ in holding if i not in doomed]
-        for index in sorted(doomed, reverse=True):
-            del table.records[index]
-        if doomed:
+        column = table.header.index("source") if holding else 0
+        for index, variants in sorted(holding, reverse=True):
+            if variants == [variant]:
+                del table.records[index]
+            else:
+                cells = list(table.records[index].cells)
+                cells[column] = "|".join(v for v in variants if v != variant)
+                csv_file.replace_record(table, index, cells)
+        if holding:
             csv_file.rewrite(table, p)
-    return len(doomed), kept
+    return len(holding)
 
 
 def _rows_holding(table: csv_file.CsvTable, variant: str) -> list[tuple[int, list[str]]]:

@@ -83,7 +83,13 @@ def _check_numbers(block: Block, source: str, translation: str, glossary_targets
 MAX_SUBSTRING_SEARCHES = 500  # per block: keeps the check linear on a paragraph of megabytes
 
 
+# A Markdown link's target is markup, not words to render: a Word file shows only its text (en.docx keeps the
+# target in the hyperlink), so it is not looked for in the translation.
+_LINK_TARGET = re.compile(r"\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)|<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>")
+
+
 def _check_latin(block: Block, source: str, translation: str, terms: list[Span]) -> None:
+    source = _LINK_TARGET.sub("]", source)
     lowered = translation.lower()
     words = {w.lower() for w in _LATIN_TOKEN.findall(translation)}
     # A Latin term with glossary alternatives (CEO: chief executive) may be rendered by any of them.

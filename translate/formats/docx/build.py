@@ -190,8 +190,9 @@ class CommentWriter:
 
 
 # Inline Markdown a translation of a Markdown article carries: links, strong, emphasis, code, escapes.
-_INLINE_MARKDOWN = re.compile(r"\[([^\]\n]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|\*\*(.+?)\*\*|__(.+?)__"
-                              r"|(?<![*\w])\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?![*\w])|`([^`\n]+)`"
+_INLINE_MARKDOWN = re.compile(r"(?<!!)\[([^\]\n]+)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)>?(?:\s+\"[^\"]*\")?\s*\)"
+                              r"|\*\*(.+?)\*\*|__(.+?)__"
+                              r"|(?<!\*)\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?!\*)|`([^`\n]+)`"
                               r"|\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _WEB_LINK = re.compile(r"(?i)^(?:https?://|mailto:)")
 
@@ -202,6 +203,8 @@ def append_markdown_runs(paragraph, text: str) -> None:
     shown as written, never live (as the published Markdown keeps no script link)."""
     last = 0
     for match in _INLINE_MARKDOWN.finditer(text):
+        if _inside_image(text, match.start()):
+            continue
         if match.start() > last:
             append_run(paragraph, text[last:match.start()])
         label, target, strong, strong2, emphasis, code, escaped = match.groups()
@@ -220,9 +223,19 @@ def append_markdown_runs(paragraph, text: str) -> None:
         append_run(paragraph, text[last:])
 
 
+def _inside_image(text: str, at: int) -> bool:
+    """Whether `at` lies in an image `![alt](url)`: shown as written, as the published Markdown keeps it."""
+    return any(image.start() <= at < image.end() for image in _IMAGE.finditer(text))
+
+
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+
+
 def markdown_shown_text(text: str) -> str:
     """The text `append_markdown_runs` shows for `text` (its runs joined)."""
     def shown(match: re.Match) -> str:
+        if _inside_image(text, match.start()):
+            return match.group(0)
         label, target, strong, strong2, emphasis, code, escaped = match.groups()
         if label is not None:
             return label if _WEB_LINK.match(target) else match.group(0)
