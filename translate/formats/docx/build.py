@@ -201,14 +201,14 @@ def append_markdown_runs(paragraph, text: str) -> None:
     """`text` as Word runs, its inline Markdown as Word formats it: [text](https://…) a hyperlink, **strong**
     bold, *emphasis* italic, `code` plain, \\* a literal *. A link to anything but a web or mail address is
     shown as written, never live (as the published Markdown keeps no script link)."""
-    last = 0
+    last, inside_image = 0, _image_test(text)
     for match in _INLINE_MARKDOWN.finditer(text):
-        if _inside_image(text, match.start()):
+        if inside_image(match.start()):
             continue
         if match.start() > last:
             append_run(paragraph, text[last:match.start()])
         label, target, strong, strong2, emphasis, code, escaped = match.groups()
-        if label is not None and _WEB_LINK.match(target):
+        if label is not None and _WEB_LINK.match(target) and _link_ids(paragraph.part, target):
             _append_hyperlink(paragraph, label, target)
         elif label is not None:
             append_run(paragraph, match.group(0))  # shown as written, never a live link
@@ -223,9 +223,19 @@ def append_markdown_runs(paragraph, text: str) -> None:
         append_run(paragraph, text[last:])
 
 
-def _inside_image(text: str, at: int) -> bool:
-    """Whether `at` lies in an image `![alt](url)`: shown as written, as the published Markdown keeps it."""
-    return any(image.start() <= at < image.end() for image in _IMAGE.finditer(text))
+def _image_test(text: str):
+    """offset -> whether it lies in an image `![alt](url)` (shown as written, as the published Markdown keeps
+    it); one scan of the text, then a bisection per question (a paragraph of many links stays linear)."""
+    from bisect import bisect_right
+
+    spans = [image.span() for image in _IMAGE.finditer(text)]
+    starts = [start for start, _ in spans]
+
+    def inside(at: int) -> bool:
+        index = bisect_right(starts, at) - 1
+        return index >= 0 and at < spans[index][1]
+
+    return inside
 
 
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
@@ -233,8 +243,10 @@ _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 
 def markdown_shown_text(text: str) -> str:
     """The text `append_markdown_runs` shows for `text` (its runs joined)."""
+    inside_image = _image_test(text)
+
     def shown(match: re.Match) -> str:
-        if _inside_image(text, match.start()):
+        if inside_image(match.start()):
             return match.group(0)
         label, target, strong, strong2, emphasis, code, escaped = match.groups()
         if label is not None:
@@ -244,10 +256,21 @@ def markdown_shown_text(text: str) -> str:
     return _INLINE_MARKDOWN.sub(shown, text)
 
 
+MAX_HYPERLINKS = 2000  # distinct targets per document; python-docx adds each in time linear in those before
+
+
+def _link_ids(part, url: str) -> dict | None:
+    """The part's hyperlink ids by target, or None when `url` would be one target too many (then it is text)."""
+    ids = part.__dict__.setdefault("_hyperlink_ids", {})
+    return ids if url in ids or len(ids) < MAX_HYPERLINKS else None
+
+
 def _append_hyperlink(paragraph, label: str, url: str) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE
 
-    r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    ids = _link_ids(paragraph.part, url)
+    r_id = ids.get(url) or ids.setdefault(url, paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK,
+                                                                         is_external=True))
     link = etree_sub(paragraph._p, f"{_W}hyperlink", {f"{_R}id": r_id})
     run = etree_sub(link, f"{_W}r")
     r_pr = etree_sub(run, f"{_W}rPr")
