@@ -208,7 +208,7 @@ def append_markdown_runs(paragraph, text: str) -> None:
         if match.start() > last:
             append_run(paragraph, text[last:match.start()])
         label, target, strong, strong2, emphasis, code, escaped = match.groups()
-        if label is not None and _WEB_LINK.match(target) and _link_ids(paragraph.part, target):
+        if label is not None and _WEB_LINK.match(target) and _link_ids(paragraph.part, target) is not None:
             _append_hyperlink(paragraph, label, target)
         elif label is not None:
             append_run(paragraph, match.group(0))  # shown as written, never a live link
