@@ -157,3 +157,15 @@ def test_a_markdown_articles_links_and_emphasis_are_word_formatting_in_the_publi
     last = published.paragraphs[3]  # an image as written, a URL with brackets whole, emphasis italic
     assert last.text == "图![图表](https://x.com/a.png)与词条，斜体。" and "wiki/Foo_(bar)" in rels
     assert [r.text for r in last.runs if r.italic] == ["斜体"]
+
+
+def test_links_past_the_documents_cap_are_shown_as_written(monkeypatch):
+    import docx
+
+    from translate.formats.docx import build
+
+    monkeypatch.setattr(build, "MAX_HYPERLINKS", 1)
+    paragraph = docx.Document().add_paragraph()
+    build.append_markdown_runs(paragraph, "[a](https://x.org/1)，[a](https://x.org/1)，[b](https://x.org/2)")
+    assert paragraph.text == "a，a，[b](https://x.org/2)"
+    assert len(paragraph._p.findall(f"{build.W}hyperlink")) == 2
