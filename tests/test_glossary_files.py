@@ -198,3 +198,12 @@ def test_remove_takes_every_row_of_a_repeated_term_and_only_the_variant_from_row
     path.write_text("source,target,kind,note\n百度,Baidu,name,\n百度|百度公司,Baidu Inc.,name,\n", encoding="utf-8")
     assert remove_entry(str(path), "百度") == 2  # the variant goes; 百度公司 stays with its own target
     assert path.read_text(encoding="utf-8") == "source,target,kind,note\n百度公司,Baidu Inc.,name,\n"
+
+
+def test_removing_a_term_its_row_repeats_removes_the_row(tmp_path):
+    from translate.glossary.model import remove_entry
+
+    path = tmp_path / "g.csv"
+    path.write_text("source,target,kind,note\n大模型|大模型,large model,term,\n", encoding="utf-8")
+    assert remove_entry(str(path), "大模型") == 1
+    assert path.read_text(encoding="utf-8") == "source,target,kind,note\n"

@@ -16,6 +16,13 @@ from test_llm_engine import blocks_json, run, server, settings_for, small_articl
     ("Sorry, we cannot disclose more details, the spokesman said.", "对不起，我们暂时无法透露更多细节，发言人说。"),
     ("I'm sorry, I can't come, he told reporters.", "他对记者说：“抱歉，我来不了。”"),
     ("Critics said the post violates our usage policy, the platform said.", "平台称，该帖子违反了我们的使用政策。"),
+    ("Unfortunately, I cannot attend today's press conference.", "遗憾的是，我无法出席今天的发布会。"),
+    ("I apologize to all affected passengers.", "我向所有受影响的乘客道歉。"),
+    ("I cannot provide more details.", "本人无法提供更多细节。"),
+    ("I cannot continue to serve as chairman.", "本人不能继续担任主席一职。"),
+    ("I will not assist any illegal activity.", "我会拒绝协助任何违法行为。"),
+    ("As an AI language model, ChatGPT cannot access real-time data.", "作为AI语言模型，ChatGPT无法获取实时数据。"),
+    ("The company said it could not comply with the request.", "公司称无法满足这一要求。"),
     ('"I can only provide this information," he said.', "“我只能提供这些信息，”他说。"),
     ("I cannot complete this project on time.", "我无法按时完成这个项目。"),
     ('"I cannot help you," he said.', "“我帮不了你，”他说。"),
@@ -51,7 +58,11 @@ def test_chatter_and_an_echoed_prompt_are_removed(reply, source, kept):
                                    "Unfortunately, I cannot fulfill this request.",
                                    "I'm sorry, but I won't be able to help with that.",
                                    "I'm sorry, but I can't create content like that.",
-                                   "I cannot translate text like this."])
+                                   "I cannot translate text like this.", "I must decline to translate this text.",
+                                   "I don't feel comfortable translating this content.", "Sorry \u2014 I can't help with that.",
+                                   "My apologies, but I cannot translate this.", "I cannot complete this translation.",
+                                   "As an AI developed by Alibaba, I cannot do this.",
+                                   "Sorry, this content violates our policy."])
 def test_refusals_and_replies_that_repeat_the_chinese_are_not_translations(reply):
     for source in ("京东开设了新仓库。", "我县今年经济增长迅速。", "我们发布了新模型。"):  # 我县, 我们: no "I"
         with pytest.raises(ReplyProblem):

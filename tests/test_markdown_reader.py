@@ -169,3 +169,14 @@ def test_links_past_the_documents_cap_are_shown_as_written(monkeypatch):
     build.append_markdown_runs(paragraph, "[a](https://x.org/1)，[a](https://x.org/1)，[b](https://x.org/2)")
     assert paragraph.text == "a，a，[b](https://x.org/2)"
     assert len(paragraph._p.findall(f"{build.W}hyperlink")) == 2
+
+
+def test_asterisks_between_digits_stay_and_a_broken_image_opening_swallows_no_link():
+    import docx
+
+    from translate.formats.docx.build import W, append_markdown_runs
+
+    for text, shown, links in (("Math 2*3*4 = 24", "Math 2*3*4 = 24", 0), ("![broken alt [x](https://e.com)", "![broken alt x", 1)):
+        paragraph = docx.Document().add_paragraph()
+        append_markdown_runs(paragraph, text)
+        assert (paragraph.text, len(paragraph._p.findall(f"{W}hyperlink"))) == (shown, links)

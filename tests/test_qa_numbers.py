@@ -162,3 +162,13 @@ def test_a_markdown_link_target_is_not_a_latin_word_to_find():
     block.translation = "According to the association, sales grew."  # as en.docx shows it: the URL is the link's
     check_block(block)
     assert [f.message for f in block.flags if f.code == "latin"] == ["'Tesla' from the source is not in the translation"]
+
+
+def test_an_autolinks_url_is_its_text_and_is_looked_for():
+    from translate.document import Block, BlockKind
+    from translate.qa.checks import check_block
+
+    block = Block(id="x", kind=BlockKind.PARAGRAPH, source="详情见<https://github.com/OpenAI/gpt>。")
+    block.translation = "See details."
+    check_block(block)
+    assert any(f.code == "latin" and "github.com" in f.message for f in block.flags)

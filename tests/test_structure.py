@@ -89,6 +89,8 @@ def test_list_numbers_dotted_ellipses_and_english_sentences_split_where_a_reader
     assert split("U.S. sales rose 3.1%. 分析师认为不错。") == ["U.S. sales rose 3.1%. ", "分析师认为不错。"]
     assert split("He was born in 1990. 他说。") == ["He was born in 1990. ", "他说。"]
     assert split("营收达到3.5亿元，etc... 然后") == ["营收达到3.5亿元，etc... 然后"]
+    assert split("图![图表](https://x.com/a.png)与词条。太好了![1]他说。") == ["图![图表](https://x.com/a.png)与词条。", "太好了!",
+                                                                    "[1]他说。"]
 
 
 def test_blocks_and_sentences_without_chinese_are_copied_not_sent_to_the_engine(tmp_path, rule_engine):

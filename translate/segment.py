@@ -13,6 +13,7 @@ _OPEN_CLOSE = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "�
 _CLAUSE = set("，,、：:；;")
 _WORDLIKE = re.compile(r"[0-9A-Za-z.%％_\-+]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(")
 DEFAULT_MAX_CHARS = 250
 
 
@@ -125,7 +126,7 @@ def _inside_word(text: str, i: int) -> bool:
     '![alt](url)', does not end a sentence."""
     if text[i] not in "?!;":
         return False
-    if text[i] == "!" and text[i + 1:i + 2] == "[":
+    if text[i] == "!" and _MARKDOWN_IMAGE.match(text, i):
         return True
     return 0 < i < len(text) - 1 and bool(_WORDLIKE.match(text[i - 1])) and bool(_WORDLIKE.match(text[i + 1]))
 

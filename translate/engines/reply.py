@@ -26,23 +26,25 @@ _CLOSING_LINE = re.compile(r"\n\s*(?:" + _OFFER + r"|if you (?:need|have|would l
 _CLOSING_TAIL = re.compile(r"(?<=[.!?\u201d\"])\s+" + _OFFER + r"[^\n]*\Z", re.I)
 _FENCE = re.compile(r"^\s*```[a-z]*\n(.*?)\n```\s*$", re.S)
 _QUOTES = [('"', '"'), ("\u201c", "\u201d"), ("'", "'"), ("\u300c", "\u300d")]
-# A refusal: an apology that goes on about what the model will not do ("I'm sorry, but I can't/won't…",
-# "I apologize, but…", "Unfortunately, I cannot…", "Sorry, I can only translate…"), "As an AI language model",
-# or a bare "I can't help with / translate / assist / provide…". The bare form is also how a source in the first
-# person is translated ("I cannot help you," he said), so it is trusted only when the source has no singular 我.
-_CANNOT = (r"i\s*(?:can'?t|cannot|can\s+not|am\s+unable\s+to|'m\s+unable\s+to|am\s+not\s+able\s+to|"
-           r"'m\s+not\s+able\s+to|won'?t|will\s+not|must\s+decline|(?:do\s+not|don'?t)\s+feel\s+comfortable)")
-_APOLOGY_REFUSAL = re.compile(
-    r"^\s*(?:(?:i'?m|i\s+am)\s+(?:very\s+|so\s+|really\s+|truly\s+)?(?:sorry|afraid)\s*[,.!]?\s*(?:but\s+)?"
-    r"(?:i\b|this|that|the|your)|i\s+apologi[sz]e\b|unfortunately\s*,?\s*" + _CANNOT +
-    r"|sorry\s*[,.!]?\s*(?:but\s+)?(?:" + _CANNOT + r"|i\s+can\s+only)"
-    r"|as\s+an\s+ai(?:\s+language)?\s+(?:model|assistant)\b|as\s+an\s+ai\s*,\s*i\b)", re.I)
-_BARE_REFUSAL = re.compile(r"^\s*" + _CANNOT + r"\s+(?:help|assist|translate|provide|create|continue|comply|"
-                           r"fulfil|fulfill|process\s+(?:this|that|your)|do\s+that|engage)\b", re.I)
+# A refusal talks about the request: what the model will not translate, assist or help with, or a content policy
+# ("I'm sorry, but I can't help with that", "I must decline to translate this text", "As an AI language model,
+# I…"). A sentence of the article ("Unfortunately, I cannot attend the wedding", "I cannot provide more details",
+# "As an AI language model, ChatGPT cannot…") names no such object, so it is a translation.
+_APOLOGY = (r"(?:(?:i'?m|i\s+am)\s+(?:very\s+|so\s+|really\s+|truly\s+)?(?:sorry|afraid)|i\s+apologi[sz]e|my\s+apologies"
+            r"|unfortunately|sorry)\s*[,.!\u2014\u2013-]*\s*(?:but\s*,?\s*)?")
+_REFUSAL_OPENING = re.compile(r"^\s*(?:" + _APOLOGY + r")?(?:i\b|i'|can'?t\b|cannot\b)"
+                              r"|^\s*" + _APOLOGY + r"(?:this|that|your)\b", re.I)
+_REFUSAL_OBJECT = re.compile(
+    r"\btranslat(?:e|ing|ion)\b[^.!?]*\b(?:this|that|these|those|it|the|your|such|content|text|request|material)\b"
+    r"|\b(?:this|that|the|your)\s+translation\b"
+    r"|\b(?:assist|help)(?:ing)?\s+(?:you\s+)?with\s+(?:this|that|your|the|such)\b|\bwith\s+that\s+request\b"
+    r"|\b(?:this|that|your)\s+(?:request|content|text|message)\b|\bcontent\s+(?:like|of\s+this|that)\b"
+    r"|\bcomply\b|\bfulfil+\b|\b(?:usage|content)\s+polic|\bviolat(?:e|es|ing)\s+(?:our|my|the)\b"
+    r"|\bdecline\s+to\b|\bfeel\s+comfortable\b|\bcan\s+only\s+translate\b|\bcan'?t\s+help\s+with\s+that\b", re.I)
+_AS_AN_AI = re.compile(r"^\s*as\s+an\s+ai(?:\s+language)?(?:\s+model|\s+assistant)?(?:\s+developed\s+by\s+[^,]+)?\s*,\s*i\b",
+                       re.I)
 # The source's own apology or label: then the reply's "Sorry…" or "Translation:" is the translation.
-_SOURCE_APOLOGY = re.compile(r"抱歉|对不起|對不起|不好意思|很遗憾|很遺憾|恕难|恕不")
-# 我 as "I" (not 我们 we, 我国 our country, 我县 our county, 自我 self)
-_SOURCE_FIRST_PERSON = re.compile(r"(?<!自)我(?![们們国國方校省市区區县縣局部台院军軍司行厂廠村镇鎮乡鄉州团團队隊所站委会會])")
+_SOURCE_APOLOGY = re.compile(r"抱歉|对不起|對不起|不好意思|遗憾|遺憾|可惜|恐怕|道歉|致歉|原谅|原諒|恕|翻译|翻譯")
 _SOURCE_LABEL = re.compile(r"^\s*(?:翻译|翻譯|译者|譯者|译文|譯文|译|譯)\s*[:：/|｜]")
 _SOURCE_NOTE = re.compile(r"(?:^|\n)\s*(?:注|备注|附注|说明|注释|註|備註)\s*[:：]")
 _QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
@@ -95,8 +97,9 @@ def clean_reply(content: str | None, finish_reason: str | None = None, source: s
     if not text:
         raise ReplyProblem("the reply is empty")
     plain = text.replace("\u2019", "'")
-    if not _SOURCE_APOLOGY.search(source) and (
-            _APOLOGY_REFUSAL.match(plain) or _BARE_REFUSAL.match(plain) and not _SOURCE_FIRST_PERSON.search(source)):
+    first = re.split(r"(?<=[.!?])\s", plain, maxsplit=1)[0][:200]
+    refused = _AS_AN_AI.match(plain) or _REFUSAL_OPENING.match(first) and _REFUSAL_OBJECT.search(first)
+    if refused and not _SOURCE_APOLOGY.search(source):
         raise ReplyProblem(f"the model refused: {text[:80]}")
     han = sum(len(run) for run in _HAN.findall(text))
     if source and han >= 4 and han > len(_LATIN_LETTER.findall(text)):

@@ -282,7 +282,7 @@ def remove_entry(path: str, source: str) -> int:
         holding = _rows_holding(table, variant)
         column = table.header.index("source") if holding else 0
         for index, variants in sorted(holding, reverse=True):
-            if variants == [variant]:
+            if set(variants) == {variant}:  # 大模型 alone, or repeated (大模型|大模型)
                 del table.records[index]
             else:
                 cells = list(table.records[index].cells)

@@ -84,8 +84,8 @@ MAX_SUBSTRING_SEARCHES = 500  # per block: keeps the check linear on a paragraph
 
 
 # A Markdown link's target is markup, not words to render: a Word file shows only its text (en.docx keeps the
-# target in the hyperlink), so it is not looked for in the translation.
-_LINK_TARGET = re.compile(r"\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)|<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>")
+# target in the hyperlink), so it is not looked for in the translation; an autolink's URL is its text, and is.
+_LINK_TARGET = re.compile(r"\]\(\s*(?:<[^<>\n]*>|[^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")  # not <autolinks>: their URL is the text
 
 
 def _check_latin(block: Block, source: str, translation: str, terms: list[Span]) -> None:

@@ -192,7 +192,7 @@ class CommentWriter:
 # Inline Markdown a translation of a Markdown article carries: links, strong, emphasis, code, escapes.
 _INLINE_MARKDOWN = re.compile(r"(?<!!)\[([^\]\n]+)\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)>?(?:\s+\"[^\"]*\")?\s*\)"
                               r"|\*\*(.+?)\*\*|__(.+?)__"
-                              r"|(?<!\*)\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?!\*)|`([^`\n]+)`"
+                              r"|(?<![*A-Za-z0-9])\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?![*A-Za-z0-9])|`([^`\n]+)`"
                               r"|\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _WEB_LINK = re.compile(r"(?i)^(?:https?://|mailto:)")
 
@@ -238,7 +238,7 @@ def _image_test(text: str):
     return inside
 
 
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^)\n]*\)")
 
 
 def markdown_shown_text(text: str) -> str:
