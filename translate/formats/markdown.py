@@ -43,7 +43,7 @@ def bilingual_markdown(document: Document, signature: dict) -> str:
             continue
         # HTML markup (<p class=...>) is the source's, not ours: the kind's marker stands in for it
         prefix = _prefix(block) if not block.markup.startswith("<") else _KIND_PREFIX.get(block.kind, "")
-        if _is_table_cell(block):  # a cell beside its translation is no table: each shown as a paragraph
+        if is_table_cell(block):  # a cell beside its translation is no table: each shown as a paragraph
             prefix = ""
         lines += [prefix + _escape(block.source), ""]
         marker = ""
@@ -84,9 +84,9 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
             # italic, unless the text has emphasis of its own ('**编辑：** 小李'): '***' around it would break it
             parts = [p if _EMPHASIS.search(p) else f"*{p}*" for p in parts]
         # a paragraph the editor added is a paragraph of its own, in the block's form
-        if not block.markup.startswith("<") and not _is_table_cell(block):
+        if not block.markup.startswith("<") and not is_table_cell(block):
             parts = [_as_text_lines(p, _prefix(block)) for p in parts]
-        elif _is_table_cell(block):
+        elif is_table_cell(block):
             parts = [" ".join(p.split()).replace("|", "\\|") for p in parts]  # one line, its pipes escaped
         written = "\n\n".join(_prefix(block) + p for p in parts) + block.markup_end
         # the article's own HTML around the text (<p class=…>…</p>) is sanitised like its HTML blocks
@@ -94,14 +94,14 @@ def target_markdown(document: Document, translations: dict[str, str] | None = No
     return "".join(out) + "\n"
 
 
-def _is_table_cell(block) -> bool:
-    """A Markdown table cell (the reader gives it the pipes before it as markup)."""
+def is_table_cell(block) -> bool:
+    """A Markdown table cell (the reader gives it the pipes before it as markup); en.docx asks it too."""
     return block.markup.endswith("| ") and not block.markup.startswith("<")
 
 
 def _in_open_row(block) -> bool:
     """The cell is followed by more of its table (only a table's last cell carries the closing pipes)."""
-    return _is_table_cell(block) and not block.markup_end
+    return is_table_cell(block) and not block.markup_end
 
 
 def _prefix(block) -> str:

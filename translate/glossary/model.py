@@ -302,11 +302,6 @@ def _rows_holding(table: csv_file.CsvTable, variant: str) -> list[tuple[int, lis
             and variant in split_variants(record.cells[column])]
 
 
-def _find_row(table: csv_file.CsvTable, sources: list[str]) -> int | None:
-    rows = _source_index(table)
-    return min((rows[v] for v in sources if v in rows), default=None)
-
-
 def _source_index(table: csv_file.CsvTable) -> dict[str, int]:
     """Source variant -> index of the first record that holds it."""
     rows: dict[str, int] = {}

@@ -64,17 +64,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
     all plausible characters (Latin, CJK, punctuation, line breaks), else None (binary)."""
     if len(data) % 2:
         return None
-    best, best_share = None, 0.0
-    for encoding in ("utf-16-le", "utf-16-be"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        sample = text[:4096]
-        share = sum(1 for ch in sample if _plausible(ch)) / max(1, len(sample))
-        if share > best_share:
-            best, best_share = text, share
-    return best if best_share >= 0.95 else None
+    encoding = utf16_byte_order(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if _utf16_share(data, encoding) >= 0.95 else None
 
 
 def _plausible(ch: str) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from ...controls import is_blank, xml_safe
 from ...document import Block, BlockKind, Document
 from ...repair import LOW_CONFIDENCE
+from ..markdown import is_table_cell
 from ..record import record_json, run_record
 from . import build as docx_build
 from . import oxml as docx_xml
@@ -80,7 +81,7 @@ def target_docx(document: Document, signature: dict, translations: dict[str, str
     add_text = docx_build.append_markdown_runs if markdown else docx_build.append_run
     for block in document.blocks:
         text = (translations or {}).get(block.id, block.translation)
-        if _is_markdown_cell(block):
+        if is_table_cell(block):
             _place_cell(rows, block, " ".join(text.split()))
             if block.markup_end:
                 _add_table(out, rows)
@@ -109,10 +110,6 @@ def _place_cell(rows: list[list[str]], block: Block, text: str) -> None:
     rows[-1].append(text)
     if block.markup_end:
         rows[-1].extend([""] * max(0, block.markup_end.count("|") - 1))
-
-
-def _is_markdown_cell(block: Block) -> bool:
-    return block.markup.endswith("| ") and not block.markup.startswith("<")
 
 
 def _list_item(markup: str) -> tuple[str | None, str]:
