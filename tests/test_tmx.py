@@ -219,11 +219,7 @@ def test_quiet_imports_and_glossary_edits_print_no_summary(tmp_path):
 
     from translate.cli import cli
 
-    tmx = tmp_path / "pairs.tmx"
-    tmx.write_text('<tmx version="1.4"><header srclang="zh-CN"/><body>'
-                   '<tu><tuv xml:lang="zh-CN"><seg>过去一年</seg></tuv><tuv xml:lang="en"><seg>Past year</seg></tuv></tu>'
-                   '<tu><tuv xml:lang="zh-CN"><seg>过去一年</seg></tuv><tuv xml:lang="en"><seg>Last year</seg></tuv></tu>'
-                   '</body></tmx>', encoding="utf-8")
+    tmx = _tmx_file(tmp_path / "pairs.tmx", [("过去一年", "Past year"), ("过去一年", "Last year")])
     runner = CliRunner()
     loud = runner.invoke(cli, ["tm", "import", str(tmx), "--tm", str(tmp_path / "a.sqlite")])
     quiet = runner.invoke(cli, ["tm", "import", str(tmx), "--tm", str(tmp_path / "b.sqlite"), "-q"])
@@ -245,12 +241,17 @@ def test_units_without_a_pair_are_counted_and_said(tmp_path):
 
     from translate.cli import cli
 
-    tmx = tmp_path / "half.tmx"
-    tmx.write_text('<tmx version="1.4"><header srclang="zh-CN"/><body>'
-                   '<tu><tuv xml:lang="en"><seg>Only English</seg></tuv></tu>'
-                   '<tu><tuv xml:lang="zh-CN"><seg>公司</seg></tuv><tuv xml:lang="en"><seg></seg></tuv></tu>'
-                   '<tu><tuv xml:lang="zh-CN"><seg>过去一年</seg></tuv><tuv xml:lang="en"><seg>Past year</seg></tuv></tu>'
-                   '</body></tmx>', encoding="utf-8")
+    tmx = _tmx_file(tmp_path / "half.tmx", [(None, "Only English"), ("公司", ""), ("过去一年", "Past year")])
     result = CliRunner().invoke(cli, ["tm", "import", str(tmx), "--tm", str(tmp_path / "tm.sqlite")])
     assert result.exit_code == 0 and "imported 1 pairs" in result.stdout
     assert "2 unit(s) left out" in result.stderr
+
+
+def _tmx_file(path, units):
+    """A TMX 1.4 file of (Chinese, English) units; None leaves that side out."""
+    def tuv(lang, text):
+        return "" if text is None else f'<tuv xml:lang="{lang}"><seg>{text}</seg></tuv>'
+
+    body = "".join(f"<tu>{tuv('zh-CN', zh)}{tuv('en', en)}</tu>" for zh, en in units)
+    path.write_text(f'<tmx version="1.4"><header srclang="zh-CN"/><body>{body}</body></tmx>', encoding="utf-8")
+    return path
